@@ -1,0 +1,402 @@
+//! Admin-only server functions: staff users, companies, the audit log.
+
+use crate::error::AppError;
+use crate::model::{AuditRow, CompanyRow, StaffUserRow, TemporaryPassword};
+#[cfg(feature = "ssr")]
+use crate::model::{CompanyId, StaffRole, StaffUserId};
+use leptos::prelude::*;
+
+/// Trimmed, whitespace-collapsed text between 1 and `max` characters.
+pub fn clean_name(raw: &str, field: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(AppError::invalid(field, format!("Enter {what}.")));
+    }
+    if name.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Use at most {max} characters."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::invalid(field, "Remove the control characters."));
+    }
+    Ok(name)
+}
+
+/// A plausible staff e-mail address, lower-cased. The full e-mail rules arrive with the
+/// domain types; staff addresses only need to be usable for sign-in.
+pub fn clean_staff_email(raw: &str) -> Result<String, AppError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(AppError::invalid(
+            "email",
+            "Enter a valid e-mail address, like name@example.com.",
+        ))
+    }
+}
+
+#[server(endpoint = "admin/staff_users")]
+pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
+    use crate::model::CompanyRef;
+    use crate::server::{AppState, auth, db, timefmt};
+    let state = AppState::get()?;
+    auth::require_admin().await?;
+    let rows = db::staff_user::list(&state.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StaffUserRow {
+            id: StaffUserId(r.id),
+            email: r.email,
+            display_name: r.display_name,
+            role: StaffRole::parse(&r.role).unwrap_or(StaffRole::Staff),
+            companies: r
+                .company_ids
+                .into_iter()
+                .zip(r.company_names)
+                .map(|(id, name)| CompanyRef {
+                    id: CompanyId(id),
+                    name,
+                })
+                .collect(),
+            disabled: r.disabled,
+            must_change_password: r.must_change_password,
+            last_sign_in: r
+                .last_sign_in_at
+                .map(|t| timefmt::date_time(t, &state.settings.time_zone))
+                .unwrap_or_else(|| "never".into()),
+        })
+        .collect())
+}
+
+#[server(endpoint = "admin/invite_staff_user")]
+pub async fn invite_staff_user(
+    display_name: String,
+    email: String,
+    role: String,
+    #[server(default)] company_ids: Vec<i64>,
+) -> Result<TemporaryPassword, AppError> {
+    use crate::server::{AppState, audit, auth, db, password};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let display_name = clean_name(&display_name, "display_name", "a name", 200)?;
+    let email = clean_staff_email(&email)?;
+    let role =
+        StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
+    let temp = password::temporary();
+    let hash = password::hash(temp.clone()).await?;
+    let mut tx = state.pool.begin().await?;
+    let id = db::staff_user::insert(&mut *tx, &email, &display_name, &hash, role.as_str(), true)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(
+                "email",
+                "A staff user with this e-mail address already exists.",
+            )
+        })?;
+    if role == StaffRole::Staff {
+        db::staff_user::set_companies(&mut tx, id, &company_ids).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "staff.invited",
+            subject_type: "staff_user",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "email": email, "role": role.as_str(), "company_ids": company_ids }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(TemporaryPassword {
+        email,
+        password: temp,
+    })
+}
+
+#[server(endpoint = "admin/update_staff_user")]
+pub async fn update_staff_user(
+    id: i64,
+    role: String,
+    #[server(default)] company_ids: Vec<i64>,
+) -> Result<(), AppError> {
+    use crate::server::{AppState, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let role =
+        StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
+    let mut tx = state.pool.begin().await?;
+    let user = db::staff_user::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.role == "admin"
+        && role != StaffRole::Admin
+        && !user.disabled
+        && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
+    {
+        return Err(AppError::invalid(
+            "role",
+            "This is the last active admin: make someone else admin first.",
+        ));
+    }
+    db::staff_user::set_role(&mut *tx, id, role.as_str()).await?;
+    let companies: &[i64] = if role == StaffRole::Staff {
+        &company_ids
+    } else {
+        &[]
+    };
+    db::staff_user::set_companies(&mut tx, id, companies).await?;
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "staff.updated",
+            subject_type: "staff_user",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({
+                "email": user.email, "old_role": user.role, "role": role.as_str(), "company_ids": companies
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(endpoint = "admin/set_staff_user_disabled")]
+pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
+    use crate::server::{AppState, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    if disabled && id == admin.id.0 {
+        return Err(AppError::Invalid {
+            field: None,
+            message: "You cannot disable your own account.".into(),
+        });
+    }
+    let mut tx = state.pool.begin().await?;
+    let user = db::staff_user::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if disabled
+        && user.role == "admin"
+        && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
+    {
+        return Err(AppError::Invalid {
+            field: None,
+            message: "This is the last active admin.".into(),
+        });
+    }
+    db::staff_user::set_disabled(&mut *tx, id, disabled).await?;
+    if disabled {
+        db::staff_session::delete_for_user(&mut *tx, id).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: if disabled {
+                "staff.disabled"
+            } else {
+                "staff.enabled"
+            },
+            subject_type: "staff_user",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "email": user.email }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(endpoint = "admin/reset_staff_password")]
+pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError> {
+    use crate::server::{AppState, audit, auth, db, password};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let temp = password::temporary();
+    let hash = password::hash(temp.clone()).await?;
+    let mut tx = state.pool.begin().await?;
+    let user = db::staff_user::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::staff_user::set_password(&mut *tx, id, &hash, true).await?;
+    db::staff_session::delete_for_user(&mut *tx, id).await?;
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "staff.password_reset",
+            subject_type: "staff_user",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "email": user.email }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(TemporaryPassword {
+        email: user.email,
+        password: temp,
+    })
+}
+
+#[server(endpoint = "admin/companies")]
+pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
+    use crate::server::{AppState, auth, db, timefmt};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let rows = db::company::list_in_scope(&state.pool, &admin.scope).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CompanyRow {
+            id: CompanyId(r.id),
+            name: r.name,
+            contacts: r.contacts,
+            staff_users: r.staff_users,
+            created_on: timefmt::date(r.created_at, &state.settings.time_zone),
+        })
+        .collect())
+}
+
+#[server(endpoint = "admin/create_company")]
+pub async fn create_company(name: String) -> Result<(), AppError> {
+    use crate::server::{AppState, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let name = clean_name(&name, "name", "the company's name", 200)?;
+    let mut tx = state.pool.begin().await?;
+    let id = db::company::insert(&mut *tx, &name)
+        .await?
+        .ok_or_else(|| AppError::invalid("name", "A company with this name already exists."))?;
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "company.created",
+            subject_type: "company",
+            subject_id: Some(id.to_string()),
+            company_id: Some(CompanyId(id)),
+            detail: serde_json::json!({ "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(endpoint = "admin/rename_company")]
+pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
+    use crate::server::db::company::Renamed;
+    use crate::server::{AppState, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let company = admin.scope.require(CompanyId(id))?;
+    let name = clean_name(&name, "name", "the company's name", 200)?;
+    let mut tx = state.pool.begin().await?;
+    let old = db::company::name_in_scope(&mut *tx, &admin.scope, company)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match db::company::rename(&mut *tx, company, &name).await? {
+        Renamed::Done => {}
+        Renamed::NotFound => return Err(AppError::NotFound),
+        Renamed::NameTaken => {
+            return Err(AppError::invalid(
+                "name",
+                "A company with this name already exists.",
+            ));
+        }
+    }
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "company.renamed",
+            subject_type: "company",
+            subject_id: Some(id.to_string()),
+            company_id: Some(company),
+            detail: serde_json::json!({ "old_name": old, "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[server(endpoint = "admin/audit")]
+pub async fn list_audit(#[server(default)] before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
+    use crate::server::{AppState, auth, db, timefmt};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditRow {
+            id: r.id,
+            at: timefmt::date_time(r.at, &state.settings.time_zone),
+            actor: r.actor_label,
+            action: r.action,
+            subject: match r.subject_id {
+                Some(id) => format!("{} #{id}", r.subject_type),
+                None => r.subject_type,
+            },
+            detail: if r.detail.as_object().is_some_and(|o| o.is_empty()) {
+                String::new()
+            } else {
+                r.detail.to_string()
+            },
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            clean_name("  Garage   Dekker ", "name", "a name", 200).unwrap(),
+            "Garage Dekker"
+        );
+        assert!(clean_name("   ", "name", "a name", 200).is_err());
+        assert!(clean_name(&"x".repeat(201), "name", "a name", 200).is_err());
+        assert!(clean_name("a\u{7}b", "name", "a name", 200).is_err());
+    }
+
+    #[test]
+    fn staff_emails_are_lowercased_and_checked() {
+        assert_eq!(
+            clean_staff_email(" Anna@Example.COM ").unwrap(),
+            "anna@example.com"
+        );
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@example.com",
+            "an na@example.com",
+            "a@b",
+            "a@.b.c",
+            "a@b@c.d",
+        ] {
+            assert!(clean_staff_email(bad).is_err(), "{bad}");
+        }
+    }
+}

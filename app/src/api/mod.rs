@@ -1,0 +1,7 @@
+//! Server functions by area. Each checks who is asking (`require_staff`/`require_admin`)
+//! before anything else, and validates its input itself: the client's checks are a
+//! convenience, never a guarantee.
+
+pub mod admin;
+pub mod auth;
+pub mod contacts;

@@ -1,0 +1,100 @@
+//! Shared widgets: page header, empty state, form messages, icons.
+
+pub mod icons;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The title row of a page: heading, one-line description, and optional actions.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(into, optional)] description: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>{title}</h1>
+                {description.map(|d| view! { <p class="page-description">{d}</p> })}
+            </div>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </header>
+    }
+}
+
+/// What a section shows when there is nothing in it yet.
+#[component]
+pub fn EmptyState(
+    #[prop(into)] title: String,
+    #[prop(into)] body: String,
+    icon: fn() -> AnyView,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <section class="empty-state">
+            <div class="empty-icon" aria-hidden="true">{icon()}</div>
+            <h2>{title}</h2>
+            <p>{body}</p>
+            {children.map(|c| c())}
+        </section>
+    }
+}
+
+/// A message for a whole form (not tied to one field), announced to screen readers.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| match &e {
+            AppError::Invalid { field: Some(_), .. } => None,
+            other => Some(view! {
+                <div class="alert alert-error" role="alert">{other.to_string()}</div>
+            }),
+        })
+    }
+}
+
+/// The message under one input, when the last answer was about this field.
+#[component]
+pub fn FieldError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl IntoView {
+    let id = format!("{name}-error");
+    move || {
+        error.get().and_then(|e| e.for_field(name)).map(|m| {
+            view! { <p class="field-error" id=id.clone() role="alert">{m}</p> }
+        })
+    }
+}
+
+/// The last error of a server action, as a signal the form widgets read.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// Shown instead of a page the signed-in user may not open.
+#[component]
+pub fn NoAccess() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <section class="empty-state" data-testid="no-access">
+            <div class="empty-icon" aria-hidden="true">{icons::lock()}</div>
+            <h2>"You do not have access to this page"</h2>
+            <p>"Only admins manage staff users, companies and the audit log. Ask an admin if you need a change."</p>
+            <a class="button" href="/staff/runs">"Back to data checks"</a>
+        </section>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <div class="loading" aria-busy="true" aria-live="polite">"Loading…"</div> }
+}

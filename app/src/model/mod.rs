@@ -1,0 +1,137 @@
+//! Typed values that cross the wire between server functions and components.
+//! Nothing secret lives here: every type is safe to serialise to a browser.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A company (branch, dealership): every contact, run and mutation belongs to one.
+    CompanyId
+);
+id_type!(StaffUserId);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    Admin,
+    Staff,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "admin",
+            StaffRole::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(StaffRole::Admin),
+            "staff" => Some(StaffRole::Staff),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "Admin",
+            StaffRole::Staff => "Staff",
+        }
+    }
+}
+
+/// The signed-in staff user, as the UI needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: StaffUserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: StaffRole,
+    pub must_change_password: bool,
+    /// The companies this user may see, by name (all of them for admins).
+    pub companies: Vec<CompanyRef>,
+}
+
+impl Me {
+    pub fn is_admin(&self) -> bool {
+        self.role == StaffRole::Admin
+    }
+
+    pub fn initials(&self) -> String {
+        self.display_name
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .flat_map(char::to_uppercase)
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRef {
+    pub id: CompanyId,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyRow {
+    pub id: CompanyId,
+    pub name: String,
+    pub contacts: i64,
+    pub staff_users: i64,
+    pub created_on: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffUserRow {
+    pub id: StaffUserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: StaffRole,
+    pub companies: Vec<CompanyRef>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    /// Formatted in the organisation's time zone, or "never".
+    pub last_sign_in: String,
+}
+
+/// Shown once after inviting a user or resetting a password: it is not stored anywhere.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemporaryPassword {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// How many contacts each visible company has: the contacts page's summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyContactCount {
+    pub company: CompanyRef,
+    pub contacts: i64,
+    pub with_email: i64,
+}

@@ -1,0 +1,416 @@
+//! Admin pages: staff users, companies, the audit log. The server functions check the
+//! role again; these pages only decide what to show.
+
+use crate::api::admin::{
+    CreateCompany, InviteStaffUser, RenameCompany, ResetStaffPassword, SetStaffUserDisabled,
+    UpdateStaffUser, list_audit, list_companies, list_staff_users,
+};
+use crate::components::{FieldError, FormError, Loading, NoAccess, PageHeader, action_error};
+use crate::error::AppError;
+use crate::model::{CompanyRow, StaffRole, StaffUserRow, TemporaryPassword};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    view! {
+        <Title text="Staff users" />
+        <UsersAdmin />
+    }
+}
+
+/// The page body for admins, the no-access panel for a refused (`Forbidden`) load, or
+/// the error. Resources are created by the caller, outside any async block, so their
+/// ids match between the server render and hydration.
+fn admin_view<T>(loaded: Result<T, AppError>, body: impl FnOnce(T) -> AnyView) -> AnyView {
+    match loaded {
+        Ok(v) => body(v),
+        Err(AppError::Forbidden) => view! { <NoAccess /> }.into_any(),
+        Err(e) => {
+            view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any()
+        }
+    }
+}
+
+/// Shows a password that exists only in this response.
+#[component]
+fn TemporaryPasswordNotice(temp: TemporaryPassword) -> impl IntoView {
+    view! {
+        <div class="alert alert-success temp-password" role="status" data-testid="temporary-password">
+            <p>"Temporary password for " <strong>{temp.email}</strong> ":"</p>
+            <p><code class="secret">{temp.password}</code></p>
+            <p class="muted">"It is shown only now. Pass it on in person or by phone; they choose their own password when they first sign in."</p>
+        </div>
+    }
+}
+
+/// Checkboxes named `company_ids[i]`, which the server reads as a list.
+#[component]
+fn CompanyChoices(
+    companies: Vec<CompanyRow>,
+    #[prop(optional)] checked: Vec<i64>,
+    id_prefix: String,
+) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>"Companies (for the staff role)"</legend>
+            {companies.into_iter().enumerate().map(|(i, c)| {
+                let id = format!("{id_prefix}-company-{}", c.id);
+                let is_checked = checked.contains(&c.id.0);
+                view! {
+                    <label class="choice" for=id.clone()>
+                        <input type="checkbox" id=id.clone() name=format!("company_ids[{i}]") value=c.id.0.to_string() checked=is_checked />
+                        {c.name}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
+    let invite = ServerAction::<InviteStaffUser>::new();
+    let update = ServerAction::<UpdateStaffUser>::new();
+    let disable = ServerAction::<SetStaffUserDisabled>::new();
+    let reset = ServerAction::<ResetStaffPassword>::new();
+    let users = Resource::new(
+        move || {
+            (
+                invite.version().get(),
+                update.version().get(),
+                disable.version().get(),
+                reset.version().get(),
+            )
+        },
+        |_| list_staff_users(),
+    );
+    let companies = Resource::new(|| (), |_| list_companies());
+    let invite_error = action_error(invite);
+    let row_error = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| disable.value().get().and_then(|r| r.err()))
+            .or_else(|| reset.value().get().and_then(|r| r.err()))
+    });
+    let editing = RwSignal::new(None::<i64>);
+    let confirming = RwSignal::new(None::<(i64, &'static str)>);
+    // After a successful invitation the form starts empty for the next one.
+    let invite_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(invite.value().get(), Some(Ok(_))) {
+            if let Some(form) = invite_form.get() {
+                form.reset();
+            }
+        }
+    });
+
+    view! {
+        <PageHeader title="Staff users" description="Who can sign in, with which role, for which companies." />
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                let loaded = match (users.await, companies.await) {
+                    (Ok(u), Ok(c)) => Ok((u, c)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                admin_view(loaded, |(rows, companies)| { let invite_companies = companies.clone(); view! {
+                    <section class="card">
+                        <h2>"Invite a staff user"</h2>
+                        {move || invite.value().get().and_then(|r| r.ok()).map(|t| view! { <TemporaryPasswordNotice temp=t /> })}
+                        <FormError error=invite_error />
+                        <ActionForm action=invite node_ref=invite_form attr:class="form form-grid" attr:novalidate=true>
+                            <div class="field">
+                                <label for="invite-name">"Name"</label>
+                                <input id="invite-name" name="display_name" required=true autocomplete="off" />
+                                <FieldError error=invite_error name="display_name" />
+                            </div>
+                            <div class="field">
+                                <label for="invite-email">"E-mail address"</label>
+                                <input id="invite-email" name="email" type="email" required=true autocomplete="off" />
+                                <FieldError error=invite_error name="email" />
+                            </div>
+                            <div class="field">
+                                <label for="invite-role">"Role"</label>
+                                <select id="invite-role" name="role">
+                                    <option value="staff" selected=true>"Staff: works in the chosen companies"</option>
+                                    <option value="admin">"Admin: all companies, manages users"</option>
+                                </select>
+                                <FieldError error=invite_error name="role" />
+                            </div>
+                            <CompanyChoices companies=invite_companies id_prefix="invite".into() />
+                            <div class="form-actions">
+                                <button type="submit" class="button button-primary" disabled=move || invite.pending().get()>"Invite"</button>
+                            </div>
+                        </ActionForm>
+                    </section>
+
+                    <section class="card">
+                        <h2>"Staff users"</h2>
+                        {move || reset.value().get().and_then(|r| r.ok()).map(|t| view! { <TemporaryPasswordNotice temp=t /> })}
+                        <FormError error=row_error />
+                        <div class="table-wrap">
+                        <table class="data-table stack" data-testid="staff-users">
+                            <thead><tr>
+                                <th scope="col">"Name"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Companies"</th>
+                                <th scope="col">"Last sign-in"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                            {rows.into_iter().map(|u| user_row(u, companies.clone(), editing, confirming, update, disable, reset)).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </section>
+                }.into_any() })
+            })}
+        </Transition>
+    }
+}
+
+fn user_row(
+    u: StaffUserRow,
+    companies: Vec<CompanyRow>,
+    editing: RwSignal<Option<i64>>,
+    confirming: RwSignal<Option<(i64, &'static str)>>,
+    update: ServerAction<UpdateStaffUser>,
+    disable: ServerAction<SetStaffUserDisabled>,
+    reset: ServerAction<ResetStaffPassword>,
+) -> impl IntoView {
+    let id = u.id.0;
+    let name = u.display_name.clone();
+    let status = if u.disabled {
+        view! { <span class="badge badge-muted">"Disabled"</span> }.into_any()
+    } else if u.must_change_password {
+        view! { <span class="badge badge-warning">"Invited"</span> }.into_any()
+    } else {
+        view! { <span class="badge badge-success">"Active"</span> }.into_any()
+    };
+    let company_text = if u.role == StaffRole::Admin {
+        "All companies".to_string()
+    } else if u.companies.is_empty() {
+        "None".to_string()
+    } else {
+        u.companies
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let checked: Vec<i64> = u.companies.iter().map(|c| c.id.0).collect();
+    let role = u.role;
+    let disabled = u.disabled;
+    view! {
+        <tr class:row-disabled=disabled>
+            <td><strong>{u.display_name.clone()}</strong><br /><span class="muted">{u.email.clone()}</span></td>
+            <td data-label="Role">{u.role.label()}</td>
+            <td data-label="Companies">{company_text}</td>
+            <td data-label="Last sign-in">{u.last_sign_in.clone()}</td>
+            <td data-label="Status">{status}</td>
+            <td class="actions">
+                <button type="button" class="button button-small"
+                    on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })>"Edit"</button>
+                <button type="button" class="button button-small"
+                    on:click=move |_| confirming.set(Some((id, "reset")))>"Reset password"</button>
+                <button type="button" class="button button-small" class:button-danger=!disabled
+                    on:click=move |_| confirming.set(Some((id, if disabled { "enable" } else { "disable" })))>
+                    {if disabled { "Enable" } else { "Disable" }}
+                </button>
+            </td>
+        </tr>
+        {move || (confirming.get().map(|c| c.0) == Some(id)).then(|| {
+            let what = confirming.get().map(|c| c.1).unwrap_or_default();
+            let question = match what {
+                "reset" => format!("Reset the password of {name}? Their sessions end and they get a new temporary password."),
+                "disable" => format!("Disable {name}? They are signed out at once and cannot sign in."),
+                _ => format!("Enable {name} again?"),
+            };
+            view! {
+                <tr class="confirm-row"><td colspan="6">
+                    <div class="confirm" role="alertdialog" aria-label="Confirm">
+                        <span>{question}</span>
+                        <button type="button" class="button button-small button-primary" on:click=move |_| {
+                            match what {
+                                "reset" => { reset.dispatch(ResetStaffPassword { id }); }
+                                "disable" => { disable.dispatch(SetStaffUserDisabled { id, disabled: true }); }
+                                _ => { disable.dispatch(SetStaffUserDisabled { id, disabled: false }); }
+                            }
+                            confirming.set(None);
+                        }>"Yes, continue"</button>
+                        <button type="button" class="button button-small" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                    </div>
+                </td></tr>
+            }
+        })}
+        {move || (editing.get() == Some(id)).then(|| {
+            let companies = companies.clone();
+            let checked = checked.clone();
+            view! {
+                <tr class="edit-row"><td colspan="6">
+                    <ActionForm action=update attr:class="form form-grid" on:submit=move |_| editing.set(None)>
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <div class="field">
+                            <label for=format!("role-{id}")>"Role"</label>
+                            <select id=format!("role-{id}") name="role">
+                                <option value="staff" selected=role == StaffRole::Staff>"Staff"</option>
+                                <option value="admin" selected=role == StaffRole::Admin>"Admin"</option>
+                            </select>
+                        </div>
+                        <CompanyChoices companies=companies checked=checked id_prefix=format!("edit-{id}") />
+                        <div class="form-actions">
+                            <button type="submit" class="button button-primary button-small">"Save"</button>
+                            <button type="button" class="button button-small" on:click=move |_| editing.set(None)>"Cancel"</button>
+                        </div>
+                    </ActionForm>
+                </td></tr>
+            }
+        })}
+    }
+}
+
+#[component]
+pub fn CompaniesPage() -> impl IntoView {
+    view! {
+        <Title text="Companies" />
+        <CompaniesAdmin />
+    }
+}
+
+#[component]
+fn CompaniesAdmin() -> impl IntoView {
+    let create = ServerAction::<CreateCompany>::new();
+    let rename = ServerAction::<RenameCompany>::new();
+    let companies = Resource::new(
+        move || (create.version().get(), rename.version().get()),
+        |_| list_companies(),
+    );
+    let create_error = action_error(create);
+    let rename_error = action_error(rename);
+    let renaming = RwSignal::new(None::<i64>);
+    view! {
+        <PageHeader title="Companies" description="Every contact, data check and mutation belongs to one company. Staff users see only their companies." />
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                admin_view(companies.await, |rows| view! {
+                    <section class="card">
+                        <h2>"Add a company"</h2>
+                        <FormError error=create_error />
+                        <ActionForm action=create attr:class="form form-inline" attr:novalidate=true>
+                            <div class="field">
+                                <label for="company-name">"Name"</label>
+                                <input id="company-name" name="name" required=true autocomplete="off" />
+                                <FieldError error=create_error name="name" />
+                            </div>
+                            <button type="submit" class="button button-primary">"Add company"</button>
+                        </ActionForm>
+                    </section>
+                    <section class="card">
+                        <FormError error=rename_error />
+                        <FieldError error=rename_error name="name" />
+                        <div class="table-wrap">
+                        <table class="data-table stack" data-testid="companies">
+                            <thead><tr>
+                                <th scope="col">"Company"</th>
+                                <th scope="col" class="num">"Contacts"</th>
+                                <th scope="col" class="num">"Staff users"</th>
+                                <th scope="col">"Added on"</th>
+                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            </tr></thead>
+                            <tbody>
+                            {rows.into_iter().map(|c| company_row(c, renaming, rename)).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </section>
+                }.into_any())
+            })}
+        </Transition>
+    }
+}
+
+fn company_row(
+    c: CompanyRow,
+    renaming: RwSignal<Option<i64>>,
+    rename: ServerAction<RenameCompany>,
+) -> impl IntoView {
+    let id = c.id.0;
+    let name = c.name.clone();
+    view! {
+        <tr>
+            <td>
+                {move || if renaming.get() == Some(id) {
+                    let name = name.clone();
+                    view! {
+                        <ActionForm action=rename attr:class="form-inline" on:submit=move |_| renaming.set(None)>
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <label class="visually-hidden" for=format!("rename-{id}")>"New name"</label>
+                            <input id=format!("rename-{id}") name="name" value=name required=true />
+                            <button type="submit" class="button button-small button-primary">"Save"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <strong>{name.clone()}</strong> }.into_any()
+                }}
+            </td>
+            <td class="num" data-label="Contacts">{c.contacts}</td>
+            <td class="num" data-label="Staff users">{c.staff_users}</td>
+            <td data-label="Added on">{c.created_on.clone()}</td>
+            <td class="actions">
+                <button type="button" class="button button-small"
+                    on:click=move |_| renaming.update(|r| *r = if *r == Some(id) { None } else { Some(id) })>
+                    "Rename"
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <Title text="Audit log" />
+        <AuditLog />
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let events = Resource::new(|| (), |_| list_audit(None));
+    view! {
+        <PageHeader title="Audit log" description="Every change staff made, newest first. Entries cannot be edited or removed." />
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                admin_view(events.await, |rows| view! {
+                    <section class="card">
+                        <div class="table-wrap">
+                        <table class="data-table stack" data-testid="audit-log">
+                            <thead><tr>
+                                <th scope="col">"When"</th>
+                                <th scope="col">"Who"</th>
+                                <th scope="col">"What"</th>
+                                <th scope="col">"Subject"</th>
+                                <th scope="col">"Detail"</th>
+                            </tr></thead>
+                            <tbody>
+                            {rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td class="nowrap" data-label="When">{r.at}</td>
+                                    <td data-label="Who">{r.actor}</td>
+                                    <td data-label="What"><code>{r.action}</code></td>
+                                    <td data-label="Subject">{r.subject}</td>
+                                    <td class="detail" data-label="Detail"><code>{r.detail}</code></td>
+                                </tr>
+                            }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </section>
+                }.into_any())
+            })}
+        </Suspense>
+    }
+}

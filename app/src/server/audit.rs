@@ -1,0 +1,57 @@
+//! The audit log: one helper that every data-changing server function calls, in the same
+//! transaction as the change, so a change is never stored without its record.
+
+use crate::model::{CompanyId, StaffUserId};
+use crate::server::db;
+use sqlx::PgExecutor;
+
+/// Who did it: a signed-in staff user, or the system (CLI, demo seed, background work).
+#[derive(Clone, Debug)]
+pub enum Actor {
+    Staff { id: StaffUserId, email: String },
+    System(&'static str),
+}
+
+impl Actor {
+    fn id(&self) -> Option<i64> {
+        match self {
+            Actor::Staff { id, .. } => Some(id.0),
+            Actor::System(_) => None,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Actor::Staff { email, .. } => email.clone(),
+            Actor::System(what) => format!("system: {what}"),
+        }
+    }
+}
+
+/// What changed. `detail` holds the facts a reviewer needs (old and new role, company
+/// names); it must not hold passwords, tokens or customers' personal data.
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<String>,
+    pub company_id: Option<CompanyId>,
+    pub detail: serde_json::Value,
+}
+
+pub async fn record(
+    exec: impl PgExecutor<'_>,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<(), sqlx::Error> {
+    db::audit_event::insert(
+        exec,
+        actor.id(),
+        &actor.label(),
+        event.action,
+        event.subject_type,
+        event.subject_id.as_deref(),
+        event.company_id.map(|c| c.0),
+        &event.detail,
+    )
+    .await
+}

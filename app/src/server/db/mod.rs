@@ -1,0 +1,11 @@
+//! SQL, one module per table. Functions take an executor (pool, connection or
+//! transaction) so callers decide the transaction; queries are checked at compile time.
+//! Functions over company-owned rows take a `CompanyScope`.
+
+pub mod audit_event;
+pub mod company;
+pub mod contact;
+pub mod dev_secret;
+pub mod sign_in_attempt;
+pub mod staff_session;
+pub mod staff_user;

@@ -1,0 +1,14 @@
+//! Server-only code (`ssr` feature): state, database access, sessions, passwords, audit.
+//! Server functions in `crate::api` call into this module; components never do.
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod password;
+pub mod scope;
+pub mod seed;
+pub mod state;
+pub mod throttle;
+pub mod timefmt;
+
+pub use state::{AppState, DeployEnv, Settings};

@@ -1,0 +1,371 @@
+//! Demo data for development and the browser tests: two companies, staff users in every
+//! state the admin pages show, and a few hundred Dutch and English contacts. Written
+//! once, into an empty database only; the server refuses to seed in production.
+
+use crate::server::audit::{self, Actor, Event};
+use crate::server::db;
+use crate::server::db::contact::NewContact;
+use crate::server::password;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use sqlx::PgPool;
+
+pub const ADMIN_EMAIL: &str = "admin@datacheck.test";
+pub const ADMIN_PASSWORD: &str = "demo-admin-pass";
+pub const STAFF_EMAIL: &str = "staff@datacheck.test";
+pub const STAFF_PASSWORD: &str = "demo-staff-pass";
+
+pub const COMPANIES: [&str; 2] = [
+    "Autobedrijf Dekker Amersfoort",
+    "Dekker Lease & Service Utrecht",
+];
+
+pub struct Seeded {
+    pub contacts: usize,
+}
+
+/// Seeds when the database has no staff user yet; `Ok(None)` when it already had data.
+pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // One seeder at a time, even with two servers starting together.
+    sqlx::query!("SELECT pg_advisory_xact_lock(20261123)")
+        .execute(&mut *tx)
+        .await?;
+    if db::staff_user::count(&mut *tx).await? > 0 {
+        return Ok(None);
+    }
+    let actor = Actor::System("demo seed");
+    let mut company_ids = Vec::new();
+    for name in COMPANIES {
+        let id = db::company::insert(&mut *tx, name)
+            .await?
+            .expect("empty database has no companies");
+        company_ids.push(id);
+    }
+
+    let hash = |p: &str| password::hash_blocking(p).expect("hashing a constant");
+    let users: [(&str, &str, &str, &str, bool, &[i64]); 4] = [
+        (
+            "Anna de Vries",
+            ADMIN_EMAIL,
+            ADMIN_PASSWORD,
+            "admin",
+            false,
+            &[],
+        ),
+        (
+            "Sven Jansen",
+            STAFF_EMAIL,
+            STAFF_PASSWORD,
+            "staff",
+            false,
+            &company_ids[..1],
+        ),
+        (
+            "Fatima el Amrani",
+            "fatima@datacheck.test",
+            "invited-temp-pass",
+            "staff",
+            true,
+            &company_ids[..],
+        ),
+        (
+            "Pieter Bakker",
+            "pieter@datacheck.test",
+            "left-the-company",
+            "staff",
+            false,
+            &company_ids[1..],
+        ),
+    ];
+    for (name, email, pw, role, must_change, companies) in users {
+        let id = db::staff_user::insert(&mut *tx, email, name, &hash(pw), role, must_change)
+            .await?
+            .expect("empty database has no users");
+        db::staff_user::set_companies(&mut tx, id, companies).await?;
+        if email.starts_with("pieter") {
+            db::staff_user::set_disabled(&mut *tx, id, true).await?;
+        }
+    }
+
+    let contacts = demo_contacts(&company_ids);
+    for c in &contacts {
+        db::contact::insert(&mut *tx, &c.as_new()).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &actor,
+        Event {
+            action: "demo.seeded",
+            subject_type: "database",
+            subject_id: None,
+            company_id: None,
+            detail: serde_json::json!({ "companies": COMPANIES, "contacts": contacts.len() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(Seeded {
+        contacts: contacts.len(),
+    }))
+}
+
+struct DemoContact {
+    company_id: i64,
+    customer_no: String,
+    kind: &'static str,
+    salutation: Option<&'static str>,
+    first_name: Option<&'static str>,
+    last_name_prefix: Option<&'static str>,
+    last_name: Option<&'static str>,
+    organisation_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    street: &'static str,
+    house_number: String,
+    house_number_addition: Option<&'static str>,
+    postal_code: String,
+    city: &'static str,
+    country: &'static str,
+    language: &'static str,
+}
+
+impl DemoContact {
+    fn as_new(&self) -> NewContact<'_> {
+        NewContact {
+            company_id: self.company_id,
+            customer_no: &self.customer_no,
+            kind: self.kind,
+            salutation: self.salutation,
+            first_name: self.first_name,
+            last_name_prefix: self.last_name_prefix,
+            last_name: self.last_name,
+            organisation_name: self.organisation_name.as_deref(),
+            email: self.email.as_deref(),
+            phone: self.phone.as_deref(),
+            mobile: self.mobile.as_deref(),
+            street: Some(self.street),
+            house_number: Some(&self.house_number),
+            house_number_addition: self.house_number_addition,
+            postal_code: Some(&self.postal_code),
+            city: Some(self.city),
+            country: self.country,
+            language: self.language,
+        }
+    }
+}
+
+const NL_FIRST: &[(&str, &str)] = &[
+    ("Daan", "m"),
+    ("Sem", "m"),
+    ("Lucas", "m"),
+    ("Bram", "m"),
+    ("Jeroen", "m"),
+    ("Willem", "m"),
+    ("Henk", "m"),
+    ("Ruud", "m"),
+    ("Thijs", "m"),
+    ("Kees", "m"),
+    ("Emma", "f"),
+    ("Julia", "f"),
+    ("Sanne", "f"),
+    ("Fleur", "f"),
+    ("Ingrid", "f"),
+    ("Marieke", "f"),
+    ("Anouk", "f"),
+    ("Lotte", "f"),
+    ("Noor", "f"),
+    ("Yvonne", "f"),
+];
+const NL_LAST: &[(Option<&str>, &str)] = &[
+    (None, "Jansen"),
+    (Some("de"), "Vries"),
+    (Some("van den"), "Berg"),
+    (Some("van"), "Dijk"),
+    (None, "Bakker"),
+    (None, "Visser"),
+    (None, "Smit"),
+    (Some("de"), "Jong"),
+    (None, "Mulder"),
+    (Some("van der"), "Meer"),
+    (None, "Bos"),
+    (None, "Vos"),
+    (Some("van"), "Leeuwen"),
+    (None, "Dekker"),
+    (None, "Brouwer"),
+    (Some("de"), "Graaf"),
+    (Some("van der"), "Linden"),
+    (None, "Kok"),
+    (None, "Hendriks"),
+    (Some("van"), "Beek"),
+];
+const EN_FIRST: &[(&str, &str)] = &[
+    ("Oliver", "m"),
+    ("James", "m"),
+    ("Harry", "m"),
+    ("George", "m"),
+    ("Thomas", "m"),
+    ("Amelia", "f"),
+    ("Olivia", "f"),
+    ("Emily", "f"),
+    ("Grace", "f"),
+    ("Charlotte", "f"),
+];
+const EN_LAST: &[&str] = &[
+    "Smith", "Johnson", "Williams", "Brown", "Taylor", "Wilson", "Evans", "Clarke", "Walker",
+    "Wright",
+];
+const ORGS: &[&str] = &[
+    "Bouwbedrijf",
+    "Installatietechniek",
+    "Hoveniersbedrijf",
+    "Transport",
+    "Schilderwerken",
+    "Loodgietersbedrijf",
+    "Elektro",
+    "Koeriersdienst",
+    "Groothandel",
+    "Catering",
+];
+const STREETS: &[(&str, &str, &str)] = &[
+    ("Stationsplein", "3811", "Amersfoort"),
+    ("Utrechtseweg", "3818", "Amersfoort"),
+    ("Leusderweg", "3817", "Amersfoort"),
+    ("Kamp", "3811", "Amersfoort"),
+    ("Oudegracht", "3511", "Utrecht"),
+    ("Biltstraat", "3572", "Utrecht"),
+    ("Amsterdamsestraatweg", "3551", "Utrecht"),
+    ("Nachtegaalstraat", "3581", "Utrecht"),
+    ("Dorpsstraat", "3732", "De Bilt"),
+    ("Hoofdstraat", "3971", "Driebergen"),
+    ("Torenstraat", "3811", "Amersfoort"),
+    ("Zeisterweg", "3705", "Zeist"),
+];
+
+fn demo_contacts(company_ids: &[i64]) -> Vec<DemoContact> {
+    let mut rng = StdRng::seed_from_u64(20_261_123);
+    let mut out = Vec::new();
+    for (ci, &company_id) in company_ids.iter().enumerate() {
+        let count = if ci == 0 { 180 } else { 140 };
+        for n in 0..count {
+            let customer_no = format!("{}{:05}", if ci == 0 { "A" } else { "U" }, 10_000 + n * 7);
+            let (street, pc4, city) = *STREETS.choose(&mut rng).expect("non-empty");
+            let letters: String = (0..2)
+                .map(|_| (b'A' + rng.gen_range(0..26u8)) as char)
+                .collect();
+            let postal_code = format!("{pc4} {letters}");
+            let house_number = rng.gen_range(1..240).to_string();
+            let addition = if rng.gen_ratio(1, 8) {
+                Some(*["A", "B", "bis", "2"].choose(&mut rng).expect("non-empty"))
+            } else {
+                None
+            };
+            let mobile = Some(format!("+316{:08}", rng.gen_range(10_000_000..99_999_999)));
+            let phone = rng
+                .gen_ratio(1, 3)
+                .then(|| format!("+3133{:07}", rng.gen_range(1_000_000..9_999_999)));
+            let english = rng.gen_ratio(1, 6);
+            let organisation = rng.gen_ratio(1, 7);
+            let mut c = if organisation {
+                let (_, last) = *NL_LAST.choose(&mut rng).expect("non-empty");
+                let kind = *ORGS.choose(&mut rng).expect("non-empty");
+                let org = format!("{kind} {last} B.V.");
+                let domain = format!("{}{}.nl", kind.to_lowercase(), last.to_lowercase());
+                DemoContact {
+                    company_id,
+                    customer_no,
+                    kind: "organisation",
+                    salutation: None,
+                    first_name: None,
+                    last_name_prefix: None,
+                    last_name: None,
+                    organisation_name: Some(org),
+                    email: Some(format!("info@{domain}")),
+                    phone,
+                    mobile: None,
+                    street,
+                    house_number,
+                    house_number_addition: addition,
+                    postal_code,
+                    city,
+                    country: "NL",
+                    language: "nl",
+                }
+            } else if english {
+                let (first, sex) = *EN_FIRST.choose(&mut rng).expect("non-empty");
+                let last = *EN_LAST.choose(&mut rng).expect("non-empty");
+                DemoContact {
+                    company_id,
+                    customer_no,
+                    kind: "person",
+                    salutation: Some(if sex == "m" { "Mr" } else { "Ms" }),
+                    first_name: Some(first),
+                    last_name_prefix: None,
+                    last_name: Some(last),
+                    organisation_name: None,
+                    email: Some(format!(
+                        "{}.{}@example.co.uk",
+                        first.to_lowercase(),
+                        last.to_lowercase()
+                    )),
+                    phone,
+                    mobile,
+                    street,
+                    house_number,
+                    house_number_addition: addition,
+                    postal_code,
+                    city,
+                    country: "NL",
+                    language: "en",
+                }
+            } else {
+                let (first, sex) = *NL_FIRST.choose(&mut rng).expect("non-empty");
+                let (prefix, last) = *NL_LAST.choose(&mut rng).expect("non-empty");
+                let local = match prefix {
+                    Some(p) => format!("{}.{}{}", first, p.replace(' ', ""), last),
+                    None => format!("{first}.{last}"),
+                }
+                .to_lowercase();
+                let domain = *[
+                    "gmail.com",
+                    "hotmail.nl",
+                    "ziggo.nl",
+                    "kpnmail.nl",
+                    "outlook.com",
+                ]
+                .choose(&mut rng)
+                .expect("non-empty");
+                DemoContact {
+                    company_id,
+                    customer_no,
+                    kind: "person",
+                    salutation: Some(if sex == "m" { "Dhr." } else { "Mevr." }),
+                    first_name: Some(first),
+                    last_name_prefix: prefix,
+                    last_name: Some(last),
+                    organisation_name: None,
+                    email: Some(format!("{local}@{domain}")),
+                    phone,
+                    mobile,
+                    street,
+                    house_number,
+                    house_number_addition: addition,
+                    postal_code,
+                    city,
+                    country: "NL",
+                    language: "nl",
+                }
+            };
+            // Some contacts the runs cannot reach: no address, or a broken one.
+            match rng.gen_range(0..20) {
+                0 => c.email = None,
+                1 => c.email = c.email.map(|e| e.replace('@', "")),
+                _ => {}
+            }
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,63 @@
+//! Shared server state, handed to every handler and server function.
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeployEnv {
+    Dev,
+    Prod,
+}
+
+/// Settings resolved at start-up (the server's config module builds them from the
+/// environment). Not `Serialize`: it holds the session key.
+#[derive(Clone)]
+pub struct Settings {
+    pub env: DeployEnv,
+    /// Base URL for links in mails; never derived from a request's Host header.
+    pub public_url: String,
+    pub time_zone: jiff::tz::TimeZone,
+    pub time_zone_name: String,
+    /// Keys the session-token hash and the client-address hash.
+    pub session_key: [u8; 32],
+    /// Use the last X-Forwarded-For hop as the client address (behind a proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    /// Cookies are `Secure` everywhere but in development over plain http.
+    pub fn secure_cookies(&self) -> bool {
+        self.env == DeployEnv::Prod || self.public_url.starts_with("https://")
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("env", &self.env)
+            .field("public_url", &self.public_url)
+            .field("time_zone", &self.time_zone_name)
+            .field("session_key", &"<redacted>")
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .finish()
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// The state inside a server function or component rendered on the server.
+    pub fn get() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            crate::error::AppError::Internal
+        })
+    }
+}

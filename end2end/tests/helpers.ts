@@ -1,0 +1,51 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import * as path from 'path';
+
+export const admin = {
+  email: process.env.DEMO_ADMIN_EMAIL ?? 'admin@datacheck.test',
+  password: process.env.DEMO_ADMIN_PASSWORD ?? 'demo-admin-pass',
+};
+export const staff = {
+  email: process.env.DEMO_STAFF_EMAIL ?? 'staff@datacheck.test',
+  password: process.env.DEMO_STAFF_PASSWORD ?? 'demo-staff-pass',
+};
+
+/** A click before hydration is lost silently: wait for the mark `hydrate()` sets. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 15_000 });
+}
+
+export async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/staff/login');
+  await hydrated(page);
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/staff\/runs$/);
+}
+
+/** Full-page screenshot in end2end/screenshots/, named by project, to look at afterwards. */
+export async function snap(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({
+    path: path.join(__dirname, '..', 'screenshots', `${testInfo.project.name}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** Collects console errors (a CSP violation that breaks hydration shows up here). */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  return errors;
+}
+
+/** Opens the phone menu when the sidebar is collapsed (phone project). */
+export async function openNav(page: Page) {
+  const menu = page.getByLabel('Menu');
+  if (await menu.isVisible()) {
+    await menu.click();
+  }
+}

@@ -1,0 +1,151 @@
+//! Command line: `server [serve]`, `server migrate`, `server create-admin`,
+//! `server seed-demo`. Every command reads the same configuration.
+
+use crate::config::Config;
+use crate::startup;
+use anyhow::{Context, Result, bail};
+use app::server::{audit, db, password, seed};
+use clap::{Parser, Subcommand};
+use leptos::config::get_configuration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "server",
+    version,
+    about = "Datacheck: customers check their own data, staff review the changes.",
+    after_help = "Site files and the listen address come from cargo-leptos' variables \
+                  (LEPTOS_SITE_ADDR, default 127.0.0.1:3000; LEPTOS_SITE_ROOT, default target/site)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run migrations and serve the app (the default).
+    Serve,
+    /// Run database migrations and exit.
+    Migrate,
+    /// Create the first admin (or another one) for production use.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The password; read from standard input when not given here or in the env.
+        #[arg(long, env = "DATACHECK_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Fill an empty development database with demo data.
+    SeedDemo,
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    // Refuse a bad configuration before touching anything.
+    let checked = cli.config.check()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let pool = startup::connect(&checked.database_url, cli.config.db_pool_size).await?;
+            startup::MIGRATOR
+                .run(&pool)
+                .await
+                .context("running migrations")?;
+            if cli.config.demo {
+                seed_and_report(&pool).await?;
+            }
+            let conf = get_configuration(None).context("reading Leptos configuration")?;
+            let addr = conf.leptos_options.site_addr;
+            let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
+            startup::serve(state, addr).await
+        }
+        Command::Migrate => {
+            let pool = startup::connect(&checked.database_url, 2).await?;
+            startup::MIGRATOR
+                .run(&pool)
+                .await
+                .context("running migrations")?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            name,
+            password: pw,
+        } => {
+            let pool = startup::connect(&checked.database_url, 2).await?;
+            startup::MIGRATOR
+                .run(&pool)
+                .await
+                .context("running migrations")?;
+            let pw = match pw {
+                Some(p) => p,
+                None => {
+                    eprint!("Password for {email}: ");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            create_admin(&pool, &email, &name, &pw).await?;
+            println!("admin {email} created");
+            Ok(())
+        }
+        Command::SeedDemo => {
+            if checked.env == app::server::DeployEnv::Prod {
+                bail!("demo data is for development only");
+            }
+            let pool = startup::connect(&checked.database_url, 2).await?;
+            startup::MIGRATOR
+                .run(&pool)
+                .await
+                .context("running migrations")?;
+            seed_and_report(&pool).await
+        }
+    }
+}
+
+async fn seed_and_report(pool: &sqlx::PgPool) -> Result<()> {
+    match seed::seed_demo(pool).await? {
+        Some(s) => tracing::info!(contacts = s.contacts, "demo data seeded"),
+        None => tracing::info!("demo data: database already has data, not seeding"),
+    }
+    println!(
+        "demo sign-in: {} / {} (admin), {} / {} (staff, one company)",
+        seed::ADMIN_EMAIL,
+        seed::ADMIN_PASSWORD,
+        seed::STAFF_EMAIL,
+        seed::STAFF_PASSWORD
+    );
+    Ok(())
+}
+
+pub async fn create_admin(pool: &sqlx::PgPool, email: &str, name: &str, pw: &str) -> Result<()> {
+    let email = app::api::admin::clean_staff_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = app::api::admin::clean_name(name, "name", "a name", 200)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    password::check_policy(pw, "password").map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let hash = password::hash(pw.to_string())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = pool.begin().await?;
+    let id = db::staff_user::insert(&mut *tx, &email, &name, &hash, "admin", false)
+        .await?
+        .with_context(|| format!("a staff user with e-mail {email} already exists"))?;
+    audit::record(
+        &mut *tx,
+        &audit::Actor::System("command line"),
+        audit::Event {
+            action: "staff.created_admin",
+            subject_type: "staff_user",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "email": email }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

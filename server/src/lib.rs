@@ -1,0 +1,6 @@
+//! The Datacheck server: configuration, HTTP start-up and the command line. Product
+//! logic lives in the `app` crate's `server` module; this crate wires it together.
+
+pub mod cli;
+pub mod config;
+pub mod startup;

@@ -1,0 +1,303 @@
+//! The HTTP side: router, middleware (security headers, request tracing, the staff
+//! guard), health checks, background housekeeping and graceful shutdown.
+
+use anyhow::{Context, Result};
+use app::server::{AppState, DeployEnv, Settings, auth, db};
+use app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub async fn connect(database_url: &str, pool_size: u32) -> Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(pool_size)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(database_url)
+        .await
+        .context("connecting to PostgreSQL (DATABASE_URL)")
+}
+
+/// Resolves the configuration into the shared state, generating the dev session key on
+/// first start. The pool must be migrated already.
+pub async fn state(
+    config: &Config,
+    pool: PgPool,
+    leptos_options: LeptosOptions,
+) -> Result<AppState> {
+    let checked = config.check()?;
+    let session_key = match checked.session_key {
+        Some(k) => k,
+        None => dev_session_key(&pool).await?,
+    };
+    let settings = checked.into_settings(session_key, config.trust_forwarded_for);
+    Ok(AppState {
+        leptos_options,
+        pool,
+        settings: Arc::new(settings),
+    })
+}
+
+async fn dev_session_key(pool: &PgPool) -> Result<[u8; 32]> {
+    use rand::RngCore;
+    let mut candidate = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut candidate);
+    let stored = db::dev_secret::get_or_insert(pool, "session_key", &candidate).await?;
+    stored
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("stored dev session key has the wrong length"))
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let ctx_state = state.clone();
+    let fn_state = state.clone();
+    let leptos_options = state.leptos_options.clone();
+    let secure = state.settings.env == DeployEnv::Prod;
+
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route(
+            "/api/{*fn_name}",
+            get(move |req: Request<Body>| server_fn(fn_state.clone(), req))
+                .post(move |req: Request<Body>| server_fn(ctx_state.clone(), req)),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), staff_guard))
+        .layer(middleware::from_fn(no_store_for_pages));
+
+    router = security_headers(router, secure);
+    router
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    // The path only, with customer tokens masked; never the query string,
+                    // which can carry names and e-mail addresses in filters.
+                    tracing::info_span!("request", method = %req.method(), path = %redact_path(req.uri().path()))
+                })
+                .on_response(
+                    |res: &Response, latency: Duration, _span: &tracing::Span| {
+                        tracing::info!(status = res.status().as_u16(), ms = latency.as_millis() as u64, "response");
+                    },
+                ),
+        )
+        .with_state(state)
+}
+
+async fn server_fn(state: AppState, req: Request<Body>) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Customer links carry their token in the path: logs show its place, not its value.
+pub fn redact_path(path: &str) -> String {
+    for prefix in ["/c/", "/p/", "/u/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest
+                .split_once('/')
+                .map(|(_, t)| format!("/{t}"))
+                .unwrap_or_default();
+            return format!("{prefix}<token>{tail}");
+        }
+    }
+    path.to_string()
+}
+
+fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> {
+    let mut router = router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ))
+        // Pages set a nonce-based policy while rendering; everything else (API answers,
+        // files, errors) gets one that allows nothing active at all.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ));
+    if secure {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
+    }
+    router
+}
+
+/// Pages and server-function answers carry personal data: browsers must not store them.
+async fn no_store_for_pages(req: Request, next: Next) -> Response {
+    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let mut res = next.run(req).await;
+    if !is_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Staff pages need a session: without one, a page load goes to the sign-in page (and
+/// back afterwards); with a temporary password, to the password page. Server functions
+/// check for themselves, so this guard is about pages, not about security of data.
+async fn staff_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let is_page = req.method() == Method::GET || req.method() == Method::HEAD;
+    if !is_page || !(path == "/staff" || path.starts_with("/staff/")) {
+        return next.run(req).await;
+    }
+    let staff = match auth::staff_for_headers(&state.pool, &state.settings, req.headers()).await {
+        Ok(s) => s,
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    };
+    match (staff, path.as_str()) {
+        (Some(_), "/staff/login") => Redirect::to("/staff/runs").into_response(),
+        (None, "/staff/login") => next.run(req).await,
+        (None, _) => {
+            let target = match req.uri().query() {
+                Some(q) => format!("{path}?{q}"),
+                None => path.clone(),
+            };
+            let next_param: String = form_urlencoded::byte_serialize(target.as_bytes()).collect();
+            Redirect::to(&format!("/staff/login?next={next_param}")).into_response()
+        }
+        (Some(s), p) if s.must_change_password && p != "/staff/password" => {
+            Redirect::to("/staff/password").into_response()
+        }
+        (Some(s), "/staff/password") if !s.must_change_password => {
+            Redirect::to("/staff/settings").into_response()
+        }
+        (Some(_), _) => next.run(req).await,
+    }
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the database answers within two seconds.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let check = tokio::time::timeout(
+        Duration::from_secs(2),
+        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool),
+    )
+    .await;
+    match check {
+        Ok(Ok(_)) => (StatusCode::OK, "ready").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// Hourly clean-up of expired sessions and old sign-in attempts. Safe with several
+/// servers: each delete is idempotent.
+pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    let now = time::OffsetDateTime::now_utc();
+                    if let Err(e) = db::staff_session::purge_expired(&pool, now).await {
+                        tracing::warn!(error = %e, "purging sessions failed");
+                    }
+                    if let Err(e) = db::sign_in_attempt::purge_before(&pool, now - time::Duration::days(1)).await {
+                        tracing::warn!(error = %e, "purging sign-in attempts failed");
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+        }
+    });
+}
+
+/// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    spawn_housekeeping(state.pool.clone(), stop_rx);
+    let pool = state.pool.clone();
+    let settings: Arc<Settings> = state.settings.clone();
+    tracing::info!(%addr, public_url = %settings.public_url, "listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    let _ = stop_tx.send(true);
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_path;
+
+    #[test]
+    fn customer_tokens_never_reach_the_log() {
+        assert_eq!(redact_path("/c/abcDEF123"), "/c/<token>");
+        assert_eq!(redact_path("/c/abcDEF123/review"), "/c/<token>/review");
+        assert_eq!(redact_path("/p/xyz"), "/p/<token>");
+        assert_eq!(redact_path("/staff/runs"), "/staff/runs");
+    }
+}

@@ -1,0 +1,44 @@
+//! The demo seed: rich enough to show every admin state, idempotent.
+
+mod common;
+
+use app::server::seed;
+use common::*;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn demo_seed_fills_an_empty_database_once(pool: PgPool) {
+    let first = seed::seed_demo(&pool)
+        .await
+        .unwrap()
+        .expect("seeds an empty database");
+    assert!(first.contacts >= 300, "a few hundred contacts");
+    assert!(
+        seed::seed_demo(&pool).await.unwrap().is_none(),
+        "second run does nothing"
+    );
+
+    let app = app(pool.clone());
+    sign_in(&app, seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD)
+        .await
+        .expect("demo admin signs in");
+    sign_in(&app, seed::STAFF_EMAIL, seed::STAFF_PASSWORD)
+        .await
+        .expect("demo staff signs in");
+    let english: i64 = sqlx::query_scalar("SELECT count(*) FROM contact WHERE language = 'en'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let orgs: i64 = sqlx::query_scalar("SELECT count(*) FROM contact WHERE kind = 'organisation'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let no_email: i64 = sqlx::query_scalar("SELECT count(*) FROM contact WHERE email IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(
+        english > 20 && orgs > 20 && no_email > 0,
+        "{english} {orgs} {no_email}"
+    );
+}

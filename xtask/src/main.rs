@@ -1,0 +1,421 @@
+//! Bootstrap and orchestration for Datacheck: `cargo xtask serve`, `cargo xtask test`.
+//!
+//! Owns everything a fresh Debian machine needs before the app can build and run: the
+//! wasm target, cargo-leptos, a wasm-bindgen CLI that matches Cargo.lock, wasm-opt from
+//! npm, PostgreSQL (a private cluster under `target/` unless `DATABASE_URL` is set),
+//! Chromium and the Playwright packages. Every step checks first and skips what is
+//! already present, so a second run installs nothing. It must not contain product logic:
+//! the server binary owns migrations and demo data.
+
+mod pg;
+mod tools;
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Demo credentials: fixed so the README, the e2e tests and a newcomer agree on them.
+/// They exist only in databases the demo seed fills (never in production: the server
+/// refuses to seed in prod mode).
+pub const DEMO_ADMIN: (&str, &str) = ("admin@datacheck.test", "demo-admin-pass");
+pub const DEMO_STAFF: (&str, &str) = ("staff@datacheck.test", "demo-staff-pass");
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve          install what is missing, start PostgreSQL, seed demo data, serve on :3000
+  test           install what is missing, then fmt, clippy (ssr + hydrate), Rust tests,
+                 the .sqlx freshness check, a release build and the Playwright suite
+  e2e            only the release build and the Playwright suite
+  sqlx-prepare   rebuild the query metadata in .sqlx/ from the live schema
+  db-url         start the database if needed and print its URL
+";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&root),
+        Some("test") => test(&root),
+        Some("e2e") => {
+            let db = prepare_common(&root, true)?;
+            e2e(&root, &db)
+        }
+        Some("sqlx-prepare") => sqlx_prepare(&root),
+        Some("db-url") => {
+            let db = pg::ensure(&root)?;
+            println!("{}", db.url("datacheck"));
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// Installs the build tools and makes sure a database server is up. Returns the server.
+fn prepare_common(root: &Path, browser: bool) -> Result<pg::Server> {
+    tools::ensure_build_tools(root)?;
+    if browser {
+        tools::ensure_browser_tools(root)?;
+    }
+    let db = pg::ensure(root)?;
+    // The query macros check every query against this schema while compiling.
+    pg::recreate_schema_db(&db, root)?;
+    Ok(db)
+}
+
+/// Environment for every cargo build: online query checking against the schema database,
+/// with the metadata written to target/ so it can be compared to the committed .sqlx/.
+fn build_env(cmd: &mut Command, root: &Path, db: &pg::Server) {
+    cmd.env("DATABASE_URL", db.url(pg::SCHEMA_DB))
+        .env("SQLX_OFFLINE", "false")
+        .env("SQLX_OFFLINE_DIR", root.join("target/sqlx-fresh"))
+        .env("PATH", tools::path_with_tools(root));
+}
+
+fn serve(root: &Path) -> Result<()> {
+    let db = prepare_common(root, false)?;
+    let url = db.url("datacheck");
+    pg::create_db_if_missing(&db, "datacheck")?;
+    println!();
+    println!("  Datacheck is starting at http://127.0.0.1:3000 (staff: /staff/login)");
+    println!("  admin: {} / {}", DEMO_ADMIN.0, DEMO_ADMIN.1);
+    println!(
+        "  staff: {} / {}  (limited to one company)",
+        DEMO_STAFF.0, DEMO_STAFF.1
+    );
+    println!("  database: {url}");
+    println!();
+    let mut cmd = Command::new("cargo");
+    cmd.args(["leptos", "watch"]);
+    // cargo-leptos hands one environment to the build and to the server it starts, so
+    // the build reads the committed .sqlx/ (offline) and DATABASE_URL is the server's.
+    cmd.env("SQLX_OFFLINE", "true")
+        .env("DATABASE_URL", &url)
+        .env("PATH", tools::path_with_tools(root))
+        .env("DATACHECK_DEMO", "true")
+        .env("DATACHECK_ENV", "dev");
+    let status = cmd.status().context("running cargo leptos watch")?;
+    if !status.success() {
+        bail!("cargo leptos watch exited with {status}");
+    }
+    Ok(())
+}
+
+struct Step {
+    name: &'static str,
+    ok: bool,
+    secs: f64,
+}
+
+fn run_step(steps: &mut Vec<Step>, name: &'static str, mut cmd: Command) -> bool {
+    println!("\n==> {name}");
+    let start = Instant::now();
+    let ok = match cmd.status() {
+        Ok(s) => s.success(),
+        Err(e) => {
+            eprintln!("could not start {name}: {e}");
+            false
+        }
+    };
+    steps.push(Step {
+        name,
+        ok,
+        secs: start.elapsed().as_secs_f64(),
+    });
+    ok
+}
+
+fn test(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let db = prepare_common(root, true)?;
+    let _ = std::fs::remove_dir_all(root.join("target/sqlx-fresh"));
+    std::fs::create_dir_all(root.join("target/sqlx-fresh"))?;
+    let mut steps = Vec::new();
+
+    let mut fmt = Command::new("cargo");
+    fmt.args(["fmt", "--all", "--check"]);
+    run_step(&mut steps, "cargo fmt --check", fmt);
+
+    let mut clippy_ssr = Command::new("cargo");
+    clippy_ssr.args([
+        "clippy",
+        "-p",
+        "server",
+        "-p",
+        "app",
+        "-p",
+        "xtask",
+        "--features",
+        "app/ssr",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    build_env(&mut clippy_ssr, root, &db);
+    run_step(&mut steps, "clippy (ssr: server + app)", clippy_ssr);
+
+    let mut clippy_wasm = Command::new("cargo");
+    clippy_wasm.args([
+        "clippy",
+        "-p",
+        "frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    build_env(&mut clippy_wasm, root, &db);
+    run_step(
+        &mut steps,
+        "clippy (hydrate: frontend + app on wasm32)",
+        clippy_wasm,
+    );
+
+    let mut rust_tests = Command::new("cargo");
+    rust_tests.args(["test", "-p", "server", "-p", "app", "--features", "app/ssr"]);
+    build_env(&mut rust_tests, root, &db);
+    // #[sqlx::test] makes one database per test on this server.
+    rust_tests.env("DATABASE_URL", db.url(pg::SCHEMA_DB));
+    run_step(&mut steps, "Rust tests (real PostgreSQL)", rust_tests);
+
+    println!("\n==> .sqlx freshness");
+    let t = Instant::now();
+    let fresh = sqlx_freshness(root);
+    if let Err(e) = &fresh {
+        eprintln!("{e:#}");
+    }
+    steps.push(Step {
+        name: ".sqlx matches the schema",
+        ok: fresh.is_ok(),
+        secs: t.elapsed().as_secs_f64(),
+    });
+
+    let t = Instant::now();
+    let e2e_ok = match e2e(root, &db) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("{e:#}");
+            false
+        }
+    };
+    steps.push(Step {
+        name: "release build + Playwright",
+        ok: e2e_ok,
+        secs: t.elapsed().as_secs_f64(),
+    });
+
+    println!("\n==> summary");
+    for s in &steps {
+        println!(
+            "  {:<4} {:<45} {:>7.1}s",
+            if s.ok { "ok" } else { "FAIL" },
+            s.name,
+            s.secs
+        );
+    }
+    println!("  total {:.1}s", started.elapsed().as_secs_f64());
+    let failed = steps.iter().filter(|s| !s.ok).count();
+    if failed > 0 {
+        bail!("{failed} step(s) failed");
+    }
+    Ok(())
+}
+
+/// Every query the build just checked against the live schema must be in .sqlx/
+/// unchanged; on a clean build (CI) .sqlx/ must also hold nothing else.
+fn sqlx_freshness(root: &Path) -> Result<()> {
+    let fresh_dir = root.join("target/sqlx-fresh");
+    let committed_dir = root.join(".sqlx");
+    let fresh = list_json(&fresh_dir)?;
+    let committed = list_json(&committed_dir).unwrap_or_default();
+    let mut problems = Vec::new();
+    for name in &fresh {
+        let a = std::fs::read(fresh_dir.join(name))?;
+        match std::fs::read(committed_dir.join(name)) {
+            Ok(b) if b == a => {}
+            Ok(_) => problems.push(format!("changed: {name}")),
+            Err(_) => problems.push(format!("missing: {name}")),
+        }
+    }
+    if std::env::var_os("CI").is_some() {
+        for name in &committed {
+            if !fresh.contains(name) {
+                problems.push(format!("unused: {name}"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("  {} queries checked, .sqlx/ is up to date", fresh.len());
+        Ok(())
+    } else {
+        bail!(
+            ".sqlx/ is stale ({}); run `cargo xtask sqlx-prepare` and commit .sqlx/",
+            problems.join(", ")
+        )
+    }
+}
+
+fn list_json(dir: &Path) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn sqlx_prepare(root: &Path) -> Result<()> {
+    let db = prepare_common(root, false)?;
+    let out = root.join("target/sqlx-fresh");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out)?;
+    // Force the crates with queries to expand their macros again.
+    let mut clean = Command::new("cargo");
+    clean.args(["clean", "-p", "app", "-p", "server"]);
+    clean.status()?;
+    let mut check = Command::new("cargo");
+    check.args(["check", "-p", "server", "--all-targets"]);
+    build_env(&mut check, root, &db);
+    if !check.status()?.success() {
+        bail!("cargo check failed");
+    }
+    let committed = root.join(".sqlx");
+    let _ = std::fs::remove_dir_all(&committed);
+    std::fs::create_dir_all(&committed)?;
+    for name in list_json(&out)? {
+        std::fs::copy(out.join(&name), committed.join(&name))?;
+    }
+    println!(
+        "wrote {} query files to .sqlx/",
+        list_json(&committed)?.len()
+    );
+    Ok(())
+}
+
+/// Builds the release site (wasm-opt included) and runs Playwright against a server on a
+/// fresh, seeded database, on a port of its own so a running `serve` is not disturbed.
+fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
+    println!("\n==> cargo leptos build --release");
+    let mut build = Command::new("cargo");
+    build.args(["leptos", "build", "--release"]);
+    build_env(&mut build, root, db);
+    if !build.status()?.success() {
+        bail!("release build failed");
+    }
+
+    pg::drop_and_create_db(db, "datacheck_e2e")?;
+    let port = free_port()?;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let bin = root.join("target/server-release/server");
+    let log_path = root.join("target/e2e-server.log");
+    let log = std::fs::File::create(&log_path)?;
+    let mut server = Command::new(&bin);
+    server
+        .arg("serve")
+        .env("DATABASE_URL", db.url("datacheck_e2e"))
+        .env("DATACHECK_ENV", "dev")
+        .env("DATACHECK_DEMO", "true")
+        .env("DATACHECK_PUBLIC_URL", &base_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+        .env("LEPTOS_OUTPUT_NAME", "datacheck")
+        .env("LEPTOS_ENV", "PROD")
+        .env("RUST_LOG", "info")
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    let child = server
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let mut guard = KillOnDrop(child);
+    wait_ready(&format!("127.0.0.1:{port}"), &mut guard.0, &log_path)?;
+
+    println!("\n==> Playwright (Debian Chromium) against {base_url}");
+    let mut pw = Command::new("npx");
+    pw.args(["playwright", "test"])
+        .current_dir(root.join("end2end"))
+        .env("BASE_URL", &base_url)
+        .env("DEMO_ADMIN_EMAIL", DEMO_ADMIN.0)
+        .env("DEMO_ADMIN_PASSWORD", DEMO_ADMIN.1)
+        .env("DEMO_STAFF_EMAIL", DEMO_STAFF.0)
+        .env("DEMO_STAFF_PASSWORD", DEMO_STAFF.1)
+        .env("PATH", tools::path_with_tools(root));
+    let ok = pw.status()?.success();
+    drop(guard);
+    if !ok {
+        bail!(
+            "Playwright failed (server log: {}, report: end2end/playwright-report)",
+            log_path.display()
+        );
+    }
+    Ok(())
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // SIGTERM first so the server's graceful shutdown runs; then make sure.
+        let _ = Command::new("kill")
+            .arg(self.0.id().to_string())
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+/// Waits until the server answers /readyz, or fails with the tail of its log.
+fn wait_ready(addr: &str, child: &mut Child, log: &Path) -> Result<()> {
+    use std::io::{Read, Write};
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            bail!("server exited with {status}:\n{text}");
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect(addr) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+            let req = format!("GET /readyz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+            if s.write_all(req.as_bytes()).is_ok() {
+                let mut resp = String::new();
+                let _ = s.read_to_string(&mut resp);
+                if resp.starts_with("HTTP/1.1 200") {
+                    return Ok(());
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    bail!("server did not become ready within 60 s:\n{text}")
+}
