@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Datacheck's Leptos application: the route table, the HTML shell, and the modules that
 //! both the server (SSR) and the browser (hydrate) compile.
 

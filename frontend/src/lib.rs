@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The browser entry: hydrates the server-rendered page, then marks `<body>` with
 //! `data-hydrated` so browser tests (and people's first clicks) know the page is live.
 

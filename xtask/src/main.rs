@@ -33,7 +33,14 @@ commands:
   db-url         start the database if needed and print its URL
 ";
 
-fn main() -> Result<()> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("\nerror: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = project_root();
     std::env::set_current_dir(&root)?;
@@ -186,6 +193,18 @@ fn test(root: &Path) -> Result<()> {
         clippy_wasm,
     );
 
+    println!("\n==> hydrate bundle holds no server crates");
+    let t = Instant::now();
+    let lean = wasm_has_no_server_crates();
+    if let Err(e) = &lean {
+        eprintln!("{e:#}");
+    }
+    steps.push(Step {
+        name: "wasm build has no sqlx/tokio/argon2/axum",
+        ok: lean.is_ok(),
+        secs: t.elapsed().as_secs_f64(),
+    });
+
     let mut rust_tests = Command::new("cargo");
     rust_tests.args(["test", "-p", "server", "-p", "app", "--features", "app/ssr"]);
     build_env(&mut rust_tests, root, &db);
@@ -234,6 +253,59 @@ fn test(root: &Path) -> Result<()> {
         bail!("{failed} step(s) failed");
     }
     Ok(())
+}
+
+/// The hydrate build must compile none of the server's crates: they would bloat the
+/// bundle, and some (tokio's networking, argon2) have no business in a browser.
+fn wasm_has_no_server_crates() -> Result<()> {
+    let out = Command::new("cargo")
+        .args([
+            "tree",
+            "-p",
+            "frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .context("running cargo tree")?;
+    if !out.status.success() {
+        bail!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let forbidden = [
+        "sqlx",
+        "tokio",
+        "argon2",
+        "axum",
+        "hyper",
+        "lettre",
+        "leptos_axum",
+        "mio",
+    ];
+    let found: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| forbidden.contains(name))
+        .collect();
+    if found.is_empty() {
+        println!(
+            "  {} crates in the wasm build, none of them server-only",
+            tree.lines().count()
+        );
+        Ok(())
+    } else {
+        bail!(
+            "the wasm build pulls in server crates: {}",
+            found.join(", ")
+        )
+    }
 }
 
 /// Every query the build just checked against the live schema must be in .sqlx/

@@ -101,10 +101,10 @@ pub async fn sign_in(
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{AppState, auth};
     let state = AppState::get()?;
-    if let Some(parts) = use_context::<http::request::Parts>() {
-        if let Some(token) = auth::token_from_headers(&parts.headers) {
-            auth::end_session(&state.pool, &state.settings, &token).await?;
-        }
+    if let Some(parts) = use_context::<http::request::Parts>()
+        && let Some(token) = auth::token_from_headers(&parts.headers)
+    {
+        auth::end_session(&state.pool, &state.settings, &token).await?;
     }
     let response = expect_context::<leptos_axum::ResponseOptions>();
     response.append_header(

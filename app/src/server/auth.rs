@@ -209,18 +209,16 @@ pub fn client_address(
     headers: &HeaderMap,
     peer: Option<std::net::SocketAddr>,
 ) -> String {
-    if settings.trust_forwarded_for {
-        if let Some(last) = headers
+    if settings.trust_forwarded_for
+        && let Some(last) = headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .last()
-        {
-            return last.to_string();
-        }
+            .rfind(|s| !s.is_empty())
+    {
+        return last.to_string();
     }
     peer.map(|p| p.ip().to_string())
         .unwrap_or_else(|| "unknown".into())

@@ -21,6 +21,8 @@ pub const COMPANIES: [&str; 2] = [
     "Dekker Lease & Service Utrecht",
 ];
 
+type DemoUser<'a> = (&'a str, &'a str, &'a str, &'a str, bool, &'a [i64]);
+
 pub struct Seeded {
     pub contacts: usize,
 }
@@ -45,7 +47,8 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     }
 
     let hash = |p: &str| password::hash_blocking(p).expect("hashing a constant");
-    let users: [(&str, &str, &str, &str, bool, &[i64]); 4] = [
+    // name, e-mail, password, role, must choose a password, companies
+    let users: [DemoUser; 4] = [
         (
             "Anna de Vries",
             ADMIN_EMAIL,

@@ -100,10 +100,10 @@ fn UsersAdmin() -> impl IntoView {
     // After a successful invitation the form starts empty for the next one.
     let invite_form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
-        if matches!(invite.value().get(), Some(Ok(_))) {
-            if let Some(form) = invite_form.get() {
-                form.reset();
-            }
+        if matches!(invite.value().get(), Some(Ok(_)))
+            && let Some(form) = invite_form.get()
+        {
+            form.reset();
         }
     });
 
@@ -180,7 +180,7 @@ fn user_row(
     update: ServerAction<UpdateStaffUser>,
     disable: ServerAction<SetStaffUserDisabled>,
     reset: ServerAction<ResetStaffPassword>,
-) -> impl IntoView {
+) -> AnyView {
     let id = u.id.0;
     let name = u.display_name.clone();
     let status = if u.disabled {
@@ -270,6 +270,7 @@ fn user_row(
             }
         })}
     }
+    .into_any()
 }
 
 #[component]

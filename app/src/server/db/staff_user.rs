@@ -25,11 +25,9 @@ pub async fn password_hash(
     exec: impl PgExecutor<'_>,
     id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar!("SELECT password_hash FROM staff_user WHERE id = $1", id)
-            .fetch_optional(exec)
-            .await?,
-    )
+    sqlx::query_scalar!("SELECT password_hash FROM staff_user WHERE id = $1", id)
+        .fetch_optional(exec)
+        .await
 }
 
 pub async fn company_ids(exec: impl PgExecutor<'_>, id: i64) -> Result<Vec<i64>, sqlx::Error> {
@@ -98,13 +96,13 @@ pub async fn other_enabled_admins(
     exec: impl PgExecutor<'_>,
     except: i64,
 ) -> Result<i64, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    sqlx::query_scalar!(
         r#"SELECT count(*) AS "n!" FROM staff_user
            WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1"#,
         except
     )
     .fetch_one(exec)
-    .await?)
+    .await
 }
 
 /// Inserts a user; `Ok(None)` when the e-mail address is already taken.
@@ -206,9 +204,7 @@ pub async fn record_sign_in(exec: impl PgExecutor<'_>, id: i64) -> Result<(), sq
 }
 
 pub async fn count(exec: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM staff_user"#)
-            .fetch_one(exec)
-            .await?,
-    )
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM staff_user"#)
+        .fetch_one(exec)
+        .await
 }
