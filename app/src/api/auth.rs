@@ -87,12 +87,7 @@ pub async fn sign_in(
     .await?;
     tx.commit().await?;
 
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&auth::session_cookie(&token, &state.settings))
-            .map_err(|_| AppError::Internal)?,
-    );
+    auth::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -106,12 +101,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     {
         auth::end_session(&state.pool, &state.settings, &token).await?;
     }
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&auth::clear_cookie(&state.settings))
-            .map_err(|_| AppError::Internal)?,
-    );
+    auth::set_cookie_on_response(&auth::clear_cookie(&state.settings))?;
     leptos_axum::redirect("/staff/login?signed_out=1");
     Ok(())
 }
@@ -178,12 +168,7 @@ pub async fn change_password(
     tx.commit().await?;
     // Keep this browser signed in with a fresh session.
     let token = auth::create_session(&state.pool, &state.settings, staff.id).await?;
-    let response = expect_context::<leptos_axum::ResponseOptions>();
-    response.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&auth::session_cookie(&token, &state.settings))
-            .map_err(|_| AppError::Internal)?,
-    );
+    auth::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
     if staff.must_change_password {
         leptos_axum::redirect("/staff/runs");
     }

@@ -5,6 +5,12 @@ pub mod icons;
 use crate::error::AppError;
 use leptos::prelude::*;
 
+/// The product mark: the check in a rounded square, then the name.
+#[component]
+pub fn BrandMark() -> impl IntoView {
+    view! { <span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck" }
+}
+
 /// The title row of a page: heading, one-line description, and optional actions.
 #[component]
 pub fn PageHeader(

@@ -12,7 +12,7 @@ pub fn Landing() -> impl IntoView {
         <Title text="Welcome" />
         <main class="auth-page">
             <div class="auth-card">
-                <div class="brand brand-large"><span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck"</div>
+                <div class="brand brand-large"><crate::components::BrandMark /></div>
                 <p class="lead">"Customers check and correct their own data through a personal link. Staff review every change before it reaches the DMS."</p>
                 <p class="muted">"Customers: open the personal link from your e-mail to check your details."</p>
                 <a class="button button-primary button-block" href="/staff/login">"Staff sign-in"</a>

@@ -19,7 +19,7 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in" />
         <main class="auth-page">
             <div class="auth-card">
-                <div class="brand brand-large"><span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck"</div>
+                <div class="brand brand-large"><crate::components::BrandMark /></div>
                 <h1>"Sign in"</h1>
                 <p class="muted">"For staff of your organisation. Customers do not need an account."</p>
                 {move || signed_out().then(|| view! {
@@ -61,7 +61,7 @@ pub fn ChooseOwnPasswordPage() -> impl IntoView {
         <Title text="Choose your password" />
         <main class="auth-page">
             <div class="auth-card">
-                <div class="brand brand-large"><span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck"</div>
+                <div class="brand brand-large"><crate::components::BrandMark /></div>
                 <h1>"Choose your own password"</h1>
                 <p class="muted">"You signed in with a temporary password. Choose one only you know (at least 10 characters) to continue."</p>
                 <FormError error=error />

@@ -85,6 +85,14 @@ pub fn clear_cookie(settings: &Settings) -> String {
         .to_string()
 }
 
+/// Adds a `Set-Cookie` header to the current server function's or page's response.
+pub fn set_cookie_on_response(cookie: &str) -> Result<(), AppError> {
+    let response = leptos::prelude::expect_context::<leptos_axum::ResponseOptions>();
+    let value = http::HeaderValue::from_str(cookie).map_err(|_| AppError::Internal)?;
+    response.append_header(http::header::SET_COOKIE, value);
+    Ok(())
+}
+
 pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)

@@ -45,10 +45,10 @@ pub fn StaffShell() -> impl IntoView {
                 on:change=move |ev| menu_open.set(event_target_checked(&ev)) />
             <header class="topbar">
                 <label for="nav-toggle" class="menu-button" aria-label="Menu">{icons::menu()}</label>
-                <a class="brand" href="/staff/runs"><span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck"</a>
+                <a class="brand" href="/staff/runs"><crate::components::BrandMark /></a>
             </header>
             <aside class="sidebar">
-                <a class="brand sidebar-brand" href="/staff/runs"><span class="brand-mark" aria-hidden="true">"✓"</span>"Datacheck"</a>
+                <a class="brand sidebar-brand" href="/staff/runs"><crate::components::BrandMark /></a>
                 <nav aria-label="Main">
                     <ul class="nav-list">
                         {nav_item("/staff/runs", "Data checks", icons::send)}
