@@ -86,6 +86,10 @@ fn prepare_common(root: &Path, browser: bool) -> Result<pg::Server> {
 /// Environment for every cargo build: online query checking against the schema database,
 /// with the metadata written to target/ so it can be compared to the committed .sqlx/.
 fn build_env(cmd: &mut Command, root: &Path, db: &pg::Server) {
+    if std::env::var_os("CI").is_some() {
+        // A clean clone builds everything once: incremental data would only fill the disk.
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
     cmd.env("DATABASE_URL", db.url(pg::SCHEMA_DB))
         .env("SQLX_OFFLINE", "false")
         .env("SQLX_OFFLINE_DIR", root.join("target/sqlx-fresh"))
