@@ -1,0 +1,55 @@
+//! Parsed values of the contact register: parse, don't validate. Each type has a private
+//! field and one way in, `parse`, so an unchecked string cannot reach the database. The
+//! module compiles on both sides, so forms show the server's messages before the round
+//! trip; the one heavy rule (phone numbers against full metadata) runs on the server
+//! only, behind a light check that both sides share.
+
+mod country;
+mod customer_no;
+mod email;
+mod phone;
+mod postal_code;
+mod text;
+
+pub use country::CountryCode;
+pub use customer_no::CustomerNo;
+pub use email::Email;
+pub use phone::Phone;
+pub use postal_code::PostalCode;
+pub use text::{Text, normalize};
+
+/// Why a value was refused, in words for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[error("{0}")]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    fn new(message: impl Into<String>) -> Self {
+        Invalid(message.into())
+    }
+}
+
+/// Serialises as the plain string, and deserialises through `parse`, so a value that
+/// crosses the wire is checked again on arrival.
+macro_rules! string_newtype_serde {
+    ($ty:ty, $parse:expr) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                let parse: fn(&str) -> Result<$ty, Invalid> = $parse;
+                parse(&raw).map_err(serde::de::Error::custom)
+            }
+        }
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_newtype_serde;

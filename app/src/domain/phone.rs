@@ -1,0 +1,127 @@
+//! Phone numbers, stored in E.164 (`+31612345678`). The server parses against the full
+//! numbering metadata (the phonenumber crate, with the Netherlands as the region for
+//! numbers without a country code); the browser runs only `quick_check`, which catches
+//! typing errors without shipping that metadata in the wasm bundle.
+
+use super::Invalid;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Obvious mistakes only: letters, too few or too many digits. Both sides run it;
+    /// passing it does not make a number valid.
+    pub fn quick_check(raw: &str) -> Result<(), Invalid> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(Invalid::new("Enter a phone number."));
+        }
+        if let Some(c) = s
+            .chars()
+            .find(|c| !(c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')')))
+        {
+            return Err(Invalid::new(format!(
+                "A phone number cannot contain “{c}”."
+            )));
+        }
+        let digits = s.chars().filter(char::is_ascii_digit).count();
+        if !(8..=15).contains(&digits) {
+            return Err(Invalid::new(
+                "A phone number has 8 to 15 digits, like 06 12345678 or +32 470 12 34 56.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The full check (server only): a number that exists in its country's plan.
+    #[cfg(feature = "ssr")]
+    pub fn parse(raw: &str) -> Result<Phone, Invalid> {
+        Self::quick_check(raw)?;
+        let invalid = || {
+            Invalid::new(
+                "This is not a valid phone number. Add the country code for numbers outside the Netherlands, like +32.",
+            )
+        };
+        let s = raw.trim();
+        let s = s
+            .strip_prefix("00")
+            .map(|r| format!("+{r}"))
+            .unwrap_or_else(|| s.to_string());
+        let number =
+            phonenumber::parse(Some(phonenumber::country::Id::NL), &s).map_err(|_| invalid())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(invalid());
+        }
+        Ok(Phone(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn quick_check_catches_typing_errors() {
+        assert!(Phone::quick_check("06 1234 5678").is_ok());
+        assert!(Phone::quick_check("06-12x45678").is_err());
+        assert!(Phone::quick_check("1234").is_err());
+        assert!(Phone::quick_check("").is_err());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn dutch_and_foreign_numbers_become_e164() {
+        for (raw, want) in [
+            ("06 12345678", "+31612345678"),
+            ("(033) 123 45 67", "+31331234567"),
+            ("+31 6 1234 5678", "+31612345678"),
+            ("0032 470 12 34 56", "+32470123456"),
+            ("+44 20 7946 0958", "+442079460958"),
+        ] {
+            assert_eq!(Phone::parse(raw).unwrap().as_str(), want, "{raw}");
+        }
+        assert!(Phone::parse("06 1234567").is_err(), "one digit short");
+        assert!(Phone::parse("+31 0 12345678").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn quick_check_never_panics(s in "\\PC*") {
+            let _ = Phone::quick_check(&s);
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "[+0-9 ()-]{0,24}") {
+            let _ = Phone::parse(&s);
+        }
+
+        #[test]
+        fn parse_of_display_is_identity(raw in "(\\+[1-9][0-9]{7,12}|0[1-9][0-9]{8})") {
+            if let Ok(p) = Phone::parse(&raw) {
+                prop_assert_eq!(Phone::parse(&p.to_string()).unwrap(), p);
+            }
+        }
+
+        #[test]
+        fn every_dutch_mobile_number_parses(n in 10_000_000u32..59_999_999) {
+            let p = Phone::parse(&format!("06{n}")).unwrap();
+            prop_assert_eq!(p.as_str(), format!("+316{n}"));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Free text as people type it: trimmed, Unicode NFC, runs of white space folded to one
+//! space, no control characters, bounded length.
+
+use super::Invalid;
+use unicode_normalization::UnicodeNormalization;
+
+/// NFC, trimmed, every run of white space (tabs and line breaks included) one space.
+pub fn normalize(raw: &str) -> String {
+    let nfc: String = raw.nfc().collect();
+    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Non-empty normalised text of at most `max` characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Text(String);
+
+impl Text {
+    pub fn parse(raw: &str, max: usize) -> Result<Text, Invalid> {
+        let s = normalize(raw);
+        if s.is_empty() {
+            return Err(Invalid::new("This field cannot be empty."));
+        }
+        if s.chars().any(char::is_control) {
+            return Err(Invalid::new("Remove the invisible control characters."));
+        }
+        let len = s.chars().count();
+        if len > max {
+            return Err(Invalid::new(format!(
+                "Use at most {max} characters (now {len})."
+            )));
+        }
+        Ok(Text(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn folds_space_and_composes_accents() {
+        // "e" + combining acute becomes the single code point "é".
+        let t = Text::parse("  Ren\u{65}\u{301}e \t van\n Dijk ", 100).unwrap();
+        assert_eq!(t.as_str(), "Ren\u{e9}e van Dijk");
+        assert!(Text::parse(" \n\t ", 10).is_err());
+        assert!(Text::parse("a\u{0}b", 10).is_err());
+        assert!(Text::parse("abcdef", 5).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC*", max in 0usize..300) {
+            let _ = Text::parse(&s, max);
+        }
+
+        #[test]
+        fn parse_of_display_is_identity(s in "\\PC{0,200}") {
+            if let Ok(t) = Text::parse(&s, 200) {
+                prop_assert_eq!(Text::parse(&t.to_string(), 200).unwrap(), t);
+            }
+        }
+    }
+}
