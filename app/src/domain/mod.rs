@@ -29,6 +29,18 @@ impl Invalid {
     }
 }
 
+/// Shows a string newtype as its normalised string (`as_str`).
+macro_rules! string_newtype_display {
+    ($ty:ty) => {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use string_newtype_display;
+
 /// Serialises as the plain string, and deserialises through `parse`, so a value that
 /// crosses the wire is checked again on arrival.
 macro_rules! string_newtype_serde {
@@ -45,11 +57,7 @@ macro_rules! string_newtype_serde {
                 parse(&raw).map_err(serde::de::Error::custom)
             }
         }
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
+        $crate::domain::string_newtype_display!($ty);
     };
 }
 pub(crate) use string_newtype_serde;

@@ -62,11 +62,7 @@ impl Phone {
     }
 }
 
-impl std::fmt::Display for Phone {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype_display!(Phone);
 
 #[cfg(test)]
 mod tests {

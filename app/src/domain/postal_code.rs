@@ -48,11 +48,7 @@ impl PostalCode {
     }
 }
 
-impl std::fmt::Display for PostalCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype_display!(PostalCode);
 
 #[cfg(test)]
 mod tests {

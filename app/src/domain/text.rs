@@ -37,11 +37,7 @@ impl Text {
     }
 }
 
-impl std::fmt::Display for Text {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+super::string_newtype_display!(Text);
 
 #[cfg(test)]
 mod tests {
