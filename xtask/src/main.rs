@@ -149,6 +149,21 @@ fn run_step(steps: &mut Vec<Step>, name: &'static str, mut cmd: Command) -> bool
     ok
 }
 
+/// Like `run_step`, for a check the xtask makes itself.
+fn run_check(steps: &mut Vec<Step>, name: &'static str, check: impl FnOnce() -> Result<()>) {
+    println!("\n==> {name}");
+    let start = Instant::now();
+    let result = check();
+    if let Err(e) = &result {
+        eprintln!("{e:#}");
+    }
+    steps.push(Step {
+        name,
+        ok: result.is_ok(),
+        secs: start.elapsed().as_secs_f64(),
+    });
+}
+
 fn test(root: &Path) -> Result<()> {
     let started = Instant::now();
     let db = prepare_common(root, true)?;
@@ -197,17 +212,11 @@ fn test(root: &Path) -> Result<()> {
         clippy_wasm,
     );
 
-    println!("\n==> hydrate bundle holds no server crates");
-    let t = Instant::now();
-    let lean = wasm_has_no_server_crates();
-    if let Err(e) = &lean {
-        eprintln!("{e:#}");
-    }
-    steps.push(Step {
-        name: "wasm build has no sqlx/tokio/argon2/axum",
-        ok: lean.is_ok(),
-        secs: t.elapsed().as_secs_f64(),
-    });
+    run_check(
+        &mut steps,
+        "wasm build has no sqlx/tokio/argon2/axum",
+        wasm_has_no_server_crates,
+    );
 
     let mut rust_tests = Command::new("cargo");
     rust_tests.args(["test", "-p", "server", "-p", "app", "--features", "app/ssr"]);
@@ -216,31 +225,10 @@ fn test(root: &Path) -> Result<()> {
     rust_tests.env("DATABASE_URL", db.url(pg::SCHEMA_DB));
     run_step(&mut steps, "Rust tests (real PostgreSQL)", rust_tests);
 
-    println!("\n==> .sqlx freshness");
-    let t = Instant::now();
-    let fresh = sqlx_freshness(root);
-    if let Err(e) = &fresh {
-        eprintln!("{e:#}");
-    }
-    steps.push(Step {
-        name: ".sqlx matches the schema",
-        ok: fresh.is_ok(),
-        secs: t.elapsed().as_secs_f64(),
+    run_check(&mut steps, ".sqlx matches the schema", || {
+        sqlx_freshness(root)
     });
-
-    let t = Instant::now();
-    let e2e_ok = match e2e(root, &db) {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("{e:#}");
-            false
-        }
-    };
-    steps.push(Step {
-        name: "release build + Playwright",
-        ok: e2e_ok,
-        secs: t.elapsed().as_secs_f64(),
-    });
+    run_check(&mut steps, "release build + Playwright", || e2e(root, &db));
 
     println!("\n==> summary");
     for s in &steps {
@@ -293,14 +281,14 @@ fn wasm_has_no_server_crates() -> Result<()> {
         "leptos_axum",
         "mio",
     ];
-    let found: Vec<&str> = tree
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| forbidden.contains(name))
-        .collect();
     let distinct: std::collections::BTreeSet<&str> = tree
         .lines()
         .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let found: Vec<&str> = distinct
+        .iter()
+        .copied()
+        .filter(|name| forbidden.contains(name))
         .collect();
     if found.is_empty() {
         println!(
