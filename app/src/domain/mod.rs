@@ -7,6 +7,8 @@
 mod country;
 mod customer_no;
 mod email;
+mod field;
+mod person_name;
 mod phone;
 mod postal_code;
 mod text;
@@ -14,6 +16,8 @@ mod text;
 pub use country::CountryCode;
 pub use customer_no::CustomerNo;
 pub use email::Email;
+pub use field::{ChoiceOption, FieldKey, FieldType, TEXT_MAX};
+pub use person_name::{NamePart, NamePrefix, PersonName};
 pub use phone::Phone;
 pub use postal_code::PostalCode;
 pub use text::{Text, normalize};

@@ -1,0 +1,376 @@
+//! Field keys and types of the field catalogue, and the one function that turns what a
+//! person typed (or a CSV cell, or an API value) into the canonical stored form of a
+//! field's type. The portal, the CSV import and the DMS API all go through `FieldType::
+//! canonical`, so a value means the same wherever it came from.
+
+use super::{CountryCode, Email, Invalid, PostalCode, Text};
+use serde::{Deserialize, Serialize};
+
+/// A field's key: lower-case ASCII letters, digits and `_`, starting with a letter, at
+/// most 48 characters. Keys name CSV columns and API fields, so they stay plain.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FieldKey(String);
+
+impl FieldKey {
+    pub const MAX: usize = 48;
+
+    pub fn parse(raw: &str) -> Result<FieldKey, Invalid> {
+        let s = raw.trim();
+        let mut chars = s.chars();
+        let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && s.len() <= Self::MAX;
+        if ok {
+            Ok(FieldKey(s.to_string()))
+        } else {
+            Err(Invalid::new(
+                "A key has lower-case letters, digits and _ only, starts with a letter and has at most 48 characters, like lease_contract.",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+super::string_newtype_serde!(FieldKey, FieldKey::parse);
+
+/// What kind of value a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    Email,
+    Phone,
+    Date,
+    YesNo,
+    Choice,
+    /// Built-in fields only: their rules depend on the field, not on a choice by admins.
+    PostalCode,
+    Country,
+    Language,
+}
+
+/// One option of a choice field. The Dutch label is what is stored.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub nl: String,
+    pub en: String,
+}
+
+impl FieldType {
+    /// The types an admin may give a custom attribute.
+    pub const CUSTOM: [FieldType; 6] = [
+        FieldType::Text,
+        FieldType::Email,
+        FieldType::Phone,
+        FieldType::Date,
+        FieldType::YesNo,
+        FieldType::Choice,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Email => "email",
+            FieldType::Phone => "phone",
+            FieldType::Date => "date",
+            FieldType::YesNo => "yes_no",
+            FieldType::Choice => "choice",
+            FieldType::PostalCode => "postal_code",
+            FieldType::Country => "country",
+            FieldType::Language => "language",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FieldType> {
+        [
+            FieldType::Text,
+            FieldType::Email,
+            FieldType::Phone,
+            FieldType::Date,
+            FieldType::YesNo,
+            FieldType::Choice,
+            FieldType::PostalCode,
+            FieldType::Country,
+            FieldType::Language,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+
+    /// In words, for the field editor.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldType::Text => "Text",
+            FieldType::Email => "E-mail address",
+            FieldType::Phone => "Phone number",
+            FieldType::Date => "Date",
+            FieldType::YesNo => "Yes / no",
+            FieldType::Choice => "Choice",
+            FieldType::PostalCode => "Postal code",
+            FieldType::Country => "Country",
+            FieldType::Language => "Language",
+        }
+    }
+
+    /// The stored form of `raw`, or why it does not fit this type. `raw` must not be
+    /// blank: whether a field may be empty is the caller's rule (required fields, and
+    /// "an empty value never silently erases a stored one"). `country` is the contact's
+    /// country, which decides the postal code rules.
+    ///
+    /// On the server a phone number is checked against the full numbering plan and
+    /// stored in E.164; in the browser only the light check runs.
+    pub fn canonical(
+        self,
+        raw: &str,
+        choices: &[ChoiceOption],
+        country: &CountryCode,
+    ) -> Result<String, Invalid> {
+        match self {
+            FieldType::Text => Ok(Text::parse(raw, TEXT_MAX)?.as_str().to_string()),
+            FieldType::Email => Ok(Email::parse(raw)?.as_str().to_string()),
+            FieldType::Phone => phone(raw),
+            FieldType::Date => parse_date(raw),
+            FieldType::YesNo => parse_yes_no(raw).map(|b| if b { "yes" } else { "no" }.to_string()),
+            FieldType::Choice => {
+                let s = super::normalize(raw).to_lowercase();
+                choices
+                    .iter()
+                    .find(|o| o.nl.to_lowercase() == s || o.en.to_lowercase() == s)
+                    .map(|o| o.nl.clone())
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = choices.iter().map(|o| o.nl.as_str()).collect();
+                        Invalid::new(format!("Choose one of: {}.", names.join(", ")))
+                    })
+            }
+            FieldType::PostalCode => Ok(PostalCode::parse(raw, country)?.as_str().to_string()),
+            FieldType::Country => Ok(CountryCode::parse(raw)?.as_str().to_string()),
+            FieldType::Language => match super::normalize(raw).to_lowercase().as_str() {
+                "nl" | "nld" | "dut" | "nederlands" | "dutch" => Ok("nl".into()),
+                "en" | "eng" | "engels" | "english" => Ok("en".into()),
+                _ => Err(Invalid::new("Choose Dutch (nl) or English (en).")),
+            },
+        }
+    }
+}
+
+impl FieldType {
+    /// A stored value as staff read it: dates day first, yes/no and languages in words,
+    /// countries by name.
+    pub fn display(self, stored: &str) -> String {
+        match self {
+            FieldType::Date => match stored.split('-').collect::<Vec<_>>().as_slice() {
+                [y, m, d] => format!("{d}-{m}-{y}"),
+                _ => stored.to_string(),
+            },
+            FieldType::YesNo => match stored {
+                "yes" => "Yes".into(),
+                "no" => "No".into(),
+                other => other.to_string(),
+            },
+            FieldType::Language => match stored {
+                "nl" => "Dutch".into(),
+                "en" => "English".into(),
+                other => other.to_string(),
+            },
+            FieldType::Country => isocountry::CountryCode::for_alpha2(stored)
+                .map(|c| format!("{} ({stored})", c.name()))
+                .unwrap_or_else(|_| stored.to_string()),
+            _ => stored.to_string(),
+        }
+    }
+}
+
+/// The longest free text a field holds (a street, a note).
+pub const TEXT_MAX: usize = 200;
+
+#[cfg(feature = "ssr")]
+fn phone(raw: &str) -> Result<String, Invalid> {
+    Ok(super::Phone::parse(raw)?.as_str().to_string())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn phone(raw: &str) -> Result<String, Invalid> {
+    super::Phone::quick_check(raw)?;
+    Ok(raw.trim().to_string())
+}
+
+/// ISO dates (`2026-11-23`) and the Dutch way of writing them (`23-11-2026`,
+/// `23/11/2026`, `23.11.2026`, day and month with or without a leading zero), stored as
+/// ISO.
+fn parse_date(raw: &str) -> Result<String, Invalid> {
+    let bad = || Invalid::new("Enter a date like 23-11-2026.");
+    let s = raw.trim();
+    let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let num = |p: &str| -> Result<i32, Invalid> {
+        if p.is_empty() || p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        p.parse().map_err(|_| bad())
+    };
+    let (year, month, day) = if a.len() == 4 {
+        (num(a)?, num(b)?, num(c)?)
+    } else if c.len() == 4 {
+        (num(c)?, num(b)?, num(a)?)
+    } else {
+        return Err(bad());
+    };
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .ok_or_else(bad)?;
+    let day = u8::try_from(day).map_err(|_| bad())?;
+    if !(1800..=2200).contains(&year) {
+        return Err(Invalid::new("Enter a year between 1800 and 2200."));
+    }
+    let date = time::Date::from_calendar_date(year, month, day)
+        .map_err(|_| Invalid::new("This date does not exist."))?;
+    Ok(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    ))
+}
+
+fn parse_yes_no(raw: &str) -> Result<bool, Invalid> {
+    match super::normalize(raw).to_lowercase().as_str() {
+        "yes" | "y" | "ja" | "j" | "true" | "1" | "waar" => Ok(true),
+        "no" | "n" | "nee" | "false" | "0" | "onwaar" => Ok(false),
+        _ => Err(Invalid::new("Answer yes or no.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn nl() -> CountryCode {
+        CountryCode::netherlands()
+    }
+
+    fn canon(t: FieldType, raw: &str) -> Result<String, Invalid> {
+        let choices = vec![
+            ChoiceOption {
+                nl: "Benzine".into(),
+                en: "Petrol".into(),
+            },
+            ChoiceOption {
+                nl: "Elektrisch".into(),
+                en: "Electric".into(),
+            },
+        ];
+        t.canonical(raw, &choices, &nl())
+    }
+
+    #[test]
+    fn keys_are_plain() {
+        assert!(FieldKey::parse("lease_contract").is_ok());
+        for bad in [
+            "",
+            "1abc",
+            "Lease",
+            "lease-contract",
+            "lëase",
+            &"a".repeat(49),
+        ] {
+            assert!(FieldKey::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_in_dutch_and_iso_notation() {
+        for (raw, want) in [
+            ("2026-11-23", "2026-11-23"),
+            ("23-11-2026", "2026-11-23"),
+            ("3/1/2027", "2027-01-03"),
+            ("29.02.2028", "2028-02-29"),
+        ] {
+            assert_eq!(canon(FieldType::Date, raw).unwrap(), want, "{raw}");
+        }
+        for bad in [
+            "2026-02-30",
+            "23-11-26",
+            "tomorrow",
+            "2026-13-01",
+            "1-1-0099",
+        ] {
+            assert!(canon(FieldType::Date, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn yes_no_and_choices_in_both_languages() {
+        assert_eq!(canon(FieldType::YesNo, "Ja").unwrap(), "yes");
+        assert_eq!(canon(FieldType::YesNo, "false").unwrap(), "no");
+        assert!(canon(FieldType::YesNo, "maybe").is_err());
+        assert_eq!(canon(FieldType::Choice, "electric").unwrap(), "Elektrisch");
+        assert_eq!(canon(FieldType::Choice, " benzine ").unwrap(), "Benzine");
+        assert_eq!(
+            canon(FieldType::Choice, "diesel").unwrap_err().0,
+            "Choose one of: Benzine, Elektrisch."
+        );
+        assert_eq!(canon(FieldType::Language, "English").unwrap(), "en");
+    }
+
+    #[test]
+    fn stored_values_read_well() {
+        assert_eq!(FieldType::Date.display("2027-01-03"), "03-01-2027");
+        assert_eq!(FieldType::YesNo.display("yes"), "Yes");
+        assert_eq!(FieldType::Country.display("NL"), "Netherlands (NL)");
+        assert_eq!(FieldType::Language.display("en"), "English");
+        assert_eq!(FieldType::Text.display("Oudegracht"), "Oudegracht");
+    }
+
+    #[test]
+    fn type_names_round_trip() {
+        for t in FieldType::CUSTOM.into_iter().chain([
+            FieldType::PostalCode,
+            FieldType::Country,
+            FieldType::Language,
+        ]) {
+            assert_eq!(FieldType::parse(t.as_str()), Some(t));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn canonical_never_panics(s in "\\PC*", i in 0usize..9) {
+            let all = [FieldType::Text, FieldType::Email, FieldType::Phone, FieldType::Date,
+                FieldType::YesNo, FieldType::Choice, FieldType::PostalCode, FieldType::Country,
+                FieldType::Language];
+            let _ = canon(all[i], &s);
+        }
+
+        /// The stored form is a fixed point: parsing it again gives it back.
+        #[test]
+        fn canonical_of_canonical_is_identity(s in "\\PC{0,40}", i in 0usize..9) {
+            let all = [FieldType::Text, FieldType::Email, FieldType::Phone, FieldType::Date,
+                FieldType::YesNo, FieldType::Choice, FieldType::PostalCode, FieldType::Country,
+                FieldType::Language];
+            if let Ok(v) = canon(all[i], &s) {
+                prop_assert_eq!(canon(all[i], &v).unwrap(), v);
+            }
+        }
+
+        #[test]
+        fn every_real_date_survives(y in 1800i32..2200, d in 1u16..366) {
+            let date = time::Date::from_ordinal_date(y, d).unwrap();
+            let dutch = format!("{}-{}-{}", date.day(), u8::from(date.month()), date.year());
+            let iso = canon(FieldType::Date, &dutch).unwrap();
+            prop_assert_eq!(iso, date.to_string());
+        }
+
+        #[test]
+        fn key_parse_of_display_is_identity(s in "[a-z][a-z0-9_]{0,47}") {
+            let k = FieldKey::parse(&s).unwrap();
+            prop_assert_eq!(FieldKey::parse(&k.to_string()).unwrap(), k);
+        }
+    }
+}
