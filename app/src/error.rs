@@ -41,6 +41,21 @@ impl AppError {
         }
     }
 
+    /// The HTTP status a server function answers with this error.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Throttled { .. } => S::TOO_MANY_REQUESTS,
+            AppError::Conflict(_) => S::CONFLICT,
+            AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => S::BAD_GATEWAY,
+        }
+    }
+
     /// The message for a form field, when this error belongs to that field.
     pub fn for_field(&self, name: &str) -> Option<String> {
         match self {

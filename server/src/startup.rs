@@ -90,7 +90,8 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), staff_guard))
-        .layer(middleware::from_fn(no_store_for_pages));
+        .layer(middleware::from_fn(no_store_for_pages))
+        .layer(middleware::from_fn(server_fn_error_status));
 
     router = security_headers(router, secure);
     router
@@ -112,6 +113,27 @@ pub fn router(state: AppState) -> Router {
 
 async fn server_fn(state: AppState, req: Request<Body>) -> impl IntoResponse {
     leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+/// Leptos answers every server-function error with 500; this sets the status from the
+/// `AppError` in the body (422 for bad input, 404, 403, …), so API clients, logs and
+/// monitoring can tell a typing mistake from a failure.
+async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
+    let is_server_fn =
+        req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/api/v1/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a few hundred bytes of JSON; anything bigger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = err.status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Customer links carry their token in the path: logs show its place, not its value.
