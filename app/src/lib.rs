@@ -87,8 +87,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/staff/runs" /> } />
                     <Route path=path!("runs") view=staff::sections::RunsPage />
                     <Route path=path!("mutations") view=staff::sections::MutationsPage />
-                    <Route path=path!("contacts") view=staff::sections::ContactsPage />
-                    <Route path=path!("fields") view=staff::sections::FieldsPage />
+                    <Route path=path!("contacts") view=staff::contacts::ContactsPage />
+                    <Route path=path!("contacts/:id") view=staff::contacts::ContactPage />
+                    <Route path=path!("fields") view=staff::fields::FieldsPage />
                     <Route path=path!("settings") view=staff::settings::SettingsPage />
                     <Route path=path!("admin/users") view=staff::admin::UsersPage />
                     <Route path=path!("admin/companies") view=staff::admin::CompaniesPage />

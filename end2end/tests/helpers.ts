@@ -24,11 +24,12 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await expect(page).toHaveURL(/\/staff\/runs$/);
 }
 
-/** Full-page screenshot in end2end/screenshots/, named by project, to look at afterwards. */
-export async function snap(page: Page, testInfo: TestInfo, name: string) {
+/** Screenshot in end2end/screenshots/, named by project, to look at afterwards: the full
+ * page, or only the first screen (`fullPage: false`) for long lists. */
+export async function snap(page: Page, testInfo: TestInfo, name: string, { fullPage = true } = {}) {
   await page.screenshot({
     path: path.join(__dirname, '..', 'screenshots', `${testInfo.project.name}-${name}.png`),
-    fullPage: true,
+    fullPage,
   });
 }
 

@@ -75,3 +75,19 @@ pub fn sign_out() -> AnyView {
 pub fn menu() -> AnyView {
     svg(&["M3 12h18", "M3 6h18", "M3 18h18"])
 }
+pub fn upload() -> AnyView {
+    svg(&[
+        "M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4",
+        "M17 8l-5-5-5 5",
+        "M12 3v12",
+    ])
+}
+pub fn check() -> AnyView {
+    svg(&["M20 6 9 17l-5-5"])
+}
+pub fn arrow_up() -> AnyView {
+    svg(&["M12 19V5", "M5 12l7-7 7 7"])
+}
+pub fn arrow_down() -> AnyView {
+    svg(&["M12 5v14", "M19 12l-7 7-7-7"])
+}

@@ -1,5 +1,6 @@
 //! Shared widgets: page header, empty state, form messages, icons.
 
+pub mod data_table;
 pub mod icons;
 
 use crate::error::AppError;

@@ -24,6 +24,10 @@ id_type!(
     CompanyId
 );
 id_type!(StaffUserId);
+id_type!(
+    /// A contact in the register (a person or an organisation).
+    ContactId
+);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -135,3 +139,8 @@ pub struct CompanyContactCount {
     pub contacts: i64,
     pub with_email: i64,
 }
+
+mod contacts;
+mod fields;
+pub use contacts::*;
+pub use fields::*;

@@ -3,7 +3,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 pub mod db;
+pub mod fields;
 pub mod password;
 pub mod scope;
 pub mod seed;

@@ -93,9 +93,11 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     }
 
     let contacts = demo_contacts(&company_ids);
+    let mut ids = Vec::with_capacity(contacts.len());
     for c in &contacts {
-        db::contact::insert(&mut *tx, &c.as_new()).await?;
+        ids.push(db::contact::insert(&mut *tx, &c.as_new()).await?);
     }
+    seed_register_extras(&mut tx, &contacts, &ids).await?;
     audit::record(
         &mut *tx,
         &actor,
@@ -112,6 +114,154 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     Ok(Some(Seeded {
         contacts: contacts.len(),
     }))
+}
+
+/// Custom attributes a car dealer keeps, as an admin would define them.
+const DEMO_ATTRIBUTES: [(&str, &str, &str, &str, &str, bool); 4] = [
+    // key, type, nl, en, choices (nl|en per line), customers may edit
+    (
+        "lease_contract",
+        "text",
+        "Leasecontract",
+        "Lease contract",
+        "",
+        false,
+    ),
+    (
+        "fuel_type",
+        "choice",
+        "Brandstof",
+        "Fuel type",
+        "Benzine|Petrol\nDiesel|Diesel\nElektrisch|Electric\nHybride|Hybrid",
+        true,
+    ),
+    (
+        "apk_due",
+        "date",
+        "APK-vervaldatum",
+        "MOT due date",
+        "",
+        false,
+    ),
+    (
+        "paper_invoice",
+        "yes_no",
+        "Factuur op papier",
+        "Paper invoice",
+        "",
+        true,
+    ),
+];
+
+/// The parts of the register around the contacts: custom attributes with values,
+/// contact persons at organisations (one of whom has left), and fields customers
+/// confirmed in an earlier data check.
+async fn seed_register_extras(
+    tx: &mut sqlx::PgConnection,
+    contacts: &[DemoContact],
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    let mut rng = StdRng::seed_from_u64(7);
+    for (key, ty, nl, en, choices, editable) in DEMO_ATTRIBUTES {
+        let options: Vec<serde_json::Value> = choices
+            .lines()
+            .filter_map(|l| l.split_once('|'))
+            .map(|(nl, en)| serde_json::json!({ "nl": nl, "en": en }))
+            .collect();
+        db::field_def::insert_custom(
+            &mut *tx,
+            &db::field_def::Write {
+                key,
+                field_type: ty,
+                label_nl: nl,
+                label_en: en,
+                choices: &serde_json::Value::Array(options),
+                required: false,
+                customer_visible: true,
+                customer_editable: editable,
+            },
+        )
+        .await?;
+    }
+    let fuels = ["Benzine", "Diesel", "Elektrisch", "Hybride"];
+    for (c, &id) in contacts.iter().zip(ids) {
+        if rng.gen_ratio(2, 3) {
+            let fuel = fuels.choose(&mut rng).expect("non-empty");
+            db::contact::set_attribute(&mut *tx, id, "fuel_type", fuel).await?;
+        }
+        if rng.gen_ratio(1, 2) {
+            let due = format!(
+                "2027-{:02}-{:02}",
+                rng.gen_range(1..=12),
+                rng.gen_range(1..=28)
+            );
+            db::contact::set_attribute(&mut *tx, id, "apk_due", &due).await?;
+        }
+        if c.kind == "organisation" || rng.gen_ratio(1, 10) {
+            let no = format!("LC-{}", rng.gen_range(100_000..999_999));
+            db::contact::set_attribute(&mut *tx, id, "lease_contract", &no).await?;
+        }
+        if rng.gen_ratio(1, 5) {
+            db::contact::set_attribute(&mut *tx, id, "paper_invoice", "yes").await?;
+        }
+        if c.kind == "organisation" {
+            seed_persons(&mut *tx, &mut rng, c, id).await?;
+        }
+        // A quarter confirmed their e-mail address and phone in an earlier check.
+        if rng.gen_ratio(1, 4) {
+            let at = time::OffsetDateTime::now_utc() - time::Duration::days(rng.gen_range(20..400));
+            let keys = ["email", "mobile", "street", "postal_code", "city"].map(String::from);
+            db::contact::confirm_fields(&mut *tx, id, &keys, at).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn seed_persons(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut StdRng,
+    c: &DemoContact,
+    contact_id: i64,
+) -> Result<(), sqlx::Error> {
+    let domain = c
+        .email
+        .as_deref()
+        .and_then(|e| e.split_once('@'))
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_else(|| "example.nl".into());
+    let roles = ["Fleet manager", "Finance", "Director", "Office manager"];
+    let n = rng.gen_range(1..=3);
+    for i in 0..n {
+        let (first, _) = *NL_FIRST.choose(rng).expect("non-empty");
+        let (prefix, last) = *NL_LAST.choose(rng).expect("non-empty");
+        let email = format!("{}@{domain}", first.to_lowercase());
+        let (scope, when) = match i {
+            0 => ("all", "every_change"),
+            1 => ("own", "closing"),
+            _ => ("none", "every_change"),
+        };
+        let id = db::contact::insert_person(
+            &mut *tx,
+            &db::contact::NewPerson {
+                contact_id,
+                first_name: Some(first),
+                last_name_prefix: prefix,
+                last_name: Some(last),
+                email: Some(&email),
+                phone: Some(&format!("+3133{:07}", rng.gen_range(1_000_000..9_999_999))),
+                role: Some(roles.choose(rng).expect("non-empty")),
+                notify_scope: scope,
+                notify_when: when,
+            },
+        )
+        .await?;
+        // The third person left the organisation a while ago.
+        if i == 2 {
+            let left = time::OffsetDateTime::now_utc() - time::Duration::days(90);
+            db::contact::mark_person_left(&mut *tx, id, left).await?;
+        }
+    }
+    Ok(())
 }
 
 struct DemoContact {

@@ -1,6 +1,8 @@
 //! The staff single-page app: the shell (navigation, signed-in user) and its sections.
 
 pub mod admin;
+pub mod contacts;
+pub mod fields;
 pub mod sections;
 pub mod settings;
 

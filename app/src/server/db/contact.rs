@@ -82,3 +82,433 @@ pub async fn insert(exec: impl PgExecutor<'_>, c: &NewContact<'_>) -> Result<i64
     .fetch_one(exec)
     .await
 }
+
+/// A validated contacts query, built by `api::contacts` from the URL's `ContactQuery`.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub company: Option<i64>,
+    pub kind: Option<&'static str>,
+    pub city: Option<String>,
+    pub has_email: Option<bool>,
+    pub text: Option<String>,
+}
+
+/// The columns the table sorts by. Each sort expression never yields NULL, so a keyset
+/// comparison `(expr, id) > (value, id)` is exact, and each has an index on
+/// `(expr, id)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    CustomerNo,
+    City,
+    Updated,
+}
+
+impl SortKey {
+    pub fn parse(s: &str) -> Option<SortKey> {
+        match s {
+            "name" => Some(SortKey::Name),
+            "customer_no" => Some(SortKey::CustomerNo),
+            "city" => Some(SortKey::City),
+            "updated" => Some(SortKey::Updated),
+            _ => None,
+        }
+    }
+
+    /// What rows are ordered and compared by.
+    fn expr(self) -> &'static str {
+        match self {
+            SortKey::Name => "k.sort_name",
+            SortKey::CustomerNo => "k.customer_no",
+            SortKey::City => "coalesce(lower(k.city), '')",
+            SortKey::Updated => "k.updated_at",
+        }
+    }
+
+    /// The sort value as the text a cursor carries, and the cast that turns it back.
+    /// Timestamps travel in a fixed UTC form with microseconds, as PostgreSQL stores
+    /// them, so a cursor is exact.
+    fn cursor_value(self) -> (&'static str, &'static str) {
+        match self {
+            SortKey::Updated => (
+                "to_char(k.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+                "::timestamptz",
+            ),
+            other => (other.expr(), ""),
+        }
+    }
+}
+
+/// Where a page starts: strictly after (or, for a previous page, before) this row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keyset {
+    pub value: String,
+    pub id: i64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    Forward,
+    Backward,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ListRow {
+    pub id: i64,
+    pub company_name: String,
+    pub customer_no: String,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub email: Option<String>,
+    pub city: Option<String>,
+    pub updated_at: time::OffsetDateTime,
+    pub sort_value: String,
+}
+
+/// The WHERE clause shared by the page and the counts: scope first, then each filter.
+fn push_filters<'a>(
+    b: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>,
+    scope: &CompanyScope,
+    f: &'a ListFilter,
+) {
+    let ids = scope.sql_filter();
+    b.push(" WHERE (")
+        .push_bind(ids.clone())
+        .push("::bigint[] IS NULL OR k.company_id = ANY(")
+        .push_bind(ids)
+        .push("))");
+    if let Some(c) = f.company {
+        b.push(" AND k.company_id = ").push_bind(c);
+    }
+    if let Some(kind) = f.kind {
+        b.push(" AND k.kind = ").push_bind(kind);
+    }
+    if let Some(city) = &f.city {
+        b.push(" AND coalesce(lower(k.city), '') = lower(")
+            .push_bind(city)
+            .push(")");
+    }
+    match f.has_email {
+        Some(true) => b.push(" AND k.email IS NOT NULL"),
+        Some(false) => b.push(" AND k.email IS NULL"),
+        None => b,
+    };
+    if let Some(text) = &f.text {
+        // Every word must occur somewhere; LIKE's wildcards in the input are literal.
+        for word in text.split_whitespace() {
+            let escaped = word
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            b.push(" AND k.search_text LIKE ")
+                .push_bind(format!("%{escaped}%"));
+        }
+    }
+}
+
+/// One page of contacts in scope, `limit + 1` rows so the caller knows whether there
+/// is more in that direction. A backward page comes back in display order too.
+///
+/// Built with `QueryBuilder` rather than `query!` because the sort column and the set
+/// of filters vary; every piece of SQL text here is a constant, and every value a bind.
+pub async fn list_page(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+    filter: &ListFilter,
+    sort: SortKey,
+    descending: bool,
+    from: Option<(&Keyset, Direction)>,
+    limit: i64,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    let expr = sort.expr();
+    let (value_expr, cast) = sort.cursor_value();
+    let mut q = sqlx::QueryBuilder::new(format!(
+        "SELECT k.id, c.name AS company_name, k.customer_no, k.kind, k.first_name, \
+         k.last_name_prefix, k.last_name, k.organisation_name, k.email, k.city, \
+         k.updated_at, {value_expr} AS sort_value \
+         FROM contact k JOIN company c ON c.id = k.company_id"
+    ));
+    push_filters(&mut q, scope, filter);
+    let backward = matches!(from, Some((_, Direction::Backward)));
+    // Walking backwards flips both the comparison and the order; rows are reversed
+    // below.
+    let ascending = descending == backward;
+    if let Some((k, _)) = from {
+        q.push(format!(
+            " AND ({expr}, k.id) {} (",
+            if ascending { ">" } else { "<" }
+        ))
+        .push_bind(k.value.clone())
+        .push(cast)
+        .push(", ")
+        .push_bind(k.id)
+        .push(")");
+    }
+    let dir = if ascending { "ASC" } else { "DESC" };
+    q.push(format!(" ORDER BY {expr} {dir}, k.id {dir} LIMIT "))
+        .push_bind(limit + 1);
+    let mut rows: Vec<ListRow> = q.build_query_as().fetch_all(exec).await?;
+    if backward {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ListCounts {
+    pub total: i64,
+    pub with_email: i64,
+}
+
+pub async fn list_counts(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+    filter: &ListFilter,
+) -> Result<ListCounts, sqlx::Error> {
+    let mut q = sqlx::QueryBuilder::new(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE k.email IS NOT NULL) AS with_email \
+         FROM contact k",
+    );
+    push_filters(&mut q, scope, filter);
+    q.build_query_as().fetch_one(exec).await
+}
+
+/// Every column of one contact.
+pub struct Full {
+    pub id: i64,
+    pub company_id: i64,
+    pub company_name: String,
+    pub customer_no: String,
+    pub kind: String,
+    pub salutation: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub street: Option<String>,
+    pub house_number: Option<String>,
+    pub house_number_addition: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: String,
+    pub language: String,
+    pub created_at: time::OffsetDateTime,
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl Full {
+    /// The value of a built-in field by its catalogue key.
+    pub fn builtin(&self, key: &str) -> Option<&str> {
+        match key {
+            "customer_no" => Some(&self.customer_no),
+            "salutation" => self.salutation.as_deref(),
+            "first_name" => self.first_name.as_deref(),
+            "last_name_prefix" => self.last_name_prefix.as_deref(),
+            "last_name" => self.last_name.as_deref(),
+            "organisation_name" => self.organisation_name.as_deref(),
+            "email" => self.email.as_deref(),
+            "phone" => self.phone.as_deref(),
+            "mobile" => self.mobile.as_deref(),
+            "street" => self.street.as_deref(),
+            "house_number" => self.house_number.as_deref(),
+            "house_number_addition" => self.house_number_addition.as_deref(),
+            "postal_code" => self.postal_code.as_deref(),
+            "city" => self.city.as_deref(),
+            "country" => Some(&self.country),
+            "language" => Some(&self.language),
+            _ => None,
+        }
+    }
+}
+
+/// One contact, when it is in scope.
+pub async fn get(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+    id: i64,
+) -> Result<Option<Full>, sqlx::Error> {
+    sqlx::query_as!(
+        Full,
+        r#"
+        SELECT k.id, k.company_id, c.name AS company_name, k.customer_no, k.kind,
+               k.salutation, k.first_name, k.last_name_prefix, k.last_name,
+               k.organisation_name, k.email, k.phone, k.mobile, k.street, k.house_number,
+               k.house_number_addition, k.postal_code, k.city, k.country::text AS "country!",
+               k.language, k.created_at, k.updated_at
+        FROM contact k JOIN company c ON c.id = k.company_id
+        WHERE k.id = $2 AND ($1::bigint[] IS NULL OR k.company_id = ANY($1))
+        "#,
+        scope.sql_filter() as Option<Vec<i64>>,
+        id
+    )
+    .fetch_optional(exec)
+    .await
+}
+
+pub struct AttributeRow {
+    pub field_key: String,
+    pub value: String,
+}
+
+pub async fn attributes(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+) -> Result<Vec<AttributeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AttributeRow,
+        "SELECT field_key, value FROM contact_attribute WHERE contact_id = $1",
+        contact_id
+    )
+    .fetch_all(exec)
+    .await
+}
+
+pub struct ConfirmationRow {
+    pub field_key: String,
+    pub confirmed_at: time::OffsetDateTime,
+}
+
+pub async fn confirmations(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+) -> Result<Vec<ConfirmationRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ConfirmationRow,
+        "SELECT field_key, confirmed_at FROM field_confirmation WHERE contact_id = $1",
+        contact_id
+    )
+    .fetch_all(exec)
+    .await
+}
+
+pub struct PersonRow {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Option<String>,
+    pub notify_scope: String,
+    pub notify_when: String,
+    pub left_at: Option<time::OffsetDateTime>,
+}
+
+pub async fn persons(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+) -> Result<Vec<PersonRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"
+        SELECT id, first_name, last_name_prefix, last_name, email, phone, role,
+               notify_scope, notify_when, left_at
+        FROM contact_person WHERE contact_id = $1
+        ORDER BY left_at NULLS FIRST, id
+        "#,
+        contact_id
+    )
+    .fetch_all(exec)
+    .await
+}
+
+pub struct NewPerson<'a> {
+    pub contact_id: i64,
+    pub first_name: Option<&'a str>,
+    pub last_name_prefix: Option<&'a str>,
+    pub last_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub notify_scope: &'a str,
+    pub notify_when: &'a str,
+}
+
+pub async fn insert_person(
+    exec: impl PgExecutor<'_>,
+    p: &NewPerson<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        INSERT INTO contact_person (contact_id, first_name, last_name_prefix, last_name,
+                                    email, phone, role, notify_scope, notify_when)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        RETURNING id
+        "#,
+        p.contact_id,
+        p.first_name,
+        p.last_name_prefix,
+        p.last_name,
+        p.email,
+        p.phone,
+        p.role,
+        p.notify_scope,
+        p.notify_when
+    )
+    .fetch_one(exec)
+    .await
+}
+
+pub async fn set_attribute(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+    key: &str,
+    value: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO contact_attribute (contact_id, field_key, value) VALUES ($1, $2, $3)
+        ON CONFLICT (contact_id, field_key) DO UPDATE SET value = excluded.value
+        "#,
+        contact_id,
+        key,
+        value
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Records that the customer confirmed these fields as correct at `at`.
+pub async fn confirm_fields(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+    keys: &[String],
+    at: time::OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO field_confirmation (contact_id, field_key, confirmed_at)
+        SELECT $1, k, $3 FROM unnest($2::text[]) AS k
+        ON CONFLICT (contact_id, field_key) DO UPDATE SET confirmed_at = excluded.confirmed_at
+        "#,
+        contact_id,
+        keys,
+        at
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_person_left(
+    exec: impl PgExecutor<'_>,
+    person_id: i64,
+    at: time::OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE contact_person SET left_at = $2, updated_at = now() WHERE id = $1",
+        person_id,
+        at
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ pub mod audit_event;
 pub mod company;
 pub mod contact;
 pub mod dev_secret;
+pub mod field_def;
 pub mod sign_in_attempt;
 pub mod staff_session;
 pub mod staff_user;
