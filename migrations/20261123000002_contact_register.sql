@@ -121,6 +121,8 @@ CREATE TABLE contact_import (
     file_size      bigint NOT NULL,
     status         text NOT NULL DEFAULT 'uploaded'
                    CHECK (status IN ('uploaded', 'importing', 'done', 'failed', 'cancelled')),
+    -- Per column of the file: the field it fills, or null for "do not import".
+    mapping        jsonb,
     rows_total     integer NOT NULL DEFAULT 0,
     rows_done      integer NOT NULL DEFAULT 0,
     summary        jsonb,

@@ -88,6 +88,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("runs") view=staff::sections::RunsPage />
                     <Route path=path!("mutations") view=staff::sections::MutationsPage />
                     <Route path=path!("contacts") view=staff::contacts::ContactsPage />
+                    <Route path=path!("contacts/import") view=staff::import::ImportPage />
+                    <Route path=path!("contacts/import/:id") view=staff::import::ImportDetailPage />
                     <Route path=path!("contacts/:id") view=staff::contacts::ContactPage />
                     <Route path=path!("fields") view=staff::fields::FieldsPage />
                     <Route path=path!("settings") view=staff::settings::SettingsPage />

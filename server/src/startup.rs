@@ -75,6 +75,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(
+            "/staff/contacts/import",
+            axum::routing::post(crate::import_upload::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::import_upload::BODY_LIMIT),
+            ),
+        )
+        .route(
             "/api/{*fn_name}",
             get(move |req: Request<Body>| server_fn(fn_state.clone(), req))
                 .post(move |req: Request<Body>| server_fn(ctx_state.clone(), req)),
@@ -261,6 +267,9 @@ pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<b
                     }
                     if let Err(e) = db::sign_in_attempt::purge_before(&pool, now - time::Duration::days(1)).await {
                         tracing::warn!(error = %e, "purging sign-in attempts failed");
+                    }
+                    if let Err(e) = db::contact_import::expire(&pool).await {
+                        tracing::warn!(error = %e, "expiring contact imports failed");
                     }
                 }
                 _ = stop.changed() => break,

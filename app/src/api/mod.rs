@@ -6,3 +6,4 @@ pub mod admin;
 pub mod auth;
 pub mod contacts;
 pub mod fields;
+pub mod import;

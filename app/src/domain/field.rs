@@ -183,6 +183,59 @@ impl FieldType {
     }
 }
 
+/// The stored form of a built-in contact field, by its catalogue key: the same rules
+/// for the CSV import, the DMS API and the portal. `raw` must not be blank.
+pub fn builtin_canonical(key: &str, raw: &str, country: &CountryCode) -> Result<String, Invalid> {
+    use super::{CustomerNo, NamePart, NamePrefix};
+    let text = |max| Text::parse(raw, max).map(|t| t.as_str().to_string());
+    match key {
+        "customer_no" => CustomerNo::parse(raw).map(|c| c.as_str().to_string()),
+        "first_name" | "last_name" => NamePart::parse(raw).map(|n| n.as_str().to_string()),
+        "last_name_prefix" => NamePrefix::parse(raw).map(|n| n.as_str().to_string()),
+        "salutation" => text(40),
+        "organisation_name" => text(TEXT_MAX),
+        "street" => text(120),
+        "city" => text(80),
+        "house_number" => {
+            let t = text(10)?;
+            if t.starts_with(|c: char| c.is_ascii_digit()) {
+                Ok(t)
+            } else {
+                Err(Invalid::new(
+                    "A house number starts with a digit, like 12 or 12a.",
+                ))
+            }
+        }
+        "house_number_addition" => text(10),
+        "email" => FieldType::Email.canonical(raw, &[], country),
+        "phone" | "mobile" => FieldType::Phone.canonical(raw, &[], country),
+        "postal_code" => FieldType::PostalCode.canonical(raw, &[], country),
+        "country" => FieldType::Country.canonical(raw, &[], country),
+        "language" => FieldType::Language.canonical(raw, &[], country),
+        _ => Err(Invalid::new("This is not a contact field.")),
+    }
+}
+
+/// The built-in fields in catalogue order; the register has a column for each.
+pub const BUILTIN_KEYS: [&str; 16] = [
+    "customer_no",
+    "salutation",
+    "first_name",
+    "last_name_prefix",
+    "last_name",
+    "organisation_name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "house_number",
+    "house_number_addition",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+];
+
 /// The longest free text a field holds (a street, a note).
 pub const TEXT_MAX: usize = 200;
 
@@ -317,6 +370,33 @@ mod tests {
             "Choose one of: Benzine, Elektrisch."
         );
         assert_eq!(canon(FieldType::Language, "English").unwrap(), "en");
+    }
+
+    #[test]
+    fn built_in_fields_have_their_own_rules() {
+        let nl = nl();
+        assert_eq!(
+            builtin_canonical("house_number", " 12a ", &nl).unwrap(),
+            "12a"
+        );
+        assert!(builtin_canonical("house_number", "a12", &nl).is_err());
+        assert_eq!(
+            builtin_canonical("postal_code", "3811kl", &nl).unwrap(),
+            "3811 KL"
+        );
+        assert!(builtin_canonical("mobile", "06 12345678", &nl).is_ok());
+        assert!(builtin_canonical("first_name", "J4n", &nl).is_err());
+        assert!(builtin_canonical("nonsense", "x", &nl).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn builtin_canonical_is_a_fixed_point(s in "\\PC{0,30}", i in 0usize..16) {
+            let nl = CountryCode::netherlands();
+            if let Ok(v) = builtin_canonical(BUILTIN_KEYS[i], &s, &nl) {
+                prop_assert_eq!(builtin_canonical(BUILTIN_KEYS[i], &v, &nl).unwrap(), v);
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ mod text;
 pub use country::CountryCode;
 pub use customer_no::CustomerNo;
 pub use email::Email;
-pub use field::{ChoiceOption, FieldKey, FieldType, TEXT_MAX};
+pub use field::{BUILTIN_KEYS, ChoiceOption, FieldKey, FieldType, TEXT_MAX, builtin_canonical};
 pub use person_name::{NamePart, NamePrefix, PersonName};
 pub use phone::Phone;
 pub use postal_code::PostalCode;

@@ -142,5 +142,7 @@ pub struct CompanyContactCount {
 
 mod contacts;
 mod fields;
+mod import;
 pub use contacts::*;
 pub use fields::*;
+pub use import::*;

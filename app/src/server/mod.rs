@@ -6,6 +6,7 @@ pub mod auth;
 pub mod contacts;
 pub mod db;
 pub mod fields;
+pub mod import;
 pub mod password;
 pub mod scope;
 pub mod seed;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod contacts;
 pub mod fields;
+pub mod import;
 pub mod sections;
 pub mod settings;
 

@@ -5,6 +5,7 @@
 pub mod audit_event;
 pub mod company;
 pub mod contact;
+pub mod contact_import;
 pub mod dev_secret;
 pub mod field_def;
 pub mod sign_in_attempt;

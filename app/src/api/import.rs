@@ -1,0 +1,62 @@
+//! Server functions of the CSV import. The upload itself is a plain multipart POST to
+//! `/staff/contacts/import` (server crate), so it works without WebAssembly and streams
+//! large files; everything after it is here. Every function checks the import's
+//! company against the caller's scope.
+
+use crate::error::AppError;
+use crate::model::{ImportListRow, ImportProgress, ImportReport, ImportView};
+use leptos::prelude::*;
+
+#[server(endpoint = "import/recent")]
+pub async fn recent_imports() -> Result<Vec<ImportListRow>, AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::recent(&state, &staff.scope).await
+}
+
+#[server(endpoint = "import/view")]
+pub async fn load_import(id: i64) -> Result<ImportView, AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::view(&state, &staff.scope, id).await
+}
+
+/// Checks every row with this mapping (one target key per column, `""` to skip it).
+#[server(endpoint = "import/check")]
+pub async fn check_import(
+    id: i64,
+    #[server(default)] mapping: Vec<String>,
+) -> Result<ImportReport, AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::check(&state, &staff.scope, id, mapping).await
+}
+
+/// Imports with the mapping of the last check, so the import does what the report
+/// said.
+#[server(endpoint = "import/start")]
+pub async fn start_import(id: i64) -> Result<(), AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::start(&state, &staff, id).await
+}
+
+#[server(endpoint = "import/cancel")]
+pub async fn cancel_import(id: i64) -> Result<(), AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::cancel(&state.pool, &staff, id).await
+}
+
+#[server(endpoint = "import/progress")]
+pub async fn import_status(id: i64) -> Result<ImportProgress, AppError> {
+    use crate::server::{AppState, auth, import};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    import::progress(&state.pool, &staff.scope, id).await
+}
