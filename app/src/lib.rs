@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/users") view=staff::admin::UsersPage />
                     <Route path=path!("admin/companies") view=staff::admin::CompaniesPage />
                     <Route path=path!("admin/audit") view=staff::admin::AuditPage />
+                    <Route path=path!("admin/api-keys") view=staff::admin::ApiKeysPage />
                 </ParentRoute>
             </Routes>
         </Router>

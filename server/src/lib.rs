@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod dms_api;
 pub mod import_upload;
 pub mod startup;

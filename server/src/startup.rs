@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .merge(crate::dms_api::router())
         .route(
             "/staff/contacts/import",
             axum::routing::post(crate::import_upload::upload).layer(

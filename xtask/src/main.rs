@@ -280,6 +280,9 @@ fn wasm_has_no_server_crates() -> Result<()> {
         "lettre",
         "leptos_axum",
         "mio",
+        "phonenumber",
+        "csv",
+        "encoding_rs",
     ];
     let distinct: std::collections::BTreeSet<&str> = tree
         .lines()

@@ -400,3 +400,124 @@ mod tests {
         }
     }
 }
+
+#[server(endpoint = "admin/api_keys")]
+pub async fn list_api_keys() -> Result<Vec<crate::model::ApiKeyRow>, AppError> {
+    use crate::model::ApiKeyRow;
+    use crate::server::{AppState, auth, db, timefmt};
+    let state = AppState::get()?;
+    auth::require_admin().await?;
+    let tz = &state.settings.time_zone;
+    Ok(db::api_key::list(&state.pool)
+        .await?
+        .into_iter()
+        .map(|k| ApiKeyRow {
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            companies: match k.company_ids {
+                None => "All companies".into(),
+                Some(_) => k.company_names.join(", "),
+            },
+            created: format!(
+                "{} by {}",
+                timefmt::date_time(k.created_at, tz),
+                k.created_by.unwrap_or_else(|| "—".into())
+            ),
+            last_used: k
+                .last_used_at
+                .map(|t| timefmt::date_time(t, tz))
+                .unwrap_or_else(|| "never".into()),
+            revoked: k.revoked_at.map(|t| timefmt::date_time(t, tz)),
+        })
+        .collect())
+}
+
+/// Creates a key for the DMS, for all companies or the chosen ones; the answer holds
+/// the key, which is not stored and cannot be shown again.
+#[server(endpoint = "admin/create_api_key")]
+pub async fn create_api_key(
+    name: String,
+    #[server(default)] all_companies: Option<String>,
+    #[server(default)] company_ids: Vec<i64>,
+) -> Result<crate::model::NewApiKey, AppError> {
+    use crate::model::NewApiKey;
+    use crate::server::{AppState, api_keys, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let name = clean_name(&name, "name", "a name for the key", 100)?;
+    let companies: Option<Vec<i64>> = if all_companies.is_some() {
+        None
+    } else {
+        if company_ids.is_empty() {
+            return Err(AppError::invalid(
+                "company_ids",
+                "Choose the companies this key may use, or all companies.",
+            ));
+        }
+        let known = db::company::refs_in_scope(&state.pool, &admin.scope).await?;
+        if company_ids
+            .iter()
+            .any(|id| !known.iter().any(|c| c.id.0 == *id))
+        {
+            return Err(AppError::invalid(
+                "company_ids",
+                "Choose existing companies.",
+            ));
+        }
+        Some(company_ids)
+    };
+    let key = api_keys::generate();
+    let mut tx = state.pool.begin().await?;
+    let id = db::api_key::insert(
+        &mut *tx,
+        &name,
+        &key.prefix,
+        &key.secret_hash,
+        companies.as_deref(),
+        admin.id.0,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "api_key.created",
+            subject_type: "api_key",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "name": name, "prefix": key.prefix, "company_ids": companies }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewApiKey {
+        name,
+        key: key.text,
+    })
+}
+
+#[server(endpoint = "admin/revoke_api_key")]
+pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
+    use crate::server::{AppState, audit, auth, db};
+    let state = AppState::get()?;
+    let admin = auth::require_admin().await?;
+    let mut tx = state.pool.begin().await?;
+    let name = db::api_key::revoke(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut *tx,
+        &admin.actor(),
+        audit::Event {
+            action: "api_key.revoked",
+            subject_type: "api_key",
+            subject_id: Some(id.to_string()),
+            company_id: None,
+            detail: serde_json::json!({ "name": name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -146,3 +146,23 @@ mod import;
 pub use contacts::*;
 pub use fields::*;
 pub use import::*;
+
+/// A key of the DMS API as the admin page lists it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeyRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    /// "All companies" or their names.
+    pub companies: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: Option<String>,
+}
+
+/// A new key, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub name: String,
+    pub key: String,
+}

@@ -8,15 +8,23 @@ use sqlx::PgExecutor;
 /// Who did it: a signed-in staff user, or the system (CLI, demo seed, background work).
 #[derive(Clone, Debug)]
 pub enum Actor {
-    Staff { id: StaffUserId, email: String },
+    Staff {
+        id: StaffUserId,
+        email: String,
+    },
     System(&'static str),
+    /// A DMS calling the API with one of the organisation's keys.
+    ApiKey {
+        id: i64,
+        name: String,
+    },
 }
 
 impl Actor {
     fn id(&self) -> Option<i64> {
         match self {
             Actor::Staff { id, .. } => Some(id.0),
-            Actor::System(_) => None,
+            Actor::System(_) | Actor::ApiKey { .. } => None,
         }
     }
 
@@ -24,6 +32,7 @@ impl Actor {
         match self {
             Actor::Staff { email, .. } => email.clone(),
             Actor::System(what) => format!("system: {what}"),
+            Actor::ApiKey { id, name } => format!("API key {name} (#{id})"),
         }
     }
 }

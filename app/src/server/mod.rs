@@ -1,6 +1,7 @@
 //! Server-only code (`ssr` feature): state, database access, sessions, passwords, audit.
 //! Server functions in `crate::api` call into this module; components never do.
 
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod contacts;

@@ -2,8 +2,9 @@
 //! role again; these pages only decide what to show.
 
 use crate::api::admin::{
-    CreateCompany, InviteStaffUser, RenameCompany, ResetStaffPassword, SetStaffUserDisabled,
-    UpdateStaffUser, list_audit, list_companies, list_staff_users,
+    CreateApiKey, CreateCompany, InviteStaffUser, RenameCompany, ResetStaffPassword, RevokeApiKey,
+    SetStaffUserDisabled, UpdateStaffUser, list_api_keys, list_audit, list_companies,
+    list_staff_users,
 };
 use crate::components::{FieldError, FormError, Loading, NoAccess, PageHeader, action_error};
 use crate::error::AppError;
@@ -413,5 +414,140 @@ fn AuditLog() -> impl IntoView {
                 }.into_any())
             })}
         </Suspense>
+    }
+}
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    view! {
+        <Title text="API keys" />
+        <ApiKeysAdmin />
+    }
+}
+
+#[component]
+fn ApiKeysAdmin() -> impl IntoView {
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_keys(),
+    );
+    let companies = Resource::new(|| (), |_| list_companies());
+    let create_error = action_error(create);
+    let revoke_error = action_error(revoke);
+    let confirming = RwSignal::new(None::<i64>);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_)))
+            && let Some(f) = form.get()
+        {
+            f.reset();
+        }
+    });
+    view! {
+        <PageHeader title="API keys" description="Keys your DMS uses to send contacts to Datacheck and fetch mutations, over /api/v1. See /api/v1/openapi.json." />
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || Suspend::new(async move {
+                let loaded = match (keys.await, companies.await) {
+                    (Ok(k), Ok(c)) => Ok((k, c)),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                admin_view(loaded, |(rows, companies)| view! {
+                    <section class="card">
+                        <h2>"Create a key"</h2>
+                        {move || create.value().get().and_then(|r| r.ok()).map(|k| view! {
+                            <div class="alert alert-success" role="status" data-testid="new-api-key">
+                                <p>"The key “"{k.name}"”:"</p>
+                                <p><code class="secret">{k.key}</code></p>
+                                <p class="muted">"Copy it into your DMS now: it is shown only this once. Send it as “Authorization: Bearer …”."</p>
+                            </div>
+                        })}
+                        <FormError error=create_error />
+                        <ActionForm action=create node_ref=form attr:class="form form-grid" attr:novalidate=true>
+                            <div class="field">
+                                <label for="key-name">"Name"</label>
+                                <input id="key-name" name="name" required=true autocomplete="off" placeholder="DMS Amersfoort" />
+                                <FieldError error=create_error name="name" />
+                            </div>
+                            <fieldset class="choices">
+                                <legend>"Companies"</legend>
+                                <label class="choice"><input type="checkbox" name="all_companies" />"All companies, now and later"</label>
+                                {companies.into_iter().enumerate().map(|(i, c)| view! {
+                                    <label class="choice">
+                                        <input type="checkbox" name=format!("company_ids[{i}]") value=c.id.0.to_string() />
+                                        {c.name}
+                                    </label>
+                                }).collect_view()}
+                                <FieldError error=create_error name="company_ids" />
+                            </fieldset>
+                            <div class="form-actions">
+                                <button type="submit" class="button button-primary" disabled=move || create.pending().get()>"Create key"</button>
+                            </div>
+                        </ActionForm>
+                    </section>
+                    <section class="card">
+                        <h2>"Keys"</h2>
+                        <FormError error=revoke_error />
+                        {if rows.is_empty() {
+                            view! { <p class="muted">"No keys yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="table-wrap">
+                                <table class="data-table stack" data-testid="api-keys">
+                                    <thead><tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"Key starts with"</th>
+                                        <th scope="col">"Companies"</th>
+                                        <th scope="col">"Created"</th>
+                                        <th scope="col">"Last used"</th>
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                    {rows.into_iter().map(|k| {
+                                        let id = k.id;
+                                        let name = k.name.clone();
+                                        let revoked = k.revoked.is_some();
+                                        view! {
+                                            <tr class:row-disabled=revoked>
+                                                <td data-label="Name"><strong>{k.name.clone()}</strong></td>
+                                                <td data-label="Key starts with"><code>{k.prefix}</code></td>
+                                                <td data-label="Companies">{k.companies}</td>
+                                                <td data-label="Created">{k.created}</td>
+                                                <td data-label="Last used">{k.last_used}</td>
+                                                <td class="actions">
+                                                    {match k.revoked {
+                                                        Some(at) => view! { <span class="badge badge-muted">{format!("Revoked {at}")}</span> }.into_any(),
+                                                        None => view! {
+                                                            <button type="button" class="button button-small button-danger"
+                                                                on:click=move |_| confirming.set(Some(id))>"Revoke"</button>
+                                                        }.into_any(),
+                                                    }}
+                                                </td>
+                                            </tr>
+                                            {move || (confirming.get() == Some(id)).then(|| {
+                                                let name = name.clone();
+                                                view! {
+                                                    <tr class="confirm-row"><td colspan="6">
+                                                        <div class="confirm" role="alertdialog" aria-label="Confirm">
+                                                            <span>{format!("Revoke “{name}”? The DMS using it is refused from the next request on.")}</span>
+                                                            <button type="button" class="button button-small button-danger"
+                                                                on:click=move |_| { revoke.dispatch(RevokeApiKey { id }); confirming.set(None); }>"Revoke key"</button>
+                                                            <button type="button" class="button button-small" on:click=move |_| confirming.set(None)>"Cancel"</button>
+                                                        </div>
+                                                    </td></tr>
+                                                }
+                                            })}
+                                        }
+                                    }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    </section>
+                }.into_any())
+            })}
+        </Transition>
     }
 }

@@ -26,6 +26,10 @@ pub fn SettingsPage() -> impl IntoView {
                             {icons::building()}
                             <span><strong>"Companies"</strong><span class="muted">"Branches and dealerships in this organisation"</span></span>
                         </a>
+                        <a class="link-card" href="/staff/admin/api-keys">
+                            {icons::lock()}
+                            <span><strong>"API keys"</strong><span class="muted">"Keys for your DMS to send contacts and fetch mutations"</span></span>
+                        </a>
                         <a class="link-card" href="/staff/admin/audit">
                             {icons::history()}
                             <span><strong>"Audit log"</strong><span class="muted">"Who changed what, and when"</span></span>

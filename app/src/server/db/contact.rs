@@ -512,3 +512,24 @@ pub async fn mark_person_left(
     .await?;
     Ok(())
 }
+
+/// The id of a company's contact by its customer number, when the company is in scope.
+pub async fn id_by_customer_no(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+    company_id: i64,
+    customer_no: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT id FROM contact
+        WHERE company_id = $2 AND customer_no = $3
+          AND ($1::bigint[] IS NULL OR company_id = ANY($1))
+        "#,
+        scope.sql_filter() as Option<Vec<i64>>,
+        company_id,
+        customer_no
+    )
+    .fetch_optional(exec)
+    .await
+}

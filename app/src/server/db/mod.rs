@@ -2,6 +2,7 @@
 //! transaction) so callers decide the transaction; queries are checked at compile time.
 //! Functions over company-owned rows take a `CompanyScope`.
 
+pub mod api_key;
 pub mod audit_event;
 pub mod company;
 pub mod contact;

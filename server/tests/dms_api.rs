@@ -1,0 +1,361 @@
+//! The DMS API: keys (shown once, scoped, revocable), idempotent upserts, all-or-nothing
+//! batches, JSON errors by field, and an OpenAPI document that parses and whose
+//! references all resolve.
+
+mod common;
+
+use app::server::db;
+use axum::body::Body;
+use common::*;
+use http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+async fn create_key(app: &axum::Router, admin: &str, pairs: &[(&str, &str)]) -> String {
+    let res = call(app, "/api/admin/create_api_key", Some(admin), pairs).await;
+    let body = body_text(res).await;
+    let key: app::model::NewApiKey = serde_json::from_str(&body).expect(&body);
+    key.key
+}
+
+async fn api(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(k) = key {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {k}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let text = body_text(res).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn setup(pool: &PgPool) -> (axum::Router, Fixture, String) {
+    let f = fixture(pool).await;
+    db::field_def::insert_custom(
+        pool,
+        &db::field_def::Write {
+            key: "apk_due",
+            field_type: "date",
+            label_nl: "APK",
+            label_en: "MOT due",
+            choices: &json!([]),
+            required: false,
+            customer_visible: true,
+            customer_editable: false,
+        },
+    )
+    .await
+    .unwrap();
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    (app, f, admin)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn put_creates_then_is_idempotent_then_updates_and_get_reads_it_back(pool: PgPool) {
+    let (app, f, admin) = setup(&pool).await;
+    let a = f.company_a.to_string();
+    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
+    let path = format!("/api/v1/contacts/{}/K-100", f.company_a);
+    let body = json!({
+        "kind": "person", "first_name": "Anna", "last_name_prefix": "van", "last_name": "Dijk",
+        "email": "Anna@Example.NL", "mobile": "06 12345678", "postal_code": "3811ab",
+        "attributes": { "apk_due": "9-3-2027" }
+    });
+    let (status, v) = api(&app, "PUT", &path, Some(&key), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["result"], "created");
+    assert_eq!(v["contact"]["email"], "anna@example.nl");
+    assert_eq!(v["contact"]["mobile"], "+31612345678");
+    assert_eq!(v["contact"]["postal_code"], "3811 AB");
+    assert_eq!(v["contact"]["attributes"]["apk_due"], "2027-03-09");
+
+    let (status, v) = api(&app, "PUT", &path, Some(&key), Some(body)).await;
+    assert_eq!(
+        (status, v["result"].clone()),
+        (StatusCode::OK, json!("unchanged"))
+    );
+
+    // A partial body changes only what it names; null clears.
+    let (status, v) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&key),
+        Some(json!({ "mobile": null, "city": "Amersfoort" })),
+    )
+    .await;
+    assert_eq!(
+        (status, v["result"].clone()),
+        (StatusCode::OK, json!("updated"))
+    );
+    let (status, v) = api(&app, "GET", &path, Some(&key), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v["mobile"], Value::Null);
+    assert_eq!(v["city"], "Amersfoort");
+    assert_eq!(v["first_name"], "Anna");
+    let audit: Vec<String> = sqlx::query_scalar(
+        "SELECT actor_label FROM audit_event WHERE action = 'contacts.upserted'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audit.len(), 2, "the unchanged PUT is not an event");
+    assert!(audit[0].starts_with("API key DMS A"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn invalid_values_answer_every_problem_by_field_and_change_nothing(pool: PgPool) {
+    let (app, f, admin) = setup(&pool).await;
+    let key = create_key(&app, &admin, &[("name", "DMS"), ("all_companies", "on")]).await;
+    let path = format!("/api/v1/contacts/{}/K-1", f.company_a);
+    let (status, v) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&key),
+        Some(json!({
+            "email": "not-an-address", "shoe_size": "44", "attributes": { "apk_due": "31-02-2027" }
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"], "invalid");
+    let fields: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"shoe_size"), "{v}");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contact")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+    // Unknown fields go first; then the values are checked field by field.
+    let (_, v) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&key),
+        Some(json!({ "email": "not-an-address", "attributes": { "apk_due": "31-02-2027" } })),
+    )
+    .await;
+    let fields: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["email", "apk_due"], "{v}");
+    let (status, _) = api(
+        &app,
+        "PUT",
+        &path,
+        Some(&key),
+        Some(json!(["not", "an", "object"])),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_batch_is_all_or_nothing(pool: PgPool) {
+    let (app, f, admin) = setup(&pool).await;
+    let key = create_key(&app, &admin, &[("name", "DMS"), ("all_companies", "on")]).await;
+    let path = format!("/api/v1/contacts/{}", f.company_b);
+    let good = json!({ "contacts": [
+        { "customer_no": "B1", "last_name": "Smit", "email": "b1@example.nl" },
+        { "customer_no": "B2", "kind": "organisation", "organisation_name": "Smit B.V." },
+        { "customer_no": "B3", "first_name": "Els" },
+    ]});
+    let (status, v) = api(&app, "POST", &path, Some(&key), Some(good.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v, json!({ "created": 3, "updated": 0, "unchanged": 0 }));
+    let (_, v) = api(&app, "POST", &path, Some(&key), Some(good)).await;
+    assert_eq!(v, json!({ "created": 0, "updated": 0, "unchanged": 3 }));
+
+    let bad = json!({ "contacts": [
+        { "customer_no": "B4", "last_name": "New" },
+        { "customer_no": "B1", "email": "broken@" },
+        { "customer_no": "B4", "last_name": "Twice" },
+    ]});
+    let (status, v) = api(&app, "POST", &path, Some(&key), Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let at: Vec<(u64, &str)> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["index"].as_u64().unwrap(), p["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        at,
+        [(2, "customer_no")],
+        "duplicates are reported before values: {v}"
+    );
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contact")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 3, "nothing of the bad batch was written");
+    let bad = json!({ "contacts": [ { "customer_no": "B4", "last_name": "New" }, { "customer_no": "B1", "email": "broken@" } ]});
+    let (_, v) = api(&app, "POST", &path, Some(&key), Some(bad)).await;
+    assert_eq!(v["problems"][0]["index"], 1);
+    assert_eq!(v["problems"][0]["field"], "email");
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contact")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 3);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
+    let (app, f, admin) = setup(&pool).await;
+    let a = f.company_a.to_string();
+    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
+    let all = create_key(
+        &app,
+        &admin,
+        &[("name", "DMS all"), ("all_companies", "on")],
+    )
+    .await;
+    let in_b = format!("/api/v1/contacts/{}/B-1", f.company_b);
+    let (status, _) = api(
+        &app,
+        "PUT",
+        &in_b,
+        Some(&all),
+        Some(json!({ "last_name": "Bos" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The company-A key cannot read or write company B, nor a company that does not exist.
+    for (method, path) in [
+        ("GET", in_b.clone()),
+        ("PUT", in_b.clone()),
+        ("POST", format!("/api/v1/contacts/{}", f.company_b)),
+        ("PUT", "/api/v1/contacts/999999/X".into()),
+    ] {
+        let body = (method != "GET").then(|| {
+            if method == "POST" {
+                json!({ "contacts": [] })
+            } else {
+                json!({ "last_name": "Hacked" })
+            }
+        });
+        let (status, v) = api(&app, method, &path, Some(&key), body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {v}");
+    }
+    let name: String =
+        sqlx::query_scalar("SELECT last_name FROM contact WHERE customer_no = 'B-1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Bos");
+    // No key, a wrong secret, a made-up key: one answer.
+    let wrong = format!("{}.{}", key.split_once('.').unwrap().0, "x".repeat(43));
+    for k in [
+        None,
+        Some(wrong.as_str()),
+        Some("dck_000000000000.abc"),
+        Some("garbage"),
+    ] {
+        let (status, v) = api(&app, "GET", &in_b, k, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{k:?}");
+        assert_eq!(v["error"], "unauthorized");
+    }
+    // The secret is nowhere in the database.
+    let secret = key.split_once('.').unwrap().1;
+    let dump: String = sqlx::query_scalar("SELECT string_agg(k::text, ' ') FROM api_key k")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!dump.contains(secret));
+    // Revoked: refused from the next request on.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM api_key WHERE name = 'DMS all'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let res = call(
+        &app,
+        "/api/admin/revoke_api_key",
+        Some(&admin),
+        &[("id", &id.to_string())],
+    )
+    .await;
+    assert!(res.status().is_success());
+    let (status, _) = api(&app, "GET", &in_b, Some(&all), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Only admins manage keys.
+    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
+    let res = call(
+        &app,
+        "/api/admin/create_api_key",
+        Some(&staff),
+        &[("name", "mine"), ("all_companies", "on")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_openapi_document_parses_and_every_reference_resolves(pool: PgPool) {
+    let app = app(pool);
+    let (status, doc) = api(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let spec = oas3::from_json(doc.to_string()).expect("a valid OpenAPI document");
+    spec.validate_version()
+        .expect("a supported OpenAPI version");
+    let paths: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/contacts/{company}",
+            "/api/v1/contacts/{company}/{customer_no}"
+        ]
+    );
+    assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 5);
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected ref {r}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} does not resolve"
+        );
+    }
+}
