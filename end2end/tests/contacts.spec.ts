@@ -7,8 +7,9 @@ test.describe('contact register', () => {
     await signIn(page, admin);
     await page.goto('/staff/contacts');
     await hydrated(page);
-    await expect(page.getByTestId('contact-counts')).toContainText('320 contacts match');
-    await expect(page.getByTestId('pager-count')).toContainText('50 shown of 320 contacts');
+    // 320 demo contacts, plus any the import test added.
+    await expect(page.getByTestId('contact-counts')).toContainText(/^3[2-9]\d contacts match/);
+    await expect(page.getByTestId('pager-count')).toContainText(/^50 shown of 3[2-9]\d contacts/);
     await snap(page, testInfo, 'contacts-list', { fullPage: false });
 
     // The next page, then back: keyset cursors in the URL.
@@ -17,7 +18,7 @@ test.describe('contact register', () => {
     await expect(page.getByRole('link', { name: '← Previous' })).toBeVisible();
     await page.getByRole('link', { name: '← Previous' }).click();
     await expect(page).toHaveURL(/before=/);
-    await expect(page.getByTestId('pager-count')).toContainText('50 shown of 320 contacts');
+    await expect(page.getByTestId('pager-count')).toContainText(/^50 shown of 3[2-9]\d contacts/);
 
     // Filters land in the URL, so the view can be bookmarked.
     await page.getByLabel('Kind').selectOption('organisation');
@@ -71,7 +72,8 @@ test.describe('contact register', () => {
 
   test('an organisation shows its contact persons and their notifications', async ({ page }, testInfo) => {
     await signIn(page, staff);
-    await page.goto('/staff/contacts?kind=organisation');
+    // A demo organisation (the import test adds some without contact persons).
+    await page.goto('/staff/contacts?kind=organisation&city=Amersfoort');
     await hydrated(page);
     await page.getByTestId('contacts').locator('tbody a').first().click();
     const persons = page.getByTestId('contact-persons');

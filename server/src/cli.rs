@@ -119,6 +119,7 @@ async fn seed_and_report(pool: &sqlx::PgPool) -> Result<()> {
         seed::STAFF_EMAIL,
         seed::STAFF_PASSWORD
     );
+    println!("demo DMS API key (all companies): {}", seed::DEMO_API_KEY);
     Ok(())
 }
 

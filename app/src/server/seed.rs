@@ -82,10 +82,12 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
             &company_ids[1..],
         ),
     ];
+    let mut user_ids = Vec::new();
     for (name, email, pw, role, must_change, companies) in users {
         let id = db::staff_user::insert(&mut *tx, email, name, &hash(pw), role, must_change)
             .await?
             .expect("empty database has no users");
+        user_ids.push(id);
         db::staff_user::set_companies(&mut tx, id, companies).await?;
         if email.starts_with("pieter") {
             db::staff_user::set_disabled(&mut *tx, id, true).await?;
@@ -98,6 +100,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
         ids.push(db::contact::insert(&mut *tx, &c.as_new()).await?);
     }
     seed_register_extras(&mut tx, &contacts, &ids).await?;
+    seed_integration(&mut tx, &company_ids, user_ids[0], user_ids[1]).await?;
     audit::record(
         &mut *tx,
         &actor,
@@ -114,6 +117,38 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     Ok(Some(Seeded {
         contacts: contacts.len(),
     }))
+}
+
+/// The demo's DMS key, so the README's curl examples work against a demo server. Only
+/// the demo seed creates it, and the server refuses demo data in production.
+pub const DEMO_API_KEY: &str = "dck_demo00000000.demo-key-for-local-use-only";
+
+/// What an integrated DMS leaves behind: the demo API key, and an earlier CSV import
+/// with its outcome in the import history.
+async fn seed_integration(
+    tx: &mut sqlx::PgConnection,
+    company_ids: &[i64],
+    admin_id: i64,
+    staff_id: i64,
+) -> Result<(), sqlx::Error> {
+    use sha2::Digest;
+    let (prefix, secret) = DEMO_API_KEY.split_once('.').expect("demo key has a prefix");
+    let hash = sha2::Sha256::digest(secret.as_bytes()).to_vec();
+    db::api_key::insert(&mut *tx, "Demo DMS", prefix, &hash, None, admin_id).await?;
+    let file = b"Klantnummer;Achternaam\nA10000;Jansen\n";
+    let id = db::contact_import::insert(
+        &mut *tx,
+        company_ids[0],
+        staff_id,
+        "dms-export-november.csv",
+        file,
+    )
+    .await?;
+    let summary = serde_json::json!({
+        "created": 0, "updated": 12, "unchanged": 166, "rejected": 2, "seconds": 0.4
+    });
+    db::contact_import::finish(&mut *tx, id, "done", Some(&summary)).await?;
+    Ok(())
 }
 
 /// Custom attributes a car dealer keeps, as an admin would define them.
