@@ -54,6 +54,16 @@ async fn json<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A server function that takes only the import's id.
+async fn by_id<T: serde::de::DeserializeOwned>(
+    app: &axum::Router,
+    cookie: &str,
+    path: &str,
+    id: i64,
+) -> Result<T, (http::StatusCode, String)> {
+    json(call(app, path, Some(cookie), &[("id", &id.to_string())]).await).await
+}
+
 /// The mapping the page would submit: the detected one.
 fn mapping_pairs(view: &ImportView) -> Vec<(String, String)> {
     view.mapping
@@ -114,17 +124,7 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
         .await
         .unwrap();
 
-    let view: ImportView = json(
-        call(
-            &app,
-            "/api/import/view",
-            Some(&cookie),
-            &[("id", &id.to_string())],
-        )
-        .await,
-    )
-    .await
-    .unwrap();
+    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
     assert_eq!(view.rows, 11);
     assert_eq!(view.delimiter, "semicolon (;)");
     assert!(
@@ -198,17 +198,9 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
     // The check wrote nothing: it ran the import and rolled it back.
     assert_eq!(contacts(&pool).await, 0);
 
-    json::<()>(
-        call(
-            &app,
-            "/api/import/cancel",
-            Some(&cookie),
-            &[("id", &id.to_string())],
-        )
-        .await,
-    )
-    .await
-    .unwrap();
+    by_id::<()>(&app, &cookie, "/api/import/cancel", id)
+        .await
+        .unwrap();
     assert_eq!(contacts(&pool).await, 0);
     let bytes: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT file_bytes FROM contact_import WHERE id = $1")
@@ -217,17 +209,9 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
             .await
             .unwrap();
     assert!(bytes.is_none(), "a cancelled import's file is removed");
-    let (status, _) = json::<()>(
-        call(
-            &app,
-            "/api/import/start",
-            Some(&cookie),
-            &[("id", &id.to_string())],
-        )
-        .await,
-    )
-    .await
-    .unwrap_err();
+    let (status, _) = by_id::<()>(&app, &cookie, "/api/import/start", id)
+        .await
+        .unwrap_err();
     assert_eq!(
         status,
         http::StatusCode::CONFLICT,
@@ -248,53 +232,17 @@ async fn importing_writes_the_valid_rows_once_and_a_second_import_changes_nothin
         let id = import::upload(&pool, &staff, f.company_a, "export.csv", MESSY)
             .await
             .unwrap();
-        let view: ImportView = json(
-            call(
-                &app,
-                "/api/import/view",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await
-        .unwrap();
+        let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
         // Starting before a check is refused: the import does what the check showed.
-        let early = json::<()>(
-            call(
-                &app,
-                "/api/import/start",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await;
+        let early = by_id::<()>(&app, &cookie, "/api/import/start", id).await;
         assert_eq!(early.unwrap_err().0, http::StatusCode::CONFLICT);
         check(&app, &cookie, id, &mapping_pairs(&view))
             .await
             .unwrap();
-        json::<()>(
-            call(
-                &app,
-                "/api/import/start",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await
-        .unwrap();
-        let again = json::<()>(
-            call(
-                &app,
-                "/api/import/start",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await;
+        by_id::<()>(&app, &cookie, "/api/import/start", id)
+            .await
+            .unwrap();
+        let again = by_id::<()>(&app, &cookie, "/api/import/start", id).await;
         assert_eq!(
             again.unwrap_err().0,
             http::StatusCode::CONFLICT,
@@ -369,31 +317,13 @@ async fn a_partial_file_changes_only_its_columns_and_counts_updates(pool: PgPool
         let id = import::upload(&pool, &staff, f.company_b, "f.csv", file)
             .await
             .unwrap();
-        let view: ImportView = json(
-            call(
-                &app,
-                "/api/import/view",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await
-        .unwrap();
+        let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
         check(&app, &cookie, id, &mapping_pairs(&view))
             .await
             .unwrap();
-        json::<()>(
-            call(
-                &app,
-                "/api/import/start",
-                Some(&cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await
-        .unwrap();
+        by_id::<()>(&app, &cookie, "/api/import/start", id)
+            .await
+            .unwrap();
         summaries.push(wait_done(&app, &cookie, id).await.summary.unwrap());
     }
     // P1: e-mail changed; P2: only its attribute changed; P3: new.
@@ -436,17 +366,7 @@ async fn a_file_without_a_customer_number_column_cannot_be_checked(pool: PgPool)
     )
     .await
     .unwrap();
-    let view: ImportView = json(
-        call(
-            &app,
-            "/api/import/view",
-            Some(&cookie),
-            &[("id", &id.to_string())],
-        )
-        .await,
-    )
-    .await
-    .unwrap();
+    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
     let (status, body) = check(&app, &cookie, id, &mapping_pairs(&view))
         .await
         .unwrap_err();

@@ -31,6 +31,7 @@ commands:
   e2e            only the release build and the Playwright suite
   sqlx-prepare   rebuild the query metadata in .sqlx/ from the live schema
   db-url         start the database if needed and print its URL
+  bench          benchmarks (not tests): the 50,000-row CSV import against COPY
 ";
 
 fn main() {
@@ -52,6 +53,7 @@ fn run() -> Result<()> {
             e2e(&root, &db)
         }
         Some("sqlx-prepare") => sqlx_prepare(&root),
+        Some("bench") => bench(&root),
         Some("db-url") => {
             let db = pg::ensure(&root)?;
             println!("{}", db.url("datacheck"));
@@ -351,6 +353,20 @@ fn list_json(dir: &Path) -> Result<Vec<String>> {
     }
     names.sort();
     Ok(names)
+}
+
+/// Runs the benchmarks on a fresh database of their own, in the optimised bench profile.
+fn bench(root: &Path) -> Result<()> {
+    let db = prepare_common(root, false)?;
+    pg::drop_and_create_db(&db, "datacheck_bench")?;
+    let mut cmd = Command::new("cargo");
+    cmd.args(["bench", "-p", "server", "--bench", "import"]);
+    build_env(&mut cmd, root, &db);
+    cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"));
+    if !cmd.status()?.success() {
+        bail!("benchmark failed");
+    }
+    Ok(())
 }
 
 fn sqlx_prepare(root: &Path) -> Result<()> {
