@@ -26,8 +26,12 @@ test.describe('DMS API keys', () => {
 
     // By text, not by role: on a phone the stacked table's rows are not table rows.
     const row = page.getByTestId('api-keys').locator('tr', { hasText: name });
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('button', { name: 'Revoke key' }).click();
+    // By keyboard: on the phone layout a pointer click here kept being intercepted by
+    // neighbouring sections (layout still moving after the key appears; under study).
+    await row.getByRole('button', { name: 'Revoke' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Revoke key' }).focus();
+    await page.keyboard.press('Enter');
     await expect(row).toContainText('Revoked');
     const refused = await request.get('/api/v1/contacts/1/A10000', { headers: { Authorization: `Bearer ${key}` } });
     expect(refused.status()).toBe(401);
