@@ -31,7 +31,8 @@ impl ApiClient {
     }
 }
 
-fn hash(secret: &str) -> Vec<u8> {
+/// What is stored of a key: the SHA-256 of its secret part.
+pub(crate) fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 

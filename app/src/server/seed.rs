@@ -131,9 +131,8 @@ async fn seed_integration(
     admin_id: i64,
     staff_id: i64,
 ) -> Result<(), sqlx::Error> {
-    use sha2::Digest;
     let (prefix, secret) = DEMO_API_KEY.split_once('.').expect("demo key has a prefix");
-    let hash = sha2::Sha256::digest(secret.as_bytes()).to_vec();
+    let hash = crate::server::api_keys::hash(secret);
     db::api_key::insert(&mut *tx, "Demo DMS", prefix, &hash, None, admin_id).await?;
     let file = b"Klantnummer;Achternaam\nA10000;Jansen\n";
     let id = db::contact_import::insert(

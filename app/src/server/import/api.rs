@@ -64,10 +64,10 @@ pub async fn upsert(
     company_id: i64,
     records: Vec<ApiRecord>,
 ) -> Result<Outcome, Refused> {
-    if !client.scope.allows(CompanyId(company_id))
-        || crate::server::db::company::name_in_scope(pool, &client.scope, CompanyId(company_id))
-            .await?
-            .is_none()
+    // In the key's scope and existing: one query answers both.
+    if crate::server::db::company::name_in_scope(pool, &client.scope, CompanyId(company_id))
+        .await?
+        .is_none()
     {
         return Err(Refused::NotFound);
     }
