@@ -11,6 +11,7 @@ mod field;
 mod person_name;
 mod phone;
 mod postal_code;
+mod template;
 mod text;
 
 pub use country::CountryCode;
@@ -20,6 +21,7 @@ pub use field::{BUILTIN_KEYS, ChoiceOption, FieldKey, FieldType, TEXT_MAX, built
 pub use person_name::{NamePart, NamePrefix, PersonName};
 pub use phone::Phone;
 pub use postal_code::PostalCode;
+pub use template::{MailValues, Placeholder, Template, TemplateProblem, escape};
 pub use text::{Text, normalize};
 
 /// Why a value was refused, in words for the person who typed it.
