@@ -22,6 +22,9 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// Bad input in several fields at once (a template in two languages).
+    #[error("{}", .0.first().map(|p| p.message.as_str()).unwrap_or("Check the form."))]
+    Fields(Vec<FieldMessage>),
     #[error("Too many failed sign-in attempts. Try again in {minutes} minute(s).")]
     Throttled { minutes: i64 },
     #[error("{0}")]
@@ -48,7 +51,7 @@ impl AppError {
             AppError::Unauthenticated => S::UNAUTHORIZED,
             AppError::Forbidden => S::FORBIDDEN,
             AppError::NotFound => S::NOT_FOUND,
-            AppError::Invalid { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Invalid { .. } | AppError::Fields(_) => S::UNPROCESSABLE_ENTITY,
             AppError::Throttled { .. } => S::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
@@ -63,9 +66,24 @@ impl AppError {
                 field: Some(f),
                 message,
             } if f == name => Some(message.clone()),
+            AppError::Fields(list) => {
+                let found: Vec<&str> = list
+                    .iter()
+                    .filter(|p| p.field == name)
+                    .map(|p| p.message.as_str())
+                    .collect();
+                (!found.is_empty()).then(|| found.join("\n"))
+            }
             _ => None,
         }
     }
+}
+
+/// One message for one form field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
 }
 
 impl FromServerFnError for AppError {

@@ -59,7 +59,20 @@ pub async fn run(cli: Cli) -> Result<()> {
             let conf = get_configuration(None).context("reading Leptos configuration")?;
             let addr = conf.leptos_options.site_addr;
             let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
-            startup::serve(state, addr).await
+            let mail = if cli.config.mail_worker {
+                Some(
+                    app::server::mail::Transport::from_url(checked.smtp_url.as_deref())
+                        .map_err(|e| anyhow::anyhow!("DATACHECK_SMTP_URL: {e}"))?,
+                )
+            } else {
+                None
+            };
+            if checked.smtp_url.is_none() {
+                tracing::info!(
+                    "no SMTP configured: mails go to the dev mailbox at /staff/dev/mailbox"
+                );
+            }
+            startup::serve(state, addr, mail).await
         }
         Command::Migrate => {
             let pool = startup::connect(&checked.database_url, 2).await?;

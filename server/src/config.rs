@@ -47,6 +47,27 @@ pub struct Config {
     #[arg(long, env = "DATACHECK_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// Keys that seal personal links: comma-separated `id:base64key` (id 1-255, 32 random
+    /// bytes each, e.g. `1:$(openssl rand -base64 32)`), the active key first. Older keys
+    /// after it keep opening the links they sealed. Required in prod; in dev one key is
+    /// generated once and kept in the database.
+    #[arg(long, env = "DATACHECK_LINK_KEYS", hide_env_values = true)]
+    pub link_keys: Option<String>,
+
+    /// SMTP server for outgoing mail, e.g. `smtps://user:pass@smtp.example.nl` or
+    /// `smtp://127.0.0.1:2525` (see lettre's URL forms). Required in prod; without it in
+    /// dev, mails land in the staff "dev mailbox" page.
+    #[arg(long, env = "DATACHECK_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The default sender address of runs (the sender name defaults to the company).
+    #[arg(long, env = "DATACHECK_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Run the mail outbox worker in this process. Several processes may run it at once.
+    #[arg(long, env = "DATACHECK_MAIL_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub mail_worker: bool,
+
     /// Size of the database connection pool of this process.
     #[arg(long, env = "DATACHECK_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,
@@ -61,6 +82,10 @@ pub struct Checked {
     pub time_zone_name: String,
     /// `None` in dev without a configured secret: generated and kept in the database.
     pub session_key: Option<[u8; 32]>,
+    /// `None` in dev without configured keys: one is generated and kept in the database.
+    pub link_keys: Option<link_token::Keyring>,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 impl Config {
@@ -120,6 +145,53 @@ impl Config {
                 None
             }
         };
+        let link_keys = match (self.link_keys.as_deref(), env) {
+            (Some(spec), _) => match link_token::Keyring::parse(spec) {
+                Ok(k) => Some(k),
+                Err(e) => {
+                    problems.push(format!("DATACHECK_LINK_KEYS: {e}"));
+                    None
+                }
+            },
+            (None, DeployEnv::Prod) => {
+                problems.push(
+                    "DATACHECK_LINK_KEYS is required in production (e.g. `1:` followed by `openssl rand -base64 32`)"
+                        .into(),
+                );
+                None
+            }
+            (None, DeployEnv::Dev) => None,
+        };
+        let smtp_url = match (self.smtp_url.as_deref().map(str::trim), env) {
+            (Some(u), _) if !u.is_empty() => {
+                if let Err(e) = app::server::mail::check_smtp_url(u) {
+                    problems.push(format!("DATACHECK_SMTP_URL: {e}"));
+                }
+                Some(u.to_string())
+            }
+            (_, DeployEnv::Prod) => {
+                problems.push("DATACHECK_SMTP_URL is required in production".into());
+                None
+            }
+            _ => None,
+        };
+        let mail_from = match (self.mail_from.as_deref().map(str::trim), env) {
+            (Some(a), _) if !a.is_empty() => match app::domain::Email::parse(a) {
+                Ok(e) => e.as_str().to_string(),
+                Err(e) => {
+                    problems.push(format!("DATACHECK_MAIL_FROM: {e}"));
+                    String::new()
+                }
+            },
+            (_, DeployEnv::Prod) => {
+                problems.push(
+                    "DATACHECK_MAIL_FROM is required in production (the address runs are sent from)"
+                        .into(),
+                );
+                String::new()
+            }
+            _ => "noreply@datacheck.test".into(),
+        };
         if self.demo && env == DeployEnv::Prod {
             problems.push("DATACHECK_DEMO cannot be used in production".into());
         }
@@ -136,18 +208,29 @@ impl Config {
             time_zone: time_zone.context("checked above")?,
             time_zone_name: self.time_zone.clone(),
             session_key,
+            link_keys,
+            smtp_url,
+            mail_from,
         })
     }
 }
 
 impl Checked {
-    pub fn into_settings(self, session_key: [u8; 32], trust_forwarded_for: bool) -> Settings {
+    pub fn into_settings(
+        self,
+        session_key: [u8; 32],
+        link_keys: link_token::Keyring,
+        trust_forwarded_for: bool,
+    ) -> Settings {
         Settings {
             env: self.env,
+            dev_mailbox: self.smtp_url.is_none(),
             public_url: self.public_url,
             time_zone: self.time_zone,
             time_zone_name: self.time_zone_name,
             session_key,
+            link_keys,
+            mail_from: self.mail_from,
             trust_forwarded_for,
         }
     }
@@ -179,6 +262,9 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("DATACHECK_PUBLIC_URL is required"), "{err}");
+        assert!(err.contains("DATACHECK_LINK_KEYS is required"), "{err}");
+        assert!(err.contains("DATACHECK_SMTP_URL is required"), "{err}");
+        assert!(err.contains("DATACHECK_MAIL_FROM is required"), "{err}");
     }
 
     #[test]
@@ -193,10 +279,37 @@ mod tests {
             &secret,
             "--public-url",
             "https://check.example.nl/",
+            "--link-keys",
+            "1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            "--smtp-url",
+            "smtps://user:pass@smtp.example.nl",
+            "--mail-from",
+            "noreply@example.nl",
         ]);
         let checked = c.check().expect("valid");
         assert_eq!(checked.public_url, "https://check.example.nl");
         assert!(checked.session_key.is_some());
+        assert_eq!(checked.link_keys.expect("parsed").active_id(), 1);
+    }
+
+    #[test]
+    fn bad_link_keys_and_smtp_url_are_reported_without_echoing_secrets() {
+        let c = parse(&[
+            "--database-url",
+            "postgres://x/y",
+            "--link-keys",
+            "1:c2VjcmV0LXRvby1zaG9ydA==",
+            "--smtp-url",
+            "ftp://user:hunter2@mail.example.nl",
+        ]);
+        let err = format!("{:#}", c.check().err().expect("must refuse"));
+        assert!(
+            err.contains("DATACHECK_LINK_KEYS: link key 1 must be 32"),
+            "{err}"
+        );
+        assert!(err.contains("DATACHECK_SMTP_URL"), "{err}");
+        assert!(!err.contains("c2VjcmV0"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
     }
 
     #[test]
@@ -242,6 +355,12 @@ mod tests {
             &secret,
             "--public-url",
             "https://x.nl",
+            "--link-keys",
+            "1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=",
+            "--smtp-url",
+            "smtp://127.0.0.1:25",
+            "--mail-from",
+            "noreply@x.nl",
             "--demo",
         ]);
         assert!(c.check().is_err());

@@ -2,6 +2,8 @@
 //! guard), health checks, background housekeeping and graceful shutdown.
 
 use anyhow::{Context, Result};
+use app::server::mail::Transport;
+use app::server::mail::outbox::{Worker, WorkerConfig};
 use app::server::{AppState, DeployEnv, Settings, auth, db};
 use app::{App, shell};
 use axum::Router;
@@ -46,7 +48,11 @@ pub async fn state(
         Some(k) => k,
         None => dev_session_key(&pool).await?,
     };
-    let settings = checked.into_settings(session_key, config.trust_forwarded_for);
+    let link_keys = match checked.link_keys.clone() {
+        Some(k) => k,
+        None => dev_link_keys(&pool).await?,
+    };
+    let settings = checked.into_settings(session_key, link_keys, config.trust_forwarded_for);
     Ok(AppState {
         leptos_options,
         pool,
@@ -62,6 +68,17 @@ async fn dev_session_key(pool: &PgPool) -> Result<[u8; 32]> {
     stored
         .try_into()
         .map_err(|_| anyhow::anyhow!("stored dev session key has the wrong length"))
+}
+
+/// The development link key: generated on first start and kept, so links in the dev
+/// mailbox keep working across restarts.
+async fn dev_link_keys(pool: &PgPool) -> Result<link_token::Keyring> {
+    let stored =
+        db::dev_secret::get_or_insert(pool, "link_key_1", &link_token::generate_key()).await?;
+    let key: [u8; 32] = stored
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("stored dev link key has the wrong length"))?;
+    link_token::Keyring::new(&[(1, key)]).context("dev link key")
 }
 
 pub fn router(state: AppState) -> Router {
@@ -193,9 +210,18 @@ fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> 
 }
 
 /// Pages and server-function answers carry personal data: browsers must not store them.
+/// Customer pages also never tell the next site where the visitor came from (the
+/// token is in the path).
 async fn no_store_for_pages(req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
+    let is_portal = req.uri().path().starts_with("/c/") || req.uri().path().starts_with("/p/");
     let mut res = next.run(req).await;
+    if is_portal {
+        res.headers_mut().insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+    }
     if !is_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -279,13 +305,30 @@ pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<b
     });
 }
 
-/// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
+/// Starts the outbox worker; it stops (after finishing the mails in hand) when `stop`
+/// turns true.
+pub fn spawn_mail_worker(
+    state: &AppState,
+    transport: Transport,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let worker = Worker::new(
+        state.pool.clone(),
+        state.settings.clone(),
+        transport,
+        WorkerConfig::default(),
+    );
+    tokio::spawn(worker.run(stop))
+}
+
+/// Serves until SIGINT or SIGTERM, then lets in-flight requests and mails finish.
+pub async fn serve(state: AppState, addr: SocketAddr, mail: Option<Transport>) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    spawn_housekeeping(state.pool.clone(), stop_rx);
+    spawn_housekeeping(state.pool.clone(), stop_rx.clone());
+    let worker = mail.map(|t| spawn_mail_worker(&state, t, stop_rx));
     let pool = state.pool.clone();
     let settings: Arc<Settings> = state.settings.clone();
     tracing::info!(%addr, public_url = %settings.public_url, "listening");
@@ -296,6 +339,15 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        tracing::info!("finishing the mails in hand");
+        if tokio::time::timeout(Duration::from_secs(60), w)
+            .await
+            .is_err()
+        {
+            tracing::warn!("mail worker did not stop within 60 s; its leases will expire");
+        }
+    }
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

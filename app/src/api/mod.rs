@@ -7,3 +7,5 @@ pub mod auth;
 pub mod contacts;
 pub mod fields;
 pub mod import;
+pub mod portal;
+pub mod runs;

@@ -54,9 +54,12 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     move || {
         error.get().and_then(|e| match &e {
             AppError::Invalid { field: Some(_), .. } => None,
+            AppError::Fields(_) => Some(view! {
+                <div class="alert alert-error" role="alert">"Some fields need attention: see the messages below."</div>
+            }.into_any()),
             other => Some(view! {
                 <div class="alert alert-error" role="alert">{other.to_string()}</div>
-            }),
+            }.into_any()),
         })
     }
 }

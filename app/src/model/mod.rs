@@ -2,22 +2,22 @@
 //! Nothing secret lives here: every type is safe to serialise to a browser.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-macro_rules! id_type {
+macro_rules! id_type_impl {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
             }
         }
     };
 }
+pub(crate) use id_type_impl as id_type;
 
 id_type!(
     /// A company (branch, dealership): every contact, run and mutation belongs to one.
@@ -143,9 +143,11 @@ pub struct CompanyContactCount {
 mod contacts;
 mod fields;
 mod import;
+mod runs;
 pub use contacts::*;
 pub use fields::*;
 pub use import::*;
+pub use runs::*;
 
 /// A key of the DMS API as the admin page lists it (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

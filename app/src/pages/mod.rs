@@ -1,5 +1,6 @@
 //! Pages: the public landing, staff sign-in, and the staff app (`staff`).
 
+pub mod portal;
 pub mod sign_in;
 pub mod staff;
 

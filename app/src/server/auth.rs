@@ -269,6 +269,7 @@ mod tests {
             time_zone_name: "UTC".into(),
             session_key: [0; 32],
             trust_forwarded_for: false,
+            ..Settings::for_unit_tests()
         };
         let c = session_cookie("tok", &settings);
         assert!(c.contains("HttpOnly"), "{c}");
@@ -297,6 +298,7 @@ mod tests {
             time_zone_name: "UTC".into(),
             session_key: [0; 32],
             trust_forwarded_for: false,
+            ..Settings::for_unit_tests()
         };
         let mut headers = HeaderMap::new();
         headers.insert("x-forwarded-for", "1.1.1.1, 2.2.2.2".parse().unwrap());

@@ -2,6 +2,8 @@
 //! in-process with `oneshot`, and helpers to sign in and read responses.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use app::server::{AppState, DeployEnv, Settings, password};
 use axum::Router;
 use axum::body::Body;
@@ -17,10 +19,13 @@ pub const PASSWORD: &str = "correct horse battery";
 pub fn settings() -> Settings {
     Settings {
         env: DeployEnv::Dev,
+        dev_mailbox: true,
         public_url: "http://127.0.0.1:3000".into(),
         time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap(),
         time_zone_name: "Europe/Amsterdam".into(),
         session_key: [7; 32],
+        link_keys: link_token::Keyring::new(&[(1, [9; 32])]).unwrap(),
+        mail_from: "noreply@datacheck.test".into(),
         trust_forwarded_for: false,
     }
 }

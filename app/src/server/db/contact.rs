@@ -169,7 +169,7 @@ pub struct ListRow {
 }
 
 /// The WHERE clause shared by the page and the counts: scope first, then each filter.
-fn push_filters<'a>(
+pub(crate) fn push_filters<'a>(
     b: &mut sqlx::QueryBuilder<'a, sqlx::Postgres>,
     scope: &CompanyScope,
     f: &'a ListFilter,

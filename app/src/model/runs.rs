@@ -1,0 +1,351 @@
+//! Data check runs as the wizard edits them and the overview and run page show them.
+
+use super::CompanyRef;
+use serde::{Deserialize, Serialize};
+
+super::id_type!(
+    /// A data check run.
+    RunId
+);
+
+/// Subject and body of the mail in one language.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailTemplate {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The run's mail in both languages; the recipient's language picks one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunTemplates {
+    pub nl: MailTemplate,
+    pub en: MailTemplate,
+}
+
+impl RunTemplates {
+    pub fn for_language(&self, language: &str) -> &MailTemplate {
+        if language == "en" { &self.en } else { &self.nl }
+    }
+
+    /// What a new run starts with: a complete, friendly mail in both languages.
+    pub fn starter() -> Self {
+        RunTemplates {
+            nl: MailTemplate {
+                subject: "Kloppen uw gegevens bij <company> nog?".into(),
+                body: "Beste <name>,\n\n\
+                       Wij willen graag zeker weten dat wij de juiste gegevens van u hebben. \
+                       Wilt u ze even nakijken? Het kost een minuut: u hoeft niet in te loggen.\n\n\
+                       <link>\n\n\
+                       De link is persoonlijk en werkt tot en met <valid_until>.\n\n\
+                       Met vriendelijke groet,\n<company>"
+                    .into(),
+            },
+            en: MailTemplate {
+                subject: "Is your information at <company> still correct?".into(),
+                body: "Dear <name>,\n\n\
+                       We would like to make sure we have your correct details. \
+                       Could you take a minute to check them? No login is needed.\n\n\
+                       <link>\n\n\
+                       The link is personal and works until <valid_until>.\n\n\
+                       Kind regards,\n<company>"
+                    .into(),
+            },
+        }
+    }
+}
+
+/// Who receives the run: contacts matching filters, or a list of customer numbers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientFilter {
+    /// `person` or `organisation`.
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    /// Free text over name, customer number and e-mail address.
+    pub q: Option<String>,
+    /// Only contacts that confirmed nothing on or after this date (`YYYY-MM-DD`).
+    pub confirmed_before: Option<String>,
+}
+
+/// What a customer may do with a field in this run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRule {
+    Hidden,
+    ReadOnly,
+    Editable,
+}
+
+impl FieldRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldRule::Hidden => "hidden",
+            FieldRule::ReadOnly => "read_only",
+            FieldRule::Editable => "editable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FieldRule> {
+        match s {
+            "hidden" => Some(FieldRule::Hidden),
+            "read_only" => Some(FieldRule::ReadOnly),
+            "editable" => Some(FieldRule::Editable),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldRule::Hidden => "Hidden",
+            FieldRule::ReadOnly => "Read-only",
+            FieldRule::Editable => "Editable",
+        }
+    }
+}
+
+/// One catalogue field in the wizard's data-fields step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldRuleRow {
+    pub key: String,
+    pub label: String,
+    pub builtin: bool,
+    pub rule: FieldRule,
+    /// The most the catalogue allows (a field customers may not see is always hidden).
+    pub max: FieldRule,
+}
+
+/// A run as the wizard edits it. Every step's values, as the forms show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunDraft {
+    pub id: RunId,
+    pub status: String,
+    /// The furthest step saved; the stepper lets staff go one beyond it.
+    pub steps_done: i16,
+    pub name: String,
+    pub company: CompanyRef,
+    /// `YYYY-MM-DD`
+    pub valid_to: String,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub reply_to: String,
+    /// `filter` or `list`
+    pub recipient_mode: String,
+    pub filter: RecipientFilter,
+    /// The customer numbers of a list, one per line.
+    pub recipient_list: String,
+    pub templates: RunTemplates,
+    pub fields: Vec<FieldRuleRow>,
+    pub show_contact_persons: bool,
+    pub show_notifications: bool,
+    pub show_subscriptions: bool,
+}
+
+/// Defaults for a new run's first step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunDefaults {
+    pub companies: Vec<CompanyRef>,
+    pub valid_to: String,
+    pub sender_email: String,
+    pub reply_to: String,
+}
+
+/// A contact that cannot receive the run's mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreachableContact {
+    pub id: i64,
+    pub customer_no: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// A contact the preview can be rendered for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewContact {
+    pub id: i64,
+    pub customer_no: String,
+    pub name: String,
+    pub language: String,
+}
+
+/// Who the run will reach, as the recipients and send steps show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientSummary {
+    /// Contacts selected (reachable or not).
+    pub selected: i64,
+    /// Those with an e-mail address: the mails that will go out.
+    pub reachable: i64,
+    pub dutch: i64,
+    pub english: i64,
+    /// The first unreachable contacts (at most 100), and how many there are.
+    pub unreachable: Vec<UnreachableContact>,
+    pub unreachable_total: i64,
+    /// Listed customer numbers that are not in the company's register.
+    pub unknown_numbers: Vec<String>,
+    /// A few reachable contacts to preview the mail for.
+    pub sample: Vec<PreviewContact>,
+}
+
+/// A rendered mail, as the preview shows it and the dev mailbox stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailPreview {
+    pub from: String,
+    pub reply_to: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    /// The HTML body's content (paragraphs), escaped.
+    pub html: String,
+}
+
+/// Mails of a run by state: the progress bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunProgress {
+    pub status: String,
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl RunProgress {
+    pub fn total(&self) -> i64 {
+        self.queued + self.sent + self.failed + self.cancelled
+    }
+
+    pub fn done(&self) -> bool {
+        self.queued == 0
+    }
+}
+
+/// The runs overview's filters, as they sit in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunQuery {
+    pub company: Option<i64>,
+    /// draft, sending, sent, expired, cancelled
+    pub status: Option<String>,
+    pub q: Option<String>,
+    pub after: Option<String>,
+    pub before: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRow {
+    pub id: RunId,
+    pub name: String,
+    pub company: String,
+    /// draft, sending, sent, expired or cancelled
+    pub status: String,
+    pub sent_on: Option<String>,
+    pub valid_to: String,
+    pub recipients: i64,
+    pub changed: i64,
+    pub unchanged: i64,
+    /// Responses per day since sending (at most 14 days), for the small chart.
+    pub responses_per_day: Vec<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunPage {
+    pub rows: Vec<RunRow>,
+    pub total: i64,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+}
+
+/// A sent (or sending, or cancelled) run's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunView {
+    pub id: RunId,
+    pub name: String,
+    pub company: CompanyRef,
+    pub status: String,
+    pub valid_to: String,
+    pub sent_on: Option<String>,
+    pub sent_by: Option<String>,
+    pub links_expire: Option<String>,
+    pub cancelled_on: Option<String>,
+    pub progress: RunProgress,
+    pub funnel: Funnel,
+    /// Recipients a reminder would go to now (0 when reminders are not possible).
+    pub remindable: i64,
+    pub reminders_sent: i64,
+    pub responses_per_day: Vec<i64>,
+}
+
+/// Sent → failed → opened → responded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub recipients: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub opened: i64,
+    pub responded: i64,
+    pub changed: i64,
+    pub unchanged: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecipientRow {
+    pub id: i64,
+    pub contact_id: i64,
+    pub customer_no: String,
+    pub name: String,
+    pub email: String,
+    pub language: String,
+    /// queued, sent, failed, opened, changed, unchanged, revoked
+    pub state: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRecipientPage {
+    pub rows: Vec<RunRecipientRow>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+}
+
+/// The dev mailbox list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevMailRow {
+    pub id: i64,
+    pub received: String,
+    pub to: String,
+    pub subject: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevMail {
+    pub id: i64,
+    pub received: String,
+    pub message_id: String,
+    pub mail: MailPreview,
+    /// Links found in the text part, to click.
+    pub links: Vec<String>,
+}
+
+/// What the personal link opens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalState {
+    Open(PortalView),
+    /// Expired, cancelled or revoked: the same page for all three.
+    Expired,
+    /// Not a link of ours; says nothing more.
+    Invalid,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalView {
+    pub company: String,
+    pub name: String,
+    pub language: String,
+    pub valid_until: String,
+    /// The fields the run shows, in catalogue order; hidden ones are not here at all.
+    pub fields: Vec<PortalField>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalField {
+    pub key: String,
+    pub label: String,
+    pub value: Option<String>,
+    pub editable: bool,
+}

@@ -1,0 +1,436 @@
+//! `run_recipient`: who a run reaches, one personal link each. Selecting recipients
+//! (for the wizard's counts and for sending) shares one WHERE clause, so what the
+//! wizard counts is exactly what sending issues.
+
+use crate::server::db::contact::{ListFilter, push_filters};
+use crate::server::scope::CompanyScope;
+use sqlx::types::Json;
+use sqlx::{PgExecutor, Postgres, QueryBuilder};
+use time::OffsetDateTime;
+
+/// A run's field rules: catalogue key → `read_only` or `editable`.
+pub type RuleMap = std::collections::BTreeMap<String, String>;
+
+/// Which contacts of the run's company a run selects.
+pub enum Selection<'a> {
+    Filter {
+        filter: &'a ListFilter,
+        /// Contacts that confirmed nothing at or after this instant.
+        confirmed_before: Option<OffsetDateTime>,
+    },
+    List(&'a [String]),
+}
+
+const REACHABLE: &str = "(k.email IS NOT NULL AND k.email <> '')";
+
+fn push_selection<'a>(
+    b: &mut QueryBuilder<'a, Postgres>,
+    company_id: i64,
+    sel: &'a Selection<'a>,
+    scope: &'a CompanyScope,
+) {
+    match sel {
+        Selection::Filter {
+            filter,
+            confirmed_before,
+        } => {
+            push_filters(b, scope, filter);
+            b.push(" AND k.company_id = ").push_bind(company_id);
+            if let Some(at) = confirmed_before {
+                b.push(
+                    " AND NOT EXISTS (SELECT 1 FROM field_confirmation f \
+                     WHERE f.contact_id = k.id AND f.confirmed_at >= ",
+                )
+                .push_bind(*at)
+                .push(")");
+            }
+        }
+        Selection::List(numbers) => {
+            b.push(" WHERE k.company_id = ")
+                .push_bind(company_id)
+                .push(" AND k.customer_no = ANY(")
+                .push_bind(*numbers)
+                .push(")");
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct Counts {
+    pub selected: i64,
+    pub reachable: i64,
+    pub dutch: i64,
+    pub english: i64,
+}
+
+pub async fn counts(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    sel: &Selection<'_>,
+) -> Result<Counts, sqlx::Error> {
+    let scope = CompanyScope::all();
+    let mut b = QueryBuilder::new(format!(
+        "SELECT count(*) AS selected, \
+         count(*) FILTER (WHERE {REACHABLE}) AS reachable, \
+         count(*) FILTER (WHERE {REACHABLE} AND k.language = 'nl') AS dutch, \
+         count(*) FILTER (WHERE {REACHABLE} AND k.language = 'en') AS english \
+         FROM contact k"
+    ));
+    push_selection(&mut b, company_id, sel, &scope);
+    b.build_query_as().fetch_one(exec).await
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ContactBrief {
+    pub id: i64,
+    pub customer_no: String,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub language: String,
+}
+
+/// Selected contacts with (`reachable`) or without an e-mail address, by customer number.
+pub async fn briefs(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    sel: &Selection<'_>,
+    reachable: bool,
+    limit: i64,
+) -> Result<Vec<ContactBrief>, sqlx::Error> {
+    let scope = CompanyScope::all();
+    let mut b = QueryBuilder::new(
+        "SELECT k.id, k.customer_no, k.kind, k.first_name, k.last_name_prefix, k.last_name, \
+         k.organisation_name, k.language FROM contact k",
+    );
+    push_selection(&mut b, company_id, sel, &scope);
+    b.push(if reachable {
+        format!(" AND {REACHABLE}")
+    } else {
+        format!(" AND NOT {REACHABLE}")
+    });
+    b.push(" ORDER BY k.customer_no, k.id LIMIT ")
+        .push_bind(limit);
+    b.build_query_as().fetch_all(exec).await
+}
+
+/// Listed customer numbers that the company's register does not have.
+pub async fn unknown_numbers(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    numbers: &[String],
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT n AS "n!" FROM unnest($2::text[]) WITH ORDINALITY AS u(n, i)
+        WHERE NOT EXISTS (SELECT 1 FROM contact k WHERE k.company_id = $1 AND k.customer_no = u.n)
+        ORDER BY i
+        "#,
+        company_id,
+        numbers
+    )
+    .fetch_all(exec)
+    .await
+}
+
+/// Issues a link to every reachable selected contact and queues its invitation, in
+/// two set-based statements: a run of 100,000 recipients is queued in seconds. The
+/// caller holds the transaction that also marks the run as sending.
+pub async fn issue(
+    tx: &mut sqlx::PgConnection,
+    run_id: i64,
+    company_id: i64,
+    sel: &Selection<'_>,
+    key_id: i16,
+    expires_at: OffsetDateTime,
+    message_id_domain: &str,
+) -> Result<u64, sqlx::Error> {
+    let scope = CompanyScope::all();
+    let mut b = QueryBuilder::new(
+        "INSERT INTO run_recipient (run_id, contact_id, email, language, key_id, expires_at) \
+         SELECT ",
+    );
+    b.push_bind(run_id)
+        .push(", k.id, k.email, k.language, ")
+        .push_bind(key_id)
+        .push(", ")
+        .push_bind(expires_at)
+        .push(" FROM contact k");
+    push_selection(&mut b, company_id, sel, &scope);
+    b.push(format!(" AND {REACHABLE}"));
+    let issued = b.build().execute(&mut *tx).await?.rows_affected();
+    sqlx::query!(
+        r#"
+        INSERT INTO outbox_mail (kind, run_id, run_recipient_id, to_address, message_id)
+        SELECT 'invitation', r.run_id, r.id, r.email,
+               '<' || gen_random_uuid() || '@' || $2 || '>'
+        FROM run_recipient r WHERE r.run_id = $1
+        ORDER BY r.id
+        "#,
+        run_id,
+        message_id_domain
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(issued)
+}
+
+/// Queues a reminder for every recipient who has not responded, whose invitation went
+/// out, and whose link still works. Returns how many.
+pub async fn queue_reminders(
+    exec: impl PgExecutor<'_>,
+    run_id: i64,
+    message_id_domain: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"
+        INSERT INTO outbox_mail (kind, run_id, run_recipient_id, to_address, message_id)
+        SELECT 'reminder', r.run_id, r.id, r.email,
+               '<' || gen_random_uuid() || '@' || $2 || '>'
+        FROM run_recipient r
+        WHERE r.run_id = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
+          AND r.expires_at > now()
+          AND EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
+                        AND o.kind = 'invitation' AND o.status = 'sent')
+          AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
+                            AND o.kind = 'reminder' AND o.status = 'queued')
+        ORDER BY r.id
+        "#,
+        run_id,
+        message_id_domain
+    )
+    .execute(exec)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// How many recipients a reminder would reach now.
+pub async fn remindable(exec: impl PgExecutor<'_>, run_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT count(*) AS "n!" FROM run_recipient r
+        WHERE r.run_id = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
+          AND r.expires_at > now()
+          AND EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
+                        AND o.kind = 'invitation' AND o.status = 'sent')
+          AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
+                            AND o.kind = 'reminder' AND o.status = 'queued')
+        "#,
+        run_id
+    )
+    .fetch_one(exec)
+    .await
+}
+
+#[derive(Debug)]
+pub struct Funnel {
+    pub recipients: i64,
+    pub opened: i64,
+    pub changed: i64,
+    pub unchanged: i64,
+}
+
+pub async fn funnel(exec: impl PgExecutor<'_>, run_id: i64) -> Result<Funnel, sqlx::Error> {
+    sqlx::query_as!(
+        Funnel,
+        r#"
+        SELECT count(*) AS "recipients!",
+               count(*) FILTER (WHERE opened_at IS NOT NULL) AS "opened!",
+               count(*) FILTER (WHERE response = 'changed') AS "changed!",
+               count(*) FILTER (WHERE response = 'unchanged') AS "unchanged!"
+        FROM run_recipient WHERE run_id = $1
+        "#,
+        run_id
+    )
+    .fetch_one(exec)
+    .await
+}
+
+/// Responses per day (in the given zone) from `from` for `days` days.
+pub async fn responses_per_day(
+    exec: impl PgExecutor<'_>,
+    run_id: i64,
+    from: time::Date,
+    days: i32,
+    zone: &str,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT count(r.id) AS "n!"
+        FROM generate_series(0, $3::int - 1) AS d(i)
+        LEFT JOIN run_recipient r
+          ON r.run_id = $1 AND r.responded_at IS NOT NULL
+         AND (r.responded_at AT TIME ZONE $4::text)::date = $2::date + d.i
+        GROUP BY d.i ORDER BY d.i
+        "#,
+        run_id,
+        from,
+        days,
+        zone
+    )
+    .fetch_all(exec)
+    .await
+}
+
+/// Every link of a run stops working at once.
+pub async fn revoke_all(exec: impl PgExecutor<'_>, run_id: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE run_recipient SET revoked_at = now() WHERE run_id = $1 AND revoked_at IS NULL",
+        run_id
+    )
+    .execute(exec)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Everything a run mail is rendered from.
+#[derive(Debug)]
+pub struct MailContext {
+    pub recipient_id: i64,
+    pub run_id: i64,
+    pub run_status: String,
+    pub revoked: bool,
+    pub email: String,
+    pub language: String,
+    pub expires_at: OffsetDateTime,
+    pub templates: sqlx::types::Json<crate::model::RunTemplates>,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub reply_to: String,
+    pub company_name: String,
+    pub kind: String,
+    pub salutation: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation_name: Option<String>,
+}
+
+pub async fn mail_contexts(
+    exec: impl PgExecutor<'_>,
+    recipient_ids: &[i64],
+) -> Result<Vec<MailContext>, sqlx::Error> {
+    sqlx::query_as!(
+        MailContext,
+        r#"
+        SELECT r.id AS recipient_id, r.run_id, run.status AS run_status,
+               (r.revoked_at IS NOT NULL) AS "revoked!", r.email, r.language, r.expires_at,
+               run.templates AS "templates: sqlx::types::Json<crate::model::RunTemplates>",
+               run.sender_name, run.sender_email, run.reply_to, c.name AS company_name,
+               k.kind, k.salutation, k.first_name, k.last_name_prefix, k.last_name,
+               k.organisation_name
+        FROM run_recipient r
+        JOIN run ON run.id = r.run_id
+        JOIN company c ON c.id = run.company_id
+        JOIN contact k ON k.id = r.contact_id
+        WHERE r.id = ANY($1)
+        "#,
+        recipient_ids
+    )
+    .fetch_all(exec)
+    .await
+}
+
+/// What opening a link needs to know about its recipient.
+pub struct LinkRow {
+    pub id: i64,
+    pub run_id: i64,
+    pub contact_id: i64,
+    pub language: String,
+    pub expires_at: OffsetDateTime,
+    pub revoked: bool,
+    pub run_status: String,
+    pub company_name: String,
+    pub field_rules: Json<RuleMap>,
+}
+
+pub async fn for_link(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
+    sqlx::query_as!(
+        LinkRow,
+        r#"
+        SELECT r.id, r.run_id, r.contact_id, r.language, r.expires_at,
+               (r.revoked_at IS NOT NULL) AS "revoked!", run.status AS run_status,
+               c.name AS company_name,
+               run.field_rules AS "field_rules: Json<RuleMap>"
+        FROM run_recipient r
+        JOIN run ON run.id = r.run_id
+        JOIN company c ON c.id = run.company_id
+        WHERE r.id = $1
+        "#,
+        id
+    )
+    .fetch_optional(exec)
+    .await
+}
+
+/// The only write a GET of a link makes: the first time it was opened.
+pub async fn mark_opened(exec: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE run_recipient SET opened_at = now() WHERE id = $1 AND opened_at IS NULL",
+        id
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+pub struct PageRow {
+    pub id: i64,
+    pub contact_id: i64,
+    pub customer_no: String,
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub organisation_name: Option<String>,
+    pub email: String,
+    pub language: String,
+    pub opened_at: Option<OffsetDateTime>,
+    pub responded_at: Option<OffsetDateTime>,
+    pub response: Option<String>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub mail_status: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A page of a run's recipients by id, optionally only those in one state.
+pub async fn page(
+    exec: impl PgExecutor<'_>,
+    run_id: i64,
+    after: i64,
+    state: Option<&str>,
+    limit: i64,
+) -> Result<Vec<PageRow>, sqlx::Error> {
+    sqlx::query_as!(
+        PageRow,
+        r#"
+        SELECT r.id, r.contact_id, k.customer_no, k.kind, k.first_name, k.last_name_prefix,
+               k.last_name, k.organisation_name, r.email, r.language, r.opened_at,
+               r.responded_at, r.response, r.revoked_at,
+               o.status AS "mail_status?", o.last_error AS "last_error?"
+        FROM run_recipient r
+        JOIN contact k ON k.id = r.contact_id
+        LEFT JOIN LATERAL (
+            SELECT status, last_error FROM outbox_mail m
+            WHERE m.run_recipient_id = r.id AND m.kind = 'invitation'
+            ORDER BY m.id DESC LIMIT 1
+        ) o ON true
+        WHERE r.run_id = $1 AND r.id > $2
+          AND ($3::text IS NULL
+               OR ($3 = 'failed' AND o.status = 'failed')
+               OR ($3 = 'waiting' AND r.responded_at IS NULL AND r.revoked_at IS NULL)
+               OR ($3 = 'opened' AND r.opened_at IS NOT NULL)
+               OR ($3 = 'responded' AND r.responded_at IS NOT NULL))
+        ORDER BY r.id
+        LIMIT $4
+        "#,
+        run_id,
+        after,
+        state,
+        limit
+    )
+    .fetch_all(exec)
+    .await
+}
