@@ -86,7 +86,12 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/staff/password") view=pages::sign_in::ChooseOwnPasswordPage />
                 <ParentRoute path=path!("/staff") view=staff::StaffShell ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/staff/runs" /> } />
-                    <Route path=path!("runs") view=staff::sections::RunsPage />
+                    <Route path=path!("runs") view=staff::runs::RunsPage />
+                    <Route path=path!("runs/new") view=staff::wizard::NewRunPage />
+                    <Route path=path!("runs/:id/edit") view=staff::wizard::EditRunPage />
+                    <Route path=path!("runs/:id") view=staff::runs::RunPage />
+                    <Route path=path!("dev/mailbox") view=staff::dev_mailbox::DevMailboxPage />
+                    <Route path=path!("dev/mailbox/:id") view=staff::dev_mailbox::DevMailPage />
                     <Route path=path!("mutations") view=staff::sections::MutationsPage />
                     <Route path=path!("contacts") view=staff::contacts::ContactsPage />
                     <Route path=path!("contacts/import") view=staff::import::ImportPage />

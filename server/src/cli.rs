@@ -59,6 +59,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             let conf = get_configuration(None).context("reading Leptos configuration")?;
             let addr = conf.leptos_options.site_addr;
             let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
+            if cli.config.demo {
+                for (customer_no, link) in seed::demo_links(&state.pool, &state.settings).await? {
+                    println!("demo customer link ({customer_no}): {link}");
+                }
+            }
             let mail = if cli.config.mail_worker {
                 Some(
                     app::server::mail::Transport::from_url(checked.smtp_url.as_deref())

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(crate::dms_api::router())
+        .route("/staff/dev/mailbox/{id}/html", get(dev_mail_html))
         .route(
             "/staff/contacts/import",
             axum::routing::post(crate::import_upload::upload).layer(
@@ -180,7 +181,8 @@ fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> 
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Only the dev mailbox's mail view sets its own (SAMEORIGIN).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
@@ -260,6 +262,40 @@ async fn staff_guard(State(state): State<AppState>, req: Request, next: Next) ->
             Redirect::to("/staff/settings").into_response()
         }
         (Some(_), _) => next.run(req).await,
+    }
+}
+
+/// The HTML part of a dev-mailbox mail, for the mail view's frame: mails carry inline
+/// styles (mail clients ignore style sheets), which the pages' policy forbids, so the
+/// mail gets a policy of its own that allows styles and nothing active.
+async fn dev_mail_html(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !state.settings.dev_mailbox {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match auth::staff_for_headers(&state.pool, &state.settings, &headers).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
+        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+    match db::dev_mail::get(&state.pool, id).await {
+        Ok(Some(m)) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+                ),
+                (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+            ],
+            m.html_body,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 

@@ -199,7 +199,15 @@ fn link_path(raw: &[u8]) -> String {
 #[sqlx::test(migrations = "../migrations")]
 async fn a_run_of_200_recipients_delivers_200_mails_each_with_a_link_that_opens(pool: PgPool) {
     let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 200, 3).await;
+    seed_contacts(&pool, f.company_a, 200, 2).await;
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, last_name, email)
+         VALUES ($1, 'BAD1', 'person', 'Typo', 'kees.bakkerziggo.nl')",
+    )
+    .bind(f.company_a)
+    .execute(&pool)
+    .await
+    .unwrap();
     let app = app(pool.clone());
     let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
     let id = ready_run(
@@ -214,7 +222,13 @@ async fn a_run_of_200_recipients_delivers_200_mails_each_with_a_link_that_opens(
     let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &id)]).await;
     assert_eq!(summary["reachable"], 200);
     assert_eq!(summary["unreachable_total"], 3);
-    assert_eq!(summary["unreachable"].as_array().unwrap().len(), 3);
+    let unreachable = summary["unreachable"].as_array().unwrap();
+    assert_eq!(unreachable.len(), 3);
+    let bad = unreachable
+        .iter()
+        .find(|u| u["customer_no"] == "BAD1")
+        .unwrap();
+    assert_eq!(bad["reason"], "The e-mail address is not valid");
     assert_eq!(
         (summary["dutch"].as_i64(), summary["english"].as_i64()),
         (Some(100), Some(100))
@@ -889,5 +903,136 @@ async fn a_tampered_or_unknown_link_shows_the_generic_invalid_page(pool: PgPool)
         res.status(),
         StatusCode::NOT_FOUND,
         "authentic but unknown recipient"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_test_mail_reaches_the_signed_in_user_from_the_runs_sender_with_a_dead_link(
+    pool: PgPool,
+) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 1, 0).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = ready_run(
+        &app,
+        &cookie,
+        f.company_a,
+        "Test mail",
+        &[("mode", "filter")],
+    )
+    .await;
+    let contact: i64 = sqlx::query_scalar("SELECT id FROM contact")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let to = ok(
+        &app,
+        "/api/runs/test_mail",
+        &cookie,
+        &[
+            ("id", &id),
+            ("contact", &contact.to_string()),
+            ("language", "en"),
+        ],
+    )
+    .await;
+    assert_eq!(to, "admin@test.nl");
+    let smtp = TestSmtp::start();
+    drain(&pool, &worker(&pool, &smtp, quick())).await;
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 1);
+    let raw = &mails[0].raw;
+    assert_eq!(mails[0].to, ["admin@test.nl"]);
+    let from = header(raw, "From").unwrap();
+    assert!(
+        from.contains("Company A") && from.contains("<noreply@datacheck.test>"),
+        "{from}"
+    );
+    assert!(
+        header(raw, "Subject")
+            .unwrap()
+            .starts_with("[Test] Is your information at Company A")
+    );
+    assert!(text_part(raw).contains("Dear Klant Nummer 1,"));
+    let path = link_path(raw);
+    assert_eq!(
+        get(&app, &path, None).await.status(),
+        StatusCode::NOT_FOUND,
+        "a test link opens nothing"
+    );
+    let recipients: i64 = sqlx::query_scalar("SELECT count(*) FROM run_recipient")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(recipients, 0, "a test mail issues no link");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn without_smtp_mails_land_in_the_dev_mailbox_readable_by_staff_only(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 2, 0).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = ready_run(
+        &app,
+        &cookie,
+        f.company_a,
+        "Dev mailbox",
+        &[("mode", "filter")],
+    )
+    .await;
+    ok(
+        &app,
+        "/api/runs/send",
+        &cookie,
+        &[("id", &id), ("expected", "2")],
+    )
+    .await;
+    let w = Worker::new(
+        pool.clone(),
+        Arc::new(settings()),
+        Transport::DevMailbox,
+        quick(),
+    );
+    drain(&pool, &w).await;
+    let list = ok(&app, "/api/dev/mailbox", &cookie, &[]).await;
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let mail_id = rows[0]["id"].to_string();
+    let mail = ok(&app, "/api/dev/mail", &cookie, &[("id", &mail_id)]).await;
+    let link = mail["links"][0].as_str().unwrap();
+    let path = link.trim_start_matches("http://127.0.0.1:3000");
+    assert_eq!(
+        get(&app, path, None).await.status(),
+        StatusCode::OK,
+        "its link opens"
+    );
+
+    let html_path = format!("/staff/dev/mailbox/{mail_id}/html");
+    let res = get(&app, &html_path, Some(&cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("sandbox") && csp.contains("style-src 'unsafe-inline'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("script-src"), "{csp}");
+    assert_eq!(res.headers()["x-frame-options"], "SAMEORIGIN");
+    assert!(body_text(res).await.contains("<!DOCTYPE html>"));
+    assert_ne!(get(&app, &html_path, None).await.status(), StatusCode::OK);
+    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
+    assert_eq!(
+        call(&app, "/api/dev/mailbox", None, &[]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        call(&app, "/api/dev/mailbox", Some(&staff), &[])
+            .await
+            .status(),
+        StatusCode::OK
     );
 }

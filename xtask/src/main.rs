@@ -186,6 +186,8 @@ fn test(root: &Path) -> Result<()> {
         "app",
         "-p",
         "xtask",
+        "-p",
+        "link-token",
         "--features",
         "app/ssr",
         "--all-targets",
@@ -221,11 +223,29 @@ fn test(root: &Path) -> Result<()> {
     );
 
     let mut rust_tests = Command::new("cargo");
-    rust_tests.args(["test", "-p", "server", "-p", "app", "--features", "app/ssr"]);
+    rust_tests.args([
+        "test",
+        "-p",
+        "server",
+        "-p",
+        "app",
+        "-p",
+        "link-token",
+        "--features",
+        "app/ssr",
+    ]);
     build_env(&mut rust_tests, root, &db);
     // #[sqlx::test] makes one database per test on this server.
     rust_tests.env("DATABASE_URL", db.url(pg::SCHEMA_DB));
     run_step(&mut steps, "Rust tests (real PostgreSQL)", rust_tests);
+
+    // The fuzz target runs on nightly (`cargo +nightly fuzz run open_token`); here it
+    // must at least keep compiling against the codec.
+    let mut fuzz = Command::new("cargo");
+    fuzz.args(["check", "--manifest-path", "fuzz/Cargo.toml", "--quiet"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target/fuzz"));
+    run_step(&mut steps, "fuzz target compiles", fuzz);
 
     run_check(&mut steps, ".sqlx matches the schema", || {
         sqlx_freshness(root)
@@ -280,6 +300,8 @@ fn wasm_has_no_server_crates() -> Result<()> {
         "axum",
         "hyper",
         "lettre",
+        "chacha20poly1305",
+        "link-token",
         "leptos_axum",
         "mio",
         "phonenumber",
@@ -360,7 +382,9 @@ fn bench(root: &Path) -> Result<()> {
     let db = prepare_common(root, false)?;
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
-    cmd.args(["bench", "-p", "server", "--bench", "import"]);
+    cmd.args([
+        "bench", "-p", "server", "--bench", "import", "--bench", "send",
+    ]);
     build_env(&mut cmd, root, &db);
     cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"));
     if !cmd.status()?.success() {

@@ -112,7 +112,9 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     use crate::server::{AppState, auth};
     let state = AppState::get()?;
     match auth::current_staff().await? {
-        Some(staff) => Ok(Some(auth::me_for(&state.pool, &staff).await?)),
+        Some(staff) => Ok(Some(
+            auth::me_for(&state.pool, &staff, state.settings.dev_mailbox).await?,
+        )),
         None => Ok(None),
     }
 }

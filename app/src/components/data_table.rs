@@ -113,7 +113,7 @@ pub fn FilterBar(
     view! {
         <Form method="GET" action=move || location.pathname.get() attr:class="filter-bar" attr:role="search">
             {children()}
-            <div class="field">
+            <div class="field" class:hidden=sorts.is_empty()>
                 <label for="f-sort">"Sort by"</label>
                 <select id="f-sort" name="sort">
                     {sorts.iter().flat_map(|(key, label)| {

@@ -2,6 +2,7 @@
 
 pub mod data_table;
 pub mod icons;
+pub mod run_widgets;
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -68,11 +69,11 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 #[component]
 pub fn FieldError(
     #[prop(into)] error: Signal<Option<AppError>>,
-    name: &'static str,
+    #[prop(into)] name: String,
 ) -> impl IntoView {
     let id = format!("{name}-error");
     move || {
-        error.get().and_then(|e| e.for_field(name)).map(|m| {
+        error.get().and_then(|e| e.for_field(&name)).map(|m| {
             view! { <p class="field-error" id=id.clone() role="alert">{m}</p> }
         })
     }

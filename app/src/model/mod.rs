@@ -70,6 +70,8 @@ pub struct Me {
     pub must_change_password: bool,
     /// The companies this user may see, by name (all of them for admins).
     pub companies: Vec<CompanyRef>,
+    /// Mails go to the dev mailbox (development without SMTP).
+    pub dev_mailbox: bool,
 }
 
 impl Me {

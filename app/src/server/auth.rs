@@ -233,7 +233,7 @@ pub fn client_address(
 }
 
 /// The `Me` the UI shows, with the names of the companies in scope.
-pub async fn me_for(pool: &PgPool, staff: &Staff) -> Result<Me, AppError> {
+pub async fn me_for(pool: &PgPool, staff: &Staff, dev_mailbox: bool) -> Result<Me, AppError> {
     let companies = db::company::refs_in_scope(pool, &staff.scope).await?;
     Ok(Me {
         id: staff.id,
@@ -242,6 +242,7 @@ pub async fn me_for(pool: &PgPool, staff: &Staff) -> Result<Me, AppError> {
         role: staff.role,
         must_change_password: staff.must_change_password,
         companies,
+        dev_mailbox,
     })
 }
 

@@ -52,13 +52,19 @@ pub async fn open(state: &AppState, token: &str) -> Result<PortalState, AppError
         crate::model::ContactId(row.contact_id),
     )
     .await?;
+    let dutch = row.language != "en";
+    let labels: std::collections::HashMap<String, String> = db::field_def::list(&state.pool)
+        .await?
+        .into_iter()
+        .map(|d| (d.key, if dutch { d.label_nl } else { d.label_en }))
+        .collect();
     let fields = detail
         .fields
         .into_iter()
         .filter_map(|f| {
             let rule = row.field_rules.0.get(&f.key)?;
             Some(PortalField {
-                label: f.label,
+                label: labels.get(&f.key).cloned().unwrap_or(f.label),
                 value: f.value,
                 editable: rule == "editable",
                 key: f.key,

@@ -525,8 +525,12 @@ async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSu
         .map(|b| UnreachableContact {
             id: b.id,
             name: brief_name(&b),
-            customer_no: b.customer_no,
-            reason: "No e-mail address".into(),
+            customer_no: b.customer_no.clone(),
+            reason: if b.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                "No e-mail address".into()
+            } else {
+                "The e-mail address is not valid".into()
+            },
         })
         .collect();
     let sample = db::run_recipient::briefs(&state.pool, run.company_id, &sel, true, 20)

@@ -101,6 +101,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     }
     seed_register_extras(&mut tx, &contacts, &ids).await?;
     seed_integration(&mut tx, &company_ids, user_ids[0], user_ids[1]).await?;
+    seed_runs(&mut tx, &company_ids, user_ids[0], user_ids[1]).await?;
     audit::record(
         &mut *tx,
         &actor,
@@ -555,4 +556,257 @@ fn demo_contacts(company_ids: &[i64]) -> Vec<DemoContact> {
         }
     }
     out
+}
+
+/// The names of the demo runs, for the start-up report and the tests.
+pub const ACTIVE_RUN: &str = "Najaarscontrole 2026";
+
+/// Data checks in every state: one sent three days ago with links still open (opened,
+/// responded changed and unchanged, two bounces), one from the spring whose links have
+/// expired, a cancelled one, and a draft halfway through the wizard.
+async fn seed_runs(
+    tx: &mut sqlx::PgConnection,
+    company_ids: &[i64],
+    admin_id: i64,
+    staff_id: i64,
+) -> Result<(), sqlx::Error> {
+    use crate::model::{RecipientFilter, RunTemplates};
+    use crate::server::db::contact::ListFilter;
+    use crate::server::db::run_recipient::Selection;
+    use std::collections::BTreeMap;
+    let templates = RunTemplates::starter();
+    let rules: BTreeMap<String, String> = [
+        ("salutation", "read_only"),
+        ("first_name", "read_only"),
+        ("last_name_prefix", "read_only"),
+        ("last_name", "read_only"),
+        ("organisation_name", "read_only"),
+        ("email", "editable"),
+        ("phone", "editable"),
+        ("mobile", "editable"),
+        ("street", "editable"),
+        ("house_number", "editable"),
+        ("house_number_addition", "editable"),
+        ("postal_code", "editable"),
+        ("city", "editable"),
+        ("fuel_type", "editable"),
+        ("paper_invoice", "editable"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let today = time::OffsetDateTime::now_utc().date();
+    // (name, company, created by, kind filter, days ago sent, valid days after sending, end state)
+    type DemoRun<'a> = (&'a str, usize, i64, &'a str, Option<i64>, i64, &'a str);
+    let runs: [DemoRun; 4] = [
+        (
+            "Voorjaarscontrole 2026",
+            0,
+            admin_id,
+            "organisation",
+            Some(45),
+            7,
+            "sent",
+        ),
+        (
+            "Servicecontracten Utrecht (ingetrokken)",
+            1,
+            admin_id,
+            "person",
+            Some(10),
+            7,
+            "cancelled",
+        ),
+        (ACTIVE_RUN, 0, staff_id, "person", Some(3), 4, "sent"),
+        (
+            "Leaseklanten Utrecht 2027",
+            1,
+            admin_id,
+            "organisation",
+            None,
+            7,
+            "draft",
+        ),
+    ];
+    for (name, company, by, kind, sent_days_ago, valid_days, state) in runs {
+        let company_id = company_ids[company];
+        let sent_on = sent_days_ago.map(|d| today - time::Duration::days(d));
+        let valid_to = sent_on.unwrap_or(today) + time::Duration::days(valid_days);
+        let id = db::run::insert_draft(
+            &mut *tx,
+            &db::run::NewDraft {
+                company_id,
+                name,
+                valid_to,
+                sender_name: COMPANIES[company],
+                sender_email: "noreply@datacheck.test",
+                reply_to: ADMIN_EMAIL,
+                templates: &templates,
+                field_rules: &rules,
+                created_by: Some(by),
+            },
+        )
+        .await?;
+        let filter = RecipientFilter {
+            kind: Some(kind.to_string()),
+            ..RecipientFilter::default()
+        };
+        db::run::update_recipients(&mut *tx, id, "filter", &filter, &[]).await?;
+        db::run::update_templates(&mut *tx, id, &templates).await?;
+        let Some(days_ago) = sent_days_ago else {
+            continue;
+        };
+        db::run::update_fields(
+            &mut *tx,
+            id,
+            &db::run::Fields {
+                rules: &rules,
+                show_contact_persons: true,
+                show_notifications: true,
+                show_subscriptions: true,
+            },
+        )
+        .await?;
+        let list_filter = ListFilter {
+            company: Some(company_id),
+            kind: Some(if kind == "person" {
+                "person"
+            } else {
+                "organisation"
+            }),
+            city: None,
+            has_email: None,
+            text: None,
+        };
+        let sent_at = time::OffsetDateTime::now_utc() - time::Duration::days(days_ago);
+        // The end of the valid-to day in the default zone (the demo's organisation).
+        let deadline = jiff::civil::date(
+            valid_to.year() as i16,
+            valid_to.month() as i8,
+            valid_to.day() as i8,
+        )
+        .tomorrow()
+        .and_then(|d| d.in_tz("Europe/Amsterdam"))
+        .ok()
+        .and_then(|z| time::OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
+        .unwrap_or_else(|| {
+            valid_to
+                .next_day()
+                .unwrap_or(valid_to)
+                .midnight()
+                .assume_utc()
+        });
+        let expires = deadline.min(sent_at + time::Duration::days(8));
+        let selection = Selection::Filter {
+            filter: &list_filter,
+            confirmed_before: None,
+        };
+        db::run_recipient::issue(
+            &mut *tx,
+            id,
+            company_id,
+            &selection,
+            1,
+            expires,
+            "datacheck.test",
+        )
+        .await?;
+        db::run::mark_sending(&mut *tx, id, by, expires).await?;
+        sqlx::query!(
+            r#"
+            WITH r AS (
+                UPDATE run SET status = 'sent', sent_at = $2::timestamptz, created_at = $2::timestamptz - interval '1 day'
+                WHERE id = $1 RETURNING id
+            ), rr AS (
+                UPDATE run_recipient SET issued_at = $2::timestamptz WHERE run_id = $1 RETURNING id
+            )
+            UPDATE outbox_mail o
+            SET status = CASE WHEN o.run_recipient_id % 17 = 3 THEN 'failed' ELSE 'sent' END,
+                last_error = CASE WHEN o.run_recipient_id % 17 = 3
+                             THEN '550 5.1.1 <mailbox unavailable>' END,
+                attempts = 1,
+                sent_at = CASE WHEN o.run_recipient_id % 17 = 3 THEN NULL
+                          ELSE $2::timestamptz + (o.id % 600) * interval '1 second' END,
+                created_at = $2::timestamptz
+            WHERE o.run_id = $1
+            "#,
+            id,
+            sent_at
+        )
+        .execute(&mut *tx)
+        .await?;
+        if state == "cancelled" {
+            sqlx::query!(
+                r#"
+                WITH r AS (
+                    UPDATE run SET status = 'cancelled', cancelled_at = $2::timestamptz + interval '2 hours',
+                                   cancelled_by = created_by
+                    WHERE id = $1 RETURNING id
+                )
+                UPDATE run_recipient SET revoked_at = $2::timestamptz + interval '2 hours'
+                WHERE run_id = $1
+                "#,
+                id,
+                sent_at
+            )
+            .execute(&mut *tx)
+            .await?;
+            continue;
+        }
+        // Opened by four in five who got the mail; half of those responded, spread over
+        // the days since sending, a third of them with changes.
+        let days = days_ago.min(7) as i32;
+        sqlx::query!(
+            r#"
+            UPDATE run_recipient r
+            SET opened_at = least(now() - interval '1 hour',
+                                  r.issued_at + ((r.id / 2) % ($2::int + 1)) * interval '1 day'
+                                  + interval '3 hours'),
+                responded_at = CASE WHEN r.id % 2 = 0
+                    THEN least(now() - interval '54 minutes',
+                               r.issued_at + ((r.id / 2) % ($2::int + 1)) * interval '1 day'
+                               + interval '3 hours 6 minutes') END,
+                response = CASE WHEN r.id % 2 = 0
+                    THEN CASE WHEN r.id % 3 = 0 THEN 'changed' ELSE 'unchanged' END END
+            WHERE r.run_id = $1 AND r.id % 5 <> 0 AND r.id % 17 <> 3
+            "#,
+            id,
+            days
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Personal links of the active demo run's recipients who have not responded yet,
+/// printed at start-up so a newcomer can open the customer page at once.
+pub async fn demo_links(
+    pool: &PgPool,
+    settings: &crate::server::Settings,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT r.id, r.expires_at, k.customer_no
+        FROM run_recipient r
+        JOIN run ON run.id = r.run_id
+        JOIN contact k ON k.id = r.contact_id
+        WHERE run.name = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
+          AND r.expires_at > now()
+        ORDER BY r.id
+        LIMIT 3
+        "#,
+        ACTIVE_RUN
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.customer_no,
+                crate::server::mail::portal_link(settings, r.id, r.expires_at),
+            )
+        })
+        .collect())
 }

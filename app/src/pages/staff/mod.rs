@@ -2,10 +2,13 @@
 
 pub mod admin;
 pub mod contacts;
+pub mod dev_mailbox;
 pub mod fields;
 pub mod import;
+pub mod runs;
 pub mod sections;
 pub mod settings;
+pub mod wizard;
 
 use crate::api::auth::{SignOut, current_user};
 use crate::components::icons;
@@ -59,6 +62,11 @@ pub fn StaffShell() -> impl IntoView {
                         {nav_item("/staff/contacts", "Contacts", icons::users)}
                         {nav_item("/staff/fields", "Fields", icons::list)}
                         {nav_item("/staff/settings", "Settings", icons::settings)}
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                me_res.await.ok().flatten().filter(|m| m.dev_mailbox).map(|_| nav_item("/staff/dev/mailbox", "Dev mailbox", icons::inbox))
+                            })}
+                        </Suspense>
                     </ul>
                 </nav>
                 <Suspense fallback=|| ()>

@@ -5,16 +5,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn RunsPage() -> impl IntoView {
-    view! {
-        <Title text="Data checks" />
-        <PageHeader title="Data checks" description="Ask customers to check their data through a personal link, and follow who responded." />
-        <EmptyState icon=icons::send title="No data checks yet"
-            body="A data check picks recipients from the contact register, chooses which fields they may see and edit, and mails each one a personal link. The run wizard arrives here." />
-    }
-}
-
-#[component]
 pub fn MutationsPage() -> impl IntoView {
     view! {
         <Title text="Mutations" />

@@ -217,7 +217,9 @@ impl Job {
         if let Some(content) = &mail.content {
             let c = &content.0;
             return Ok(Outgoing {
-                from: super::mailbox(None, &c.from).map_err(Outcome::Permanent)?,
+                from: c.from.parse().map_err(|_| {
+                    Outcome::Permanent(format!("`{}` is not a valid sender", c.from))
+                })?,
                 reply_to: Some(super::mailbox(None, &c.reply_to).map_err(Outcome::Permanent)?),
                 to: super::mailbox(None, &mail.to_address).map_err(Outcome::Permanent)?,
                 subject: c.subject.clone(),
