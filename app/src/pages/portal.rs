@@ -20,10 +20,14 @@ pub fn PortalPage() -> impl IntoView {
         <Meta name="referrer" content="no-referrer" />
         <main class="portal">
             <Suspense fallback=|| ()>
-                {move || state.get().map(|r| match r {
-                    Ok(PortalState::Open(v)) => view! { <PortalOpen view=v /> }.into_any(),
-                    Ok(PortalState::Expired) => view! { <PortalExpired /> }.into_any(),
-                    Ok(PortalState::Invalid) | Err(_) => view! { <PortalInvalid /> }.into_any(),
+                // Awaited, not read with `.get()`: the reactive read can leave a server
+                // render waiting forever (leptos-rs/leptos#4578).
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Ok(PortalState::Open(v)) => view! { <PortalOpen view=v /> }.into_any(),
+                        Ok(PortalState::Expired) => view! { <PortalExpired /> }.into_any(),
+                        Ok(PortalState::Invalid) | Err(_) => view! { <PortalInvalid /> }.into_any(),
+                    }
                 })}
             </Suspense>
         </main>

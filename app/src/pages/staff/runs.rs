@@ -176,6 +176,7 @@ pub fn RunPage() -> impl IntoView {
     let remind = ServerAction::<SendReminders>::new();
     let cancel = ServerAction::<CancelRun>::new();
     let finished = RwSignal::new(0u32);
+    let recipients = RecipientsState::new(id);
     let run = Resource::new(
         move || {
             (
@@ -193,7 +194,7 @@ pub fn RunPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match run.await {
-                    Ok(v) => view! { <RunBody view=v remind=remind cancel=cancel finished=finished /> }.into_any(),
+                    Ok(v) => view! { <RunBody view=v recipients=recipients remind=remind cancel=cancel finished=finished /> }.into_any(),
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 }
             })}
@@ -204,6 +205,7 @@ pub fn RunPage() -> impl IntoView {
 #[component]
 fn RunBody(
     view: RunView,
+    recipients: RecipientsState,
     remind: ServerAction<SendReminders>,
     cancel: ServerAction<CancelRun>,
     finished: RwSignal<u32>,
@@ -299,7 +301,7 @@ fn RunBody(
                 </div>
             })}
         </section>
-        <RecipientsTable id=id />
+        <RecipientsTable state=recipients />
     }
 }
 
@@ -334,18 +336,45 @@ fn LiveProgress(
     move || view! { <SendProgress progress=progress.get() /> }
 }
 
+/// The recipients table's state, owned by the page: the run's body re-renders after a
+/// reminder or cancel, and nothing may be left waiting on a resource it disposed.
+#[derive(Clone, Copy)]
+struct RecipientsState {
+    filter: RwSignal<String>,
+    after: RwSignal<Option<String>>,
+    pages: RwSignal<Vec<Option<String>>>,
+    page: Resource<Result<RunRecipientPage, AppError>>,
+}
+
+impl RecipientsState {
+    fn new(id: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        let filter = RwSignal::new(String::new());
+        let after = RwSignal::new(None::<String>);
+        let pages = RwSignal::new(Vec::<Option<String>>::new());
+        let page = Resource::new(
+            move || (id(), filter.get(), after.get()),
+            move |(id, f, after)| async move {
+                let f = (!f.is_empty()).then_some(f);
+                list_run_recipients(id, after, f).await
+            },
+        );
+        RecipientsState {
+            filter,
+            after,
+            pages,
+            page,
+        }
+    }
+}
+
 #[component]
-fn RecipientsTable(id: i64) -> impl IntoView {
-    let filter = RwSignal::new(String::new());
-    let after = RwSignal::new(None::<String>);
-    let pages = RwSignal::new(Vec::<Option<String>>::new());
-    let page = Resource::new(
-        move || (filter.get(), after.get()),
-        move |(f, after)| async move {
-            let f = (!f.is_empty()).then_some(f);
-            list_run_recipients(id, after, f).await
-        },
-    );
+fn RecipientsTable(state: RecipientsState) -> impl IntoView {
+    let RecipientsState {
+        filter,
+        after,
+        pages,
+        page,
+    } = state;
     let state_label = |s: &str| match s {
         "queued" => "Queued",
         "sent" => "Mail sent",
@@ -371,8 +400,8 @@ fn RecipientsTable(id: i64) -> impl IntoView {
                 </select>
             </div>
             <Transition fallback=|| view! { <Loading /> }>
-                {move || page.get().map(|r| {
-                    match r {
+                {move || Suspend::new(async move {
+                    match page.await {
                         Ok(RunRecipientPage { rows, next, .. }) if rows.is_empty() && next.is_none() => {
                             view! { <p class="muted">"Nobody in this view."</p> }.into_any()
                         }

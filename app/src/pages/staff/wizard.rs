@@ -4,8 +4,8 @@
 //! checks templates as you type, with the same parser.
 
 use crate::api::runs::{
-    CreateRun, SaveRunConfig, SaveRunEmail, SaveRunFields, SaveRunRecipients, SendRun,
-    SendTestMail, load_recipient_summary, load_run_defaults, load_run_draft, preview_mail,
+    CreateRun, PreviewMail, SaveRunConfig, SaveRunEmail, SaveRunFields, SaveRunRecipients, SendRun,
+    SendTestMail, load_recipient_summary, load_run_defaults, load_run_draft,
 };
 use crate::components::data_table::count;
 use crate::components::run_widgets::Stepper;
@@ -13,6 +13,14 @@ use crate::components::{FieldError, FormError, Loading, PageHeader, action_error
 use crate::domain::Template;
 use crate::error::AppError;
 use crate::model::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId};
+
+/// Who the draft reaches, loaded by the page (not by a step, so leaving a step while it
+/// loads leaves nothing waiting on a disposed resource); `bump` reloads it.
+#[derive(Clone, Copy)]
+struct Summary {
+    resource: Resource<Result<RecipientSummary, AppError>>,
+    bump: RwSignal<u32>,
+}
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -69,6 +77,19 @@ pub fn EditRunPage() -> impl IntoView {
         },
     );
     let defaults = Resource::new(|| (), |_| load_run_defaults());
+    let bump = RwSignal::new(0u32);
+    let summary = Summary {
+        resource: Resource::new(
+            move || (id(), step(), bump.get()),
+            |(id, _, _)| async move {
+                match id {
+                    Some(id) => load_recipient_summary(id).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        ),
+        bump,
+    };
     view! {
         <Title text="Edit data check" />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/staff/runs">"Data checks"</a></nav>
@@ -98,10 +119,10 @@ pub fn EditRunPage() -> impl IntoView {
                     {match (current, defaults) {
                         (1, Some(d)) => view! { <ConfigStep draft=Some(draft) defaults=d /> }.into_any(),
                         (1, None) => view! { <Loading /> }.into_any(),
-                        (2, _) => view! { <RecipientsStep draft=draft /> }.into_any(),
-                        (3, _) => view! { <EmailStep draft=draft /> }.into_any(),
+                        (2, _) => view! { <RecipientsStep draft=draft summary=summary /> }.into_any(),
+                        (3, _) => view! { <EmailStep draft=draft summary=summary /> }.into_any(),
                         (4, _) => view! { <FieldsStep draft=draft /> }.into_any(),
-                        _ => view! { <SendStep draft=draft /> }.into_any(),
+                        _ => view! { <SendStep draft=draft summary=summary /> }.into_any(),
                     }}
                 }.into_any()
             })}
@@ -202,14 +223,16 @@ fn ConfigStep(draft: Option<RunDraft>, defaults: RunDefaults) -> impl IntoView {
 // Step 2
 
 #[component]
-fn RecipientsStep(draft: RunDraft) -> impl IntoView {
+fn RecipientsStep(draft: RunDraft, summary: Summary) -> impl IntoView {
     let id = draft.id.0;
     let save = ServerAction::<SaveRunRecipients>::new();
     let error = action_error(save);
-    let summary = Resource::new(
-        move || save.version().get(),
-        move |_| load_recipient_summary(id),
-    );
+    Effect::new(move |first: Option<()>| {
+        save.version().track();
+        if first.is_some() {
+            summary.bump.update(|n| *n += 1);
+        }
+    });
     let mode = RwSignal::new(draft.recipient_mode.clone());
     let list = RwSignal::new(draft.recipient_list.clone());
     let file_note = RwSignal::new(None::<String>);
@@ -304,8 +327,8 @@ fn RecipientsStep(draft: RunDraft) -> impl IntoView {
             </ActionForm>
         </section>
         <Transition fallback=|| view! { <Loading /> }>
-            {move || summary.get().map(|r| {
-                match r {
+            {move || Suspend::new(async move {
+                match summary.resource.await {
                     Ok(s) => view! { <SummaryCard summary=s run=id /> }.into_any(),
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 }
@@ -424,7 +447,7 @@ fn TemplateField(
 }
 
 #[component]
-fn EmailStep(draft: RunDraft) -> impl IntoView {
+fn EmailStep(draft: RunDraft, summary: Summary) -> impl IntoView {
     let id = draft.id.0;
     let save = ServerAction::<SaveRunEmail>::new();
     let test = ServerAction::<SendTestMail>::new();
@@ -452,8 +475,9 @@ fn EmailStep(draft: RunDraft) -> impl IntoView {
     let error = Signal::derive(move || if stale.get() { None } else { answer.get() });
     let language = RwSignal::new("nl".to_string());
     let contact = RwSignal::new(None::<i64>);
-    let summary = Resource::new(|| (), move |_| load_recipient_summary(id));
-    // The preview follows the text after a short pause in typing.
+    // The preview follows the text after a short pause in typing. An action, not a
+    // resource: it only ever runs in the browser, and nothing awaits it.
+    let preview = ServerAction::<PreviewMail>::new();
     let settled = RwSignal::new(0u32);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
@@ -470,17 +494,22 @@ fn EmailStep(draft: RunDraft) -> impl IntoView {
         );
         timer.set_value(h.ok());
     });
-    let preview = Resource::new(
-        move || (settled.get(), language.get(), contact.get()),
-        move |(_, lang, contact)| {
-            let (subject, body) = if lang == "en" {
-                (en_subject.get_untracked(), en_body.get_untracked())
-            } else {
-                (nl_subject.get_untracked(), nl_body.get_untracked())
-            };
-            preview_mail(id, contact, lang, Some(subject), Some(body))
-        },
-    );
+    Effect::new(move |_| {
+        settled.track();
+        let (language, contact) = (language.get(), contact.get());
+        let (subject, body) = if language == "en" {
+            (en_subject.get_untracked(), en_body.get_untracked())
+        } else {
+            (nl_subject.get_untracked(), nl_body.get_untracked())
+        };
+        preview.dispatch(PreviewMail {
+            id,
+            contact,
+            language,
+            subject: Some(subject),
+            body: Some(body),
+        });
+    });
     let placeholders = "<salutation>, <name>, <company>, <link>, <valid_until>";
     view! {
         <section class="card" data-testid="step-email">
@@ -521,17 +550,17 @@ fn EmailStep(draft: RunDraft) -> impl IntoView {
                     <select id="p-contact" on:change=move |ev| contact.set(event_target_value(&ev).parse().ok())>
                         <option value="">"(an example customer)"</option>
                         <Suspense fallback=|| ()>
-                            {move || summary.get().and_then(|r| r.ok()).map(|s| {
-                                s.sample.into_iter().map(|c| view! {
+                            {move || Suspend::new(async move {
+                                summary.resource.await.ok().map(|s| s.sample.into_iter().map(|c| view! {
                                     <option value=c.id.to_string()>{format!("{} · {} ({})", c.customer_no, c.name, c.language)}</option>
-                                }).collect_view()
+                                }).collect_view())
                             })}
                         </Suspense>
                     </select>
                 </div>
             </div>
-            <Transition fallback=|| view! { <Loading /> }>
-                {move || preview.get().map(|r| {
+            <div aria-live="polite">
+                {move || preview.value().get().map(|r| {
                     match r {
                         Ok(p) => view! {
                             <div class="mail-preview">
@@ -548,7 +577,7 @@ fn EmailStep(draft: RunDraft) -> impl IntoView {
                         Err(e) => view! { <p class="muted" role="status">{format!("No preview until the text is fixed: {e}")}</p> }.into_any(),
                     }
                 })}
-            </Transition>
+            </div>
             <div class="form-actions">
                 <button type="button" class="button" on:click=move |_| {
                     test.dispatch(SendTestMail { id, contact: contact.get_untracked(), language: language.get_untracked() });
@@ -633,7 +662,7 @@ fn FieldsStep(draft: RunDraft) -> impl IntoView {
 // Step 5
 
 #[component]
-fn SendStep(draft: RunDraft) -> impl IntoView {
+fn SendStep(draft: RunDraft, summary: Summary) -> impl IntoView {
     let id = draft.id.0;
     let send = ServerAction::<SendRun>::new();
     let navigate = use_navigate();
@@ -643,7 +672,6 @@ fn SendStep(draft: RunDraft) -> impl IntoView {
         }
     });
     let error = action_error(send);
-    let summary = Resource::new(|| (), move |_| load_recipient_summary(id));
     let shown = draft
         .fields
         .iter()
@@ -675,8 +703,8 @@ fn SendStep(draft: RunDraft) -> impl IntoView {
                 <div class="dl-row"><dt>"Fields"</dt><dd>{format!("{shown} shown, {editable} editable; {}", if sections.is_empty() { "no extra sections".to_string() } else { sections.join(", ") })}</dd></div>
             </dl>
             <Suspense fallback=|| view! { <Loading /> }>
-                {move || summary.get().map(|r| {
-                    match r {
+                {move || Suspend::new(async move {
+                    match summary.resource.await {
                         Ok(s) if s.reachable == 0 => view! {
                             <div class="alert alert-error" role="alert">"No selected contact has an e-mail address: choose other recipients in step 2."</div>
                         }.into_any(),

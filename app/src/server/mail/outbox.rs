@@ -33,6 +33,9 @@ pub struct WorkerConfig {
     pub retry_max: Duration,
     /// After this many attempts a temporarily failing mail is marked failed.
     pub max_attempts: i32,
+    /// One send may take at most this long (pool wait included); then it counts as a
+    /// temporary failure, so one stuck connection never holds up a batch.
+    pub send_timeout: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -45,6 +48,7 @@ impl Default for WorkerConfig {
             retry_base: Duration::from_secs(60),
             retry_max: Duration::from_secs(3600),
             max_attempts: 8,
+            send_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -248,11 +252,17 @@ impl Job {
             Err(e) => return Outcome::Permanent(e),
         };
         match &*self.transport {
-            Transport::Smtp(smtp) => match smtp.send(message).await {
-                Ok(_) => Outcome::Sent,
-                Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-                Err(e) => Outcome::Temporary(e.to_string()),
-            },
+            Transport::Smtp(smtp) => {
+                match tokio::time::timeout(self.config.send_timeout, smtp.send(message)).await {
+                    Ok(Ok(_)) => Outcome::Sent,
+                    Ok(Err(e)) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+                    Ok(Err(e)) => Outcome::Temporary(e.to_string()),
+                    Err(_) => Outcome::Temporary(format!(
+                        "no answer from the SMTP server within {} s",
+                        self.config.send_timeout.as_secs()
+                    )),
+                }
+            }
             Transport::DevMailbox => {
                 let raw = message.formatted();
                 let stored = db::dev_mail::insert(
