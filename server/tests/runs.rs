@@ -117,6 +117,25 @@ async fn ready_run(
     id
 }
 
+/// A run sent to `n` fresh contacts of company A by the admin: the app, the admin's
+/// cookie and the run's id. Its mails are queued, not sent.
+async fn sent_run(pool: &PgPool, n: i32, name: &str) -> (axum::Router, String, String) {
+    let f = fixture(pool).await;
+    seed_contacts(pool, f.company_a, n, 0).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = ready_run(&app, &cookie, f.company_a, name, &[("mode", "filter")]).await;
+    let expected = n.to_string();
+    ok(
+        &app,
+        "/api/runs/send",
+        &cookie,
+        &[("id", &id), ("expected", &expected)],
+    )
+    .await;
+    (app, cookie, id)
+}
+
 fn worker(pool: &PgPool, smtp: &TestSmtp, config: WorkerConfig) -> Worker {
     Worker::new(
         pool.clone(),
@@ -364,18 +383,7 @@ async fn mails_are_multipart_escaped_with_reply_to_and_language_from_the_contact
 async fn a_temporary_failure_is_retried_with_the_same_message_id_and_a_permanent_one_fails(
     pool: PgPool,
 ) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 4, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, "Retries", &[("mode", "filter")]).await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "4")],
-    )
-    .await;
+    let (app, cookie, id) = sent_run(&pool, 4, "Retries").await;
     let smtp = TestSmtp::start();
     smtp.fail_temporarily("c1@example.nl", 2);
     smtp.reject("c2@example.nl");
@@ -426,18 +434,7 @@ async fn a_temporary_failure_is_retried_with_the_same_message_id_and_a_permanent
 async fn aborting_the_worker_mid_run_and_restarting_delivers_the_rest_without_duplicates(
     pool: PgPool,
 ) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 60, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, "Abort", &[("mode", "filter")]).await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "60")],
-    )
-    .await;
+    let (app, cookie, id) = sent_run(&pool, 60, "Abort").await;
     let smtp = TestSmtp::start();
     smtp.slow_down(Duration::from_millis(25));
     // A short lease: an abort can land after a claim committed but before its mails
@@ -480,18 +477,7 @@ async fn aborting_the_worker_mid_run_and_restarting_delivers_the_rest_without_du
 async fn a_mail_claimed_by_a_crashed_worker_is_sent_by_another_once_its_lease_runs_out(
     pool: PgPool,
 ) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 3, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, "Crash", &[("mode", "filter")]).await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "3")],
-    )
-    .await;
+    let _ = sent_run(&pool, 3, "Crash").await;
     // The "crashed" worker claims everything and never answers.
     let claimed = app::server::db::outbox_mail::claim(&pool, "crashed", 10, 0.3)
         .await
@@ -615,18 +601,7 @@ async fn cancelling_stops_queued_mails_and_every_link_at_once(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reminders_go_only_to_those_who_have_not_responded(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 5, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, "Remind", &[("mode", "filter")]).await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "5")],
-    )
-    .await;
+    let (app, cookie, id) = sent_run(&pool, 5, "Remind").await;
     let smtp = TestSmtp::start();
     let w = worker(&pool, &smtp, quick());
     drain(&pool, &w).await;

@@ -132,6 +132,37 @@ pub fn FilterBar(
     }
 }
 
+/// The company filter of a filter bar, shown only to users who see more than one
+/// company; `?company=` in the URL selects one.
+#[component]
+pub fn CompanyFilter() -> impl IntoView {
+    let me = crate::pages::staff::use_me();
+    let query = use_query_map();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let companies = me.0.await.ok().flatten().map(|m| m.companies).unwrap_or_default();
+                (companies.len() > 1).then(|| {
+                    let selected = query.with(|q| q.get("company")).unwrap_or_default();
+                    view! {
+                        <div class="field">
+                            <label for="f-company">"Company"</label>
+                            <select id="f-company" name="company">
+                                <option value="">"All companies"</option>
+                                {companies.into_iter().map(|c| {
+                                    let id = c.id.0.to_string();
+                                    let sel = id == selected;
+                                    view! { <option value=id selected=sel>{c.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })
+            })}
+        </Suspense>
+    }
+}
+
 /// The line under a table: how many rows match, and links to the neighbouring pages.
 #[component]
 pub fn Pager(

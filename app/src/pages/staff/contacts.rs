@@ -2,11 +2,10 @@
 //! read-only: the register changes through the DMS (CSV import, API), never by hand.
 
 use crate::api::contacts::{get_contact, list_contacts};
-use crate::components::data_table::{FilterBar, Pager, SortHeader, count};
+use crate::components::data_table::{CompanyFilter, FilterBar, Pager, SortHeader, count};
 use crate::components::{EmptyState, Loading, PageHeader, icons};
 use crate::error::AppError;
 use crate::model::{ContactDetail, ContactId, ContactListRow, ContactQuery};
-use crate::pages::staff::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -37,7 +36,6 @@ fn query_from(q: &ParamsMap) -> Result<ContactQuery, AppError> {
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let query = use_query_map();
-    let me = use_me();
     // The page comes back with the query string it answers, which the table carries
     // as `data-query`: while a new page loads, the old rows stay, marked as such.
     let page = Resource::new(
@@ -64,27 +62,7 @@ pub fn ContactsPage() -> impl IntoView {
                     <input id="f-q" name="q" type="search" placeholder="Name, customer number or e-mail"
                         value=move || current("q") />
                 </div>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let companies = me.0.await.ok().flatten().map(|m| m.companies).unwrap_or_default();
-                        (companies.len() > 1).then(|| {
-                            let selected = current("company");
-                            view! {
-                                <div class="field">
-                                    <label for="f-company">"Company"</label>
-                                    <select id="f-company" name="company">
-                                        <option value="">"All companies"</option>
-                                        {companies.into_iter().map(|c| {
-                                            let id = c.id.0.to_string();
-                                            let sel = id == selected;
-                                            view! { <option value=id selected=sel>{c.name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            }
-                        })
-                    })}
-                </Suspense>
+                <CompanyFilter />
                 <div class="field">
                     <label for="f-kind">"Kind"</label>
                     <select id="f-kind" name="kind">

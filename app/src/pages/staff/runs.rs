@@ -4,12 +4,11 @@
 use crate::api::runs::{
     CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
 };
-use crate::components::data_table::{FilterBar, Pager, count};
+use crate::components::data_table::{CompanyFilter, FilterBar, Pager, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{EmptyState, FormError, Loading, PageHeader, action_error, icons};
 use crate::error::AppError;
 use crate::model::{RunQuery, RunRecipientPage, RunView};
-use crate::pages::staff::use_me;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -49,7 +48,6 @@ pub fn status_badge(status: &str) -> impl IntoView + use<> {
 #[component]
 pub fn RunsPage() -> impl IntoView {
     let query = use_query_map();
-    let me = use_me();
     let page = Resource::new(
         move || query.with(query_from),
         |q| async move {
@@ -71,27 +69,7 @@ pub fn RunsPage() -> impl IntoView {
                     <label for="f-q">"Search"</label>
                     <input id="f-q" name="q" type="search" placeholder="Name of the data check" value=move || current("q") />
                 </div>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let companies = me.0.await.ok().flatten().map(|m| m.companies).unwrap_or_default();
-                        (companies.len() > 1).then(|| {
-                            let selected = current("company");
-                            view! {
-                                <div class="field">
-                                    <label for="f-company">"Company"</label>
-                                    <select id="f-company" name="company">
-                                        <option value="">"All companies"</option>
-                                        {companies.into_iter().map(|c| {
-                                            let id = c.id.0.to_string();
-                                            let sel = id == selected;
-                                            view! { <option value=id selected=sel>{c.name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            }
-                        })
-                    })}
-                </Suspense>
+                <CompanyFilter />
                 <div class="field">
                     <label for="f-status">"Status"</label>
                     <select id="f-status" name="status">
@@ -176,7 +154,13 @@ pub fn RunPage() -> impl IntoView {
     let remind = ServerAction::<SendReminders>::new();
     let cancel = ServerAction::<CancelRun>::new();
     let finished = RwSignal::new(0u32);
-    let recipients = RecipientsState::new(id);
+    let recipients = RecipientsState::new(id, move || {
+        (
+            remind.version().get(),
+            cancel.version().get(),
+            finished.get(),
+        )
+    });
     let run = Resource::new(
         move || {
             (
@@ -347,13 +331,18 @@ struct RecipientsState {
 }
 
 impl RecipientsState {
-    fn new(id: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+    /// `refresh` changes when the recipients' states may have: a reminder, a cancel, the
+    /// end of sending.
+    fn new(
+        id: impl Fn() -> i64 + Send + Sync + 'static,
+        refresh: impl Fn() -> (usize, usize, u32) + Send + Sync + 'static,
+    ) -> Self {
         let filter = RwSignal::new(String::new());
         let after = RwSignal::new(None::<String>);
         let pages = RwSignal::new(Vec::<Option<String>>::new());
         let page = Resource::new(
-            move || (id(), filter.get(), after.get()),
-            move |(id, f, after)| async move {
+            move || (id(), filter.get(), after.get(), refresh()),
+            move |(id, f, after, _)| async move {
                 let f = (!f.is_empty()).then_some(f);
                 list_run_recipients(id, after, f).await
             },
