@@ -132,6 +132,18 @@ pub fn FilterBar(
     }
 }
 
+/// The `company` parameter of a table's URL: absent, or a company id.
+pub fn company_param(q: &ParamsMap) -> Result<Option<i64>, crate::error::AppError> {
+    match q.get("company").filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => {
+            v.trim().parse().map(Some).map_err(|_| {
+                crate::error::AppError::invalid("company", "There is no such company.")
+            })
+        }
+    }
+}
+
 /// The company filter of a filter bar, shown only to users who see more than one
 /// company; `?company=` in the URL selects one.
 #[component]

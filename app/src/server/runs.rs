@@ -925,6 +925,21 @@ pub async fn draft(state: &AppState, staff: &Staff, id: RunId) -> Result<RunDraf
 // ---------------------------------------------------------------------------------
 // Step 5: sending
 
+/// A run in scope, locked for the rest of `tx` and read under the lock, so two clicks
+/// act once and every field is current.
+async fn locked(
+    tx: &mut sqlx::PgConnection,
+    staff: &Staff,
+    id: RunId,
+) -> Result<db::run::Full, AppError> {
+    if !db::run::lock(&mut *tx, &staff.scope, id.0).await? {
+        return Err(AppError::NotFound);
+    }
+    db::run::get(&mut *tx, &staff.scope, id.0)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Sends a run: checks every step again, issues a link to each reachable recipient and
 /// queues their mails, all in one transaction. `expected` is the number of recipients
 /// the person confirmed; if the register changed meanwhile, nothing is sent and the new
@@ -936,14 +951,8 @@ pub async fn send(
     expected: i64,
 ) -> Result<i64, AppError> {
     let mut tx = state.pool.begin().await?;
-    let run = db::run::get(&mut *tx, &staff.scope, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // Lock, then read the status again under the lock: two clicks send once.
-    let status = db::run::lock(&mut *tx, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if status != "draft" {
+    let run = locked(&mut tx, staff, id).await?;
+    if run.status != "draft" {
         return Err(AppError::Conflict("This run has been sent already.".into()));
     }
     if run.steps_done < 4 {
@@ -1038,13 +1047,8 @@ pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunP
 /// Cancels a run: queued mails never go out and every link stops working at once.
 pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
-    let run = db::run::get(&mut *tx, &staff.scope, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let status = db::run::lock(&mut *tx, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if status == "cancelled" {
+    let run = locked(&mut tx, staff, id).await?;
+    if run.status == "cancelled" {
         return Err(AppError::Conflict("This run is cancelled already.".into()));
     }
     let mails = db::outbox_mail::cancel_for_run(&mut *tx, id.0).await?;
@@ -1058,7 +1062,7 @@ pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), Ap
             subject_type: "run",
             subject_id: Some(run.id.to_string()),
             company_id: Some(CompanyId(run.company_id)),
-            detail: serde_json::json!({ "mails_not_sent": mails, "links_revoked": links, "was": status }),
+            detail: serde_json::json!({ "mails_not_sent": mails, "links_revoked": links, "was": run.status }),
         },
     )
     .await?;
@@ -1075,13 +1079,8 @@ pub async fn remind(
     expected: i64,
 ) -> Result<i64, AppError> {
     let mut tx = state.pool.begin().await?;
-    let run = db::run::get(&mut *tx, &staff.scope, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let status = db::run::lock(&mut *tx, id.0)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !matches!(status.as_str(), "sending" | "sent")
+    let run = locked(&mut tx, staff, id).await?;
+    if !matches!(run.status.as_str(), "sending" | "sent")
         || run
             .links_expire_at
             .is_some_and(|at| at <= OffsetDateTime::now_utc())

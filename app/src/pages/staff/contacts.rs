@@ -2,7 +2,9 @@
 //! read-only: the register changes through the DMS (CSV import, API), never by hand.
 
 use crate::api::contacts::{get_contact, list_contacts};
-use crate::components::data_table::{CompanyFilter, FilterBar, Pager, SortHeader, count};
+use crate::components::data_table::{
+    CompanyFilter, FilterBar, Pager, SortHeader, company_param, count,
+};
 use crate::components::{EmptyState, Loading, PageHeader, icons};
 use crate::error::AppError;
 use crate::model::{ContactDetail, ContactId, ContactListRow, ContactQuery};
@@ -13,14 +15,7 @@ use leptos_router::params::ParamsMap;
 
 fn query_from(q: &ParamsMap) -> Result<ContactQuery, AppError> {
     let text = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
-    let company = match text("company") {
-        None => None,
-        Some(v) => Some(
-            v.trim()
-                .parse()
-                .map_err(|_| AppError::invalid("company", "There is no such company."))?,
-        ),
-    };
+    let company = company_param(q)?;
     Ok(ContactQuery {
         company,
         kind: text("kind"),

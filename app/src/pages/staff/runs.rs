@@ -4,7 +4,7 @@
 use crate::api::runs::{
     CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
 };
-use crate::components::data_table::{CompanyFilter, FilterBar, Pager, count};
+use crate::components::data_table::{CompanyFilter, FilterBar, Pager, company_param, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{EmptyState, FormError, Loading, PageHeader, action_error, icons};
 use crate::error::AppError;
@@ -16,14 +16,7 @@ use leptos_router::params::ParamsMap;
 
 fn query_from(q: &ParamsMap) -> Result<RunQuery, AppError> {
     let text = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
-    let company = match text("company") {
-        None => None,
-        Some(v) => Some(
-            v.trim()
-                .parse()
-                .map_err(|_| AppError::invalid("company", "There is no such company."))?,
-        ),
-    };
+    let company = company_param(q)?;
     Ok(RunQuery {
         company,
         status: text("status"),

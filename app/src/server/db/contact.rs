@@ -199,13 +199,8 @@ pub(crate) fn push_filters<'a>(
     if let Some(text) = &f.text {
         // Every word must occur somewhere; LIKE's wildcards in the input are literal.
         for word in text.split_whitespace() {
-            let escaped = word
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
             b.push(" AND k.search_text LIKE ")
-                .push_bind(format!("%{escaped}%"));
+                .push_bind(super::contains_pattern(word));
         }
     }
 }

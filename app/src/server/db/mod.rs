@@ -16,3 +16,14 @@ pub mod run_recipient;
 pub mod sign_in_attempt;
 pub mod staff_session;
 pub mod staff_user;
+
+/// A `LIKE` pattern matching `text` anywhere, case-folded, with LIKE's own wildcards
+/// in the text taken literally.
+pub(crate) fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -98,11 +98,21 @@ pub async fn get(
     .await
 }
 
-/// Locks a run for sending or cancelling; the caller holds a transaction.
-pub async fn lock(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar!("SELECT status FROM run WHERE id = $1 FOR UPDATE", id)
-        .fetch_optional(exec)
-        .await
+/// Locks a run in scope for the rest of the caller's transaction; false when there is
+/// no such run in scope.
+pub async fn lock(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found = sqlx::query_scalar!(
+        "SELECT id FROM run WHERE id = $1 AND ($2::bigint[] IS NULL OR company_id = ANY($2)) FOR UPDATE",
+        id,
+        scope.sql_filter() as Option<Vec<i64>>
+    )
+    .fetch_optional(exec)
+    .await?;
+    Ok(found.is_some())
 }
 
 pub struct Config<'a> {
@@ -333,13 +343,8 @@ fn push_list_filters<'a>(
         _ => b,
     };
     if let Some(t) = &f.text {
-        let escaped = t
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
         b.push(" AND lower(r.name) LIKE ")
-            .push_bind(format!("%{escaped}%"));
+            .push_bind(super::contains_pattern(t));
     }
 }
 
