@@ -60,8 +60,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             let addr = conf.leptos_options.site_addr;
             let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
             if cli.config.demo {
-                for (customer_no, link) in seed::demo_links(&state.pool, &state.settings).await? {
-                    println!("demo customer link ({customer_no}): {link}");
+                for (label, link) in seed::demo_links(&state.pool, &state.settings).await? {
+                    println!("demo customer link ({label}): {link}");
                 }
             }
             let mail = if cli.config.mail_worker {

@@ -5,4 +5,5 @@ pub mod cli;
 pub mod config;
 pub mod dms_api;
 pub mod import_upload;
+pub mod portal_post;
 pub mod startup;

@@ -113,6 +113,8 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(leptos_options.clone()),
         )
+        // The customer page's forms; the GET of the same address is the Leptos route.
+        .route("/c/{token}", axum::routing::post(crate::portal_post::post))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), staff_guard))
         .layer(middleware::from_fn(no_store_for_pages))

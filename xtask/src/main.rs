@@ -463,6 +463,8 @@ fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
     pw.args(["playwright", "test"])
         .current_dir(root.join("end2end"))
         .env("BASE_URL", &base_url)
+        // The demo customer links are printed at start-up; the portal tests read them.
+        .env("SERVER_LOG", &log_path)
         .env("DEMO_ADMIN_EMAIL", DEMO_ADMIN.0)
         .env("DEMO_ADMIN_PASSWORD", DEMO_ADMIN.1)
         .env("DEMO_STAFF_EMAIL", DEMO_STAFF.0)

@@ -4,19 +4,31 @@ use crate::error::AppError;
 use crate::model::{DevMail, DevMailRow, PortalState};
 use leptos::prelude::*;
 
-/// What a personal link opens. Sets the page's status: 404 for an invalid link, 410
-/// for an expired one.
+/// What a personal link opens (a GET: records "opened", nothing else). Sets the page's
+/// status: 404 for an invalid link, 410 for an expired one, 429 when this client
+/// opened too many invalid links.
 #[server(endpoint = "portal/open")]
-pub async fn open_portal(token: String) -> Result<PortalState, AppError> {
-    use crate::server::{AppState, portal};
+pub async fn open_portal(
+    token: String,
+    #[server(default)] lang: Option<String>,
+    #[server(default)] edit: bool,
+) -> Result<PortalState, AppError> {
+    use crate::server::{AppState, auth, portal};
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
     let state = AppState::get()?;
-    let result = portal::open(&state, &token).await?;
+    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(a)| a);
+    let client = auth::client_address(&state.settings, &parts.headers, peer);
+    let client = portal::Client {
+        hash: auth::keyed_hash(&state.settings.session_key, client.as_bytes()),
+    };
+    let result = portal::open(&state, &token, lang.as_deref(), edit, &client).await?;
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-        match result {
-            PortalState::Invalid => r.set_status(http::StatusCode::NOT_FOUND),
-            PortalState::Expired => r.set_status(http::StatusCode::GONE),
-            PortalState::Open(_) => {}
-        }
+        r.set_status(portal::status(&result));
     }
     Ok(result)
 }

@@ -1,6 +1,6 @@
 //! ISO 3166-1 alpha-2 country codes, checked against the isocountry list.
 
-use super::{Invalid, string_newtype_serde};
+use super::{Invalid, Problem, string_newtype_serde};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CountryCode(String);
@@ -10,9 +10,7 @@ impl CountryCode {
         let s = raw.trim().to_uppercase();
         match isocountry::CountryCode::for_alpha2(&s) {
             Ok(_) => Ok(CountryCode(s)),
-            Err(_) => Err(Invalid::new(
-                "Use a two-letter country code, like NL, BE or DE.",
-            )),
+            Err(_) => Err(Invalid::from(Problem::CountryCode)),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The DMS's key for a contact, unique per company.
 
-use super::{Invalid, normalize, string_newtype_serde};
+use super::{Invalid, Problem, normalize, string_newtype_serde};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CustomerNo(String);
@@ -13,21 +13,16 @@ impl CustomerNo {
     pub fn parse(raw: &str) -> Result<CustomerNo, Invalid> {
         let s = normalize(raw);
         if s.is_empty() {
-            return Err(Invalid::new("Enter the customer number."));
+            return Err(Invalid::from(Problem::CustomerNoEmpty));
         }
         if s.chars().count() > Self::MAX {
-            return Err(Invalid::new(format!(
-                "A customer number has at most {} characters.",
-                Self::MAX
-            )));
+            return Err(Invalid::from(Problem::CustomerNoTooLong { max: Self::MAX }));
         }
         if let Some(c) = s
             .chars()
             .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')))
         {
-            return Err(Invalid::new(format!(
-                "A customer number cannot contain “{c}”."
-            )));
+            return Err(Invalid::from(Problem::CustomerNoChar { c }));
         }
         Ok(CustomerNo(s))
     }

@@ -2,7 +2,7 @@
 //! address needs (a dotted domain, no display name, no domain literal), lower-cased so
 //! that comparing two addresses is comparing two strings.
 
-use super::{Invalid, string_newtype_serde};
+use super::{Invalid, Problem, string_newtype_serde};
 use email_address::{EmailAddress, Options};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -14,12 +14,10 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Email, Invalid> {
         let s = super::normalize(raw).to_lowercase();
         if s.is_empty() {
-            return Err(Invalid::new("Enter an e-mail address."));
+            return Err(Invalid::from(Problem::EmailEmpty));
         }
         if s.chars().count() > Self::MAX || s.contains(' ') {
-            return Err(Invalid::new(
-                "Enter one e-mail address, like name@example.com.",
-            ));
+            return Err(Invalid::from(Problem::EmailOne));
         }
         let options = Options {
             minimum_sub_domains: 2,
@@ -28,9 +26,7 @@ impl Email {
         };
         match EmailAddress::parse_with_options(&s, options) {
             Ok(_) if !s.ends_with('.') => Ok(Email(s)),
-            _ => Err(Invalid::new(
-                "This is not a valid e-mail address. Check it for typing errors, like name@example.com.",
-            )),
+            _ => Err(Invalid::from(Problem::EmailInvalid)),
         }
     }
 

@@ -3,7 +3,7 @@
 //! field's type. The portal, the CSV import and the DMS API all go through `FieldType::
 //! canonical`, so a value means the same wherever it came from.
 
-use super::{CountryCode, Email, Invalid, PostalCode, Text};
+use super::{CountryCode, Email, Invalid, PostalCode, Problem, Text};
 use serde::{Deserialize, Serialize};
 
 /// A field's key: lower-case ASCII letters, digits and `_`, starting with a letter, at
@@ -23,9 +23,7 @@ impl FieldKey {
         if ok {
             Ok(FieldKey(s.to_string()))
         } else {
-            Err(Invalid::new(
-                "A key has lower-case letters, digits and _ only, starts with a letter and has at most 48 characters, like lease_contract.",
-            ))
+            Err(Invalid::from(Problem::FieldKey))
         }
     }
 
@@ -140,7 +138,9 @@ impl FieldType {
                     .map(|o| o.nl.clone())
                     .ok_or_else(|| {
                         let names: Vec<&str> = choices.iter().map(|o| o.nl.as_str()).collect();
-                        Invalid::new(format!("Choose one of: {}.", names.join(", ")))
+                        Invalid::from(Problem::Choice {
+                            options: names.join(", "),
+                        })
                     })
             }
             FieldType::PostalCode => Ok(PostalCode::parse(raw, country)?.as_str().to_string()),
@@ -148,7 +148,7 @@ impl FieldType {
             FieldType::Language => match super::normalize(raw).to_lowercase().as_str() {
                 "nl" | "nld" | "dut" | "nederlands" | "dutch" => Ok("nl".into()),
                 "en" | "eng" | "engels" | "english" => Ok("en".into()),
-                _ => Err(Invalid::new("Choose Dutch (nl) or English (en).")),
+                _ => Err(Invalid::from(Problem::Language)),
             },
         }
     }
@@ -199,9 +199,7 @@ pub fn builtin_canonical(key: &str, raw: &str, country: &CountryCode) -> Result<
             if t.starts_with(|c: char| c.is_ascii_digit()) {
                 Ok(t)
             } else {
-                Err(Invalid::new(
-                    "A house number starts with a digit, like 12 or 12a.",
-                ))
+                Err(Invalid::from(Problem::HouseNumber))
             }
         }
         "house_number_addition" => text(10),
@@ -210,7 +208,7 @@ pub fn builtin_canonical(key: &str, raw: &str, country: &CountryCode) -> Result<
         "postal_code" => FieldType::PostalCode.canonical(raw, &[], country),
         "country" => FieldType::Country.canonical(raw, &[], country),
         "language" => FieldType::Language.canonical(raw, &[], country),
-        _ => Err(Invalid::new("This is not a contact field.")),
+        _ => Err(Invalid::from(Problem::NotAField)),
     }
 }
 
@@ -252,7 +250,7 @@ fn phone(raw: &str) -> Result<String, Invalid> {
 /// `23/11/2026`, `23.11.2026`, day and month with or without a leading zero), stored as
 /// ISO.
 fn parse_date(raw: &str) -> Result<String, Invalid> {
-    let bad = || Invalid::new("Enter a date like 23-11-2026.");
+    let bad = || Invalid::from(Problem::Date);
     let s = raw.trim();
     let parts: Vec<&str> = s.split(['-', '/', '.']).collect();
     let [a, b, c] = parts.as_slice() else {
@@ -277,10 +275,10 @@ fn parse_date(raw: &str) -> Result<String, Invalid> {
         .ok_or_else(bad)?;
     let day = u8::try_from(day).map_err(|_| bad())?;
     if !(1800..=2200).contains(&year) {
-        return Err(Invalid::new("Enter a year between 1800 and 2200."));
+        return Err(Invalid::from(Problem::YearRange));
     }
     let date = time::Date::from_calendar_date(year, month, day)
-        .map_err(|_| Invalid::new("This date does not exist."))?;
+        .map_err(|_| Invalid::from(Problem::DateNotExist))?;
     Ok(format!(
         "{:04}-{:02}-{:02}",
         date.year(),
@@ -293,7 +291,7 @@ fn parse_yes_no(raw: &str) -> Result<bool, Invalid> {
     match super::normalize(raw).to_lowercase().as_str() {
         "yes" | "y" | "ja" | "j" | "true" | "1" | "waar" => Ok(true),
         "no" | "n" | "nee" | "false" | "0" | "onwaar" => Ok(false),
-        _ => Err(Invalid::new("Answer yes or no.")),
+        _ => Err(Invalid::from(Problem::YesNo)),
     }
 }
 

@@ -11,6 +11,7 @@ mod field;
 mod person_name;
 mod phone;
 mod postal_code;
+mod problem;
 mod template;
 mod text;
 
@@ -21,17 +22,19 @@ pub use field::{BUILTIN_KEYS, ChoiceOption, FieldKey, FieldType, TEXT_MAX, built
 pub use person_name::{NamePart, NamePrefix, PersonName};
 pub use phone::Phone;
 pub use postal_code::PostalCode;
+pub use problem::Problem;
 pub use template::{MailValues, Placeholder, Template, TemplateProblem, escape};
 pub use text::{Text, normalize};
 
-/// Why a value was refused, in words for the person who typed it.
+/// Why a value was refused: the English sentence for staff and the API, and the
+/// problem's code, which the customer page shows in the customer's language.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{0}")]
-pub struct Invalid(pub String);
+pub struct Invalid(pub String, pub Problem);
 
-impl Invalid {
-    fn new(message: impl Into<String>) -> Self {
-        Invalid(message.into())
+impl From<Problem> for Invalid {
+    fn from(p: Problem) -> Self {
+        Invalid(p.english(), p)
     }
 }
 

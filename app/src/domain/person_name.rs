@@ -3,7 +3,7 @@
 //! (only normalised), because names are not ours to re-case; the checks catch what is
 //! clearly not a name: digits, symbols, a prefix that is a whole name.
 
-use super::{Invalid, Text};
+use super::{Invalid, Problem, Text};
 
 /// One part of a name: letters (any script), combining marks, spaces, hyphens,
 /// apostrophes and full stops, at most `NamePart::MAX` characters.
@@ -17,10 +17,10 @@ impl NamePart {
         let t = Text::parse(raw, Self::MAX)?;
         let s = t.as_str();
         if let Some(c) = s.chars().find(|c| !is_name_char(*c)) {
-            return Err(Invalid::new(format!("A name cannot contain “{c}”.")));
+            return Err(Invalid::from(Problem::NameChar { c }));
         }
         if !s.chars().any(char::is_alphabetic) {
-            return Err(Invalid::new("A name needs at least one letter."));
+            return Err(Invalid::from(Problem::NameNoLetter));
         }
         Ok(NamePart(s.to_string()))
     }
@@ -52,9 +52,7 @@ impl NamePrefix {
             || s.chars()
                 .any(|c| !(c.is_alphabetic() || matches!(c, ' ' | '\'' | '’')))
         {
-            return Err(Invalid::new(
-                "A prefix is a few short words like “van”, “de” or “van der”.",
-            ));
+            return Err(Invalid::from(Problem::NamePrefix));
         }
         Ok(NamePrefix(s.to_string()))
     }
@@ -101,13 +99,10 @@ impl PersonName {
             last: opt(last, "last_name", NamePart::parse)?,
         };
         if name.first.is_none() && name.last.is_none() {
-            return Err(("last_name", Invalid::new("Enter a first or a last name.")));
+            return Err(("last_name", Invalid::from(Problem::NameMissing)));
         }
         if name.prefix.is_some() && name.last.is_none() {
-            return Err((
-                "last_name",
-                Invalid::new("A prefix goes with a last name: enter the last name too."),
-            ));
+            return Err(("last_name", Invalid::from(Problem::PrefixWithoutLast)));
         }
         Ok(name)
     }

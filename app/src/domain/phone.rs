@@ -3,7 +3,7 @@
 //! numbers without a country code); the browser runs only `quick_check`, which catches
 //! typing errors without shipping that metadata in the wasm bundle.
 
-use super::Invalid;
+use super::{Invalid, Problem};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Phone(String);
@@ -14,21 +14,17 @@ impl Phone {
     pub fn quick_check(raw: &str) -> Result<(), Invalid> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(Invalid::new("Enter a phone number."));
+            return Err(Invalid::from(Problem::PhoneEmpty));
         }
         if let Some(c) = s
             .chars()
             .find(|c| !(c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.' | '(' | ')')))
         {
-            return Err(Invalid::new(format!(
-                "A phone number cannot contain “{c}”."
-            )));
+            return Err(Invalid::from(Problem::PhoneChar { c }));
         }
         let digits = s.chars().filter(char::is_ascii_digit).count();
         if !(8..=15).contains(&digits) {
-            return Err(Invalid::new(
-                "A phone number has 8 to 15 digits, like 06 12345678 or +32 470 12 34 56.",
-            ));
+            return Err(Invalid::from(Problem::PhoneDigits));
         }
         Ok(())
     }
@@ -37,11 +33,7 @@ impl Phone {
     #[cfg(feature = "ssr")]
     pub fn parse(raw: &str) -> Result<Phone, Invalid> {
         Self::quick_check(raw)?;
-        let invalid = || {
-            Invalid::new(
-                "This is not a valid phone number. Add the country code for numbers outside the Netherlands, like +32.",
-            )
-        };
+        let invalid = || Invalid::from(Problem::PhoneInvalid);
         let s = raw.trim();
         let s = s
             .strip_prefix("00")

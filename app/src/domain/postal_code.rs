@@ -1,6 +1,6 @@
 //! Postal codes: Dutch ones strictly (`1234 AB`), other countries' permissively.
 
-use super::{CountryCode, Invalid};
+use super::{CountryCode, Invalid, Problem};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PostalCode(String);
@@ -12,7 +12,7 @@ impl PostalCode {
     pub fn parse(raw: &str, country: &CountryCode) -> Result<PostalCode, Invalid> {
         let s = super::normalize(raw).to_uppercase();
         if s.is_empty() {
-            return Err(Invalid::new("Enter the postal code."));
+            return Err(Invalid::from(Problem::PostalEmpty));
         }
         if country.is_netherlands() {
             let compact: String = s.chars().filter(|c| *c != ' ').collect();
@@ -24,9 +24,7 @@ impl PostalCode {
                 && chars[4..].iter().all(char::is_ascii_uppercase)
                 && !matches!(&compact[4..], "SA" | "SD" | "SS");
             if !ok {
-                return Err(Invalid::new(
-                    "A Dutch postal code has four digits and two letters, like 1234 AB.",
-                ));
+                return Err(Invalid::from(Problem::PostalNl));
             }
             return Ok(PostalCode(format!("{} {}", &compact[..4], &compact[4..])));
         }
@@ -37,9 +35,7 @@ impl PostalCode {
         if ok {
             Ok(PostalCode(s))
         } else {
-            Err(Invalid::new(
-                "A postal code has 2 to 10 letters, digits, spaces or dashes.",
-            ))
+            Err(Invalid::from(Problem::PostalOther))
         }
     }
 

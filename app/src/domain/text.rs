@@ -1,7 +1,7 @@
 //! Free text as people type it: trimmed, Unicode NFC, runs of white space folded to one
 //! space, no control characters, bounded length.
 
-use super::Invalid;
+use super::{Invalid, Problem};
 use unicode_normalization::UnicodeNormalization;
 
 /// NFC, trimmed, every run of white space (tabs and line breaks included) one space.
@@ -18,16 +18,14 @@ impl Text {
     pub fn parse(raw: &str, max: usize) -> Result<Text, Invalid> {
         let s = normalize(raw);
         if s.is_empty() {
-            return Err(Invalid::new("This field cannot be empty."));
+            return Err(Invalid::from(Problem::Empty));
         }
         if s.chars().any(char::is_control) {
-            return Err(Invalid::new("Remove the invisible control characters."));
+            return Err(Invalid::from(Problem::ControlChars));
         }
         let len = s.chars().count();
         if len > max {
-            return Err(Invalid::new(format!(
-                "Use at most {max} characters (now {len})."
-            )));
+            return Err(Invalid::from(Problem::TooLong { max, len }));
         }
         Ok(Text(s))
     }

@@ -145,10 +145,12 @@ pub struct CompanyContactCount {
 mod contacts;
 mod fields;
 mod import;
+mod portal;
 mod runs;
 pub use contacts::*;
 pub use fields::*;
 pub use import::*;
+pub use portal::*;
 pub use runs::*;
 
 /// A key of the DMS API as the admin page lists it (never its secret).

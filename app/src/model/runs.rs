@@ -321,31 +321,3 @@ pub struct DevMail {
     /// Links found in the text part, to click.
     pub links: Vec<String>,
 }
-
-/// What the personal link opens.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PortalState {
-    Open(PortalView),
-    /// Expired, cancelled or revoked: the same page for all three.
-    Expired,
-    /// Not a link of ours; says nothing more.
-    Invalid,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PortalView {
-    pub company: String,
-    pub name: String,
-    pub language: String,
-    pub valid_until: String,
-    /// The fields the run shows, in catalogue order; hidden ones are not here at all.
-    pub fields: Vec<PortalField>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PortalField {
-    pub key: String,
-    pub label: String,
-    pub value: Option<String>,
-    pub editable: bool,
-}

@@ -1,29 +1,46 @@
-//! Opening a personal link (`/c/{token}`) in the order SPEC §4 gives: decrypt, expiry,
-//! then the run cancelled or the link revoked. Whatever is wrong with an invalid token
-//! stays unsaid. Opening records only the first "opened" time; it changes nothing else.
+//! The customer page behind a personal link (`/c/{token}`), on the server.
+//!
+//! Opening checks in the order SPEC §4 gives: decrypt, expiry, then the run cancelled
+//! or the link revoked. Whatever is wrong with an invalid token stays unsaid, and
+//! invalid tokens are counted per client address. A GET records only the first
+//! "opened" time. Every change is a POST of the page's form; the server rebuilds what
+//! the link may change from the database and checks the posted answer against it, so a
+//! crafted form changes nothing. An answer is saved in one transaction, once per form
+//! key.
 
 use crate::error::AppError;
-use crate::model::{PortalField, PortalState, PortalView};
-use crate::server::scope::CompanyScope;
-use crate::server::{AppState, contacts, db, mail};
-use time::OffsetDateTime;
+use crate::model::{
+    Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalPerson, PortalState,
+    PortalStep, PortalView, Posted, Responded, SubscriptionChoice, Subscriptions, changes,
+    parse_posted,
+};
+use crate::pages::portal::text;
+use crate::server::{AppState, db, mail, runs};
+use time::{Duration, OffsetDateTime};
+
+/// Invalid links from one client address within the window before it is refused.
+pub const BAD_LINKS_PER_CLIENT: i64 = 30;
+pub const BAD_LINK_WINDOW: Duration = Duration::minutes(15);
+/// Fresh links per recipient within a day.
+pub const FRESH_LINKS_PER_DAY: i64 = 3;
 
 pub enum Link {
     Open(db::run_recipient::LinkRow),
-    Expired,
+    /// Expired, cancelled or revoked; the recipient when the token named one.
+    Expired(Option<db::run_recipient::LinkRow>),
     Invalid,
 }
 
 /// Checks a token at `now` without changing anything.
 pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result<Link, AppError> {
-    let claims = match state.settings.link_keys.open(
+    let (claims, expired) = match state.settings.link_keys.open(
         link_token::Purpose::Portal,
         token,
         now.unix_timestamp(),
     ) {
-        Ok(c) => c,
+        Ok(c) => (c, false),
         Err(link_token::OpenError::Invalid) => return Ok(Link::Invalid),
-        Err(link_token::OpenError::Expired(_)) => return Ok(Link::Expired),
+        Err(link_token::OpenError::Expired(c)) => (c, true),
     };
     let Ok(id) = i64::try_from(claims.subject) else {
         return Ok(Link::Invalid);
@@ -31,55 +48,586 @@ pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result
     let Some(row) = db::run_recipient::for_link(&state.pool, id).await? else {
         return Ok(Link::Invalid);
     };
-    if row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
-        return Ok(Link::Expired);
+    if expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
+        return Ok(Link::Expired(Some(row)));
     }
     Ok(Link::Open(row))
 }
 
-/// The customer page's state for a token; records "opened" when it opens.
-pub async fn open(state: &AppState, token: &str) -> Result<PortalState, AppError> {
+/// Who is asking, for throttling: a keyed hash of the client address.
+pub struct Client {
+    pub hash: Vec<u8>,
+}
+
+async fn throttled(
+    state: &AppState,
+    client: &Client,
+    now: OffsetDateTime,
+) -> Result<bool, AppError> {
+    let n = db::link_attempt::count_since(&state.pool, &client.hash, now - BAD_LINK_WINDOW).await?;
+    Ok(n >= BAD_LINKS_PER_CLIENT)
+}
+
+/// The page for a GET: records "opened" and nothing else.
+pub async fn open(
+    state: &AppState,
+    token: &str,
+    language: Option<&str>,
+    edit: bool,
+    client: &Client,
+) -> Result<PortalState, AppError> {
     let now = OffsetDateTime::now_utc();
+    if throttled(state, client, now).await? {
+        return Ok(PortalState::Throttled);
+    }
     let row = match check(state, token, now).await? {
-        Link::Invalid => return Ok(PortalState::Invalid),
-        Link::Expired => return Ok(PortalState::Expired),
+        Link::Invalid => {
+            db::link_attempt::record(&state.pool, &client.hash).await?;
+            return Ok(PortalState::Invalid);
+        }
+        Link::Expired(row) => return expired(state, row.as_ref(), language, None, now),
         Link::Open(row) => row,
     };
     db::run_recipient::mark_opened(&state.pool, row.id).await?;
-    let detail = contacts::detail(
-        state,
-        &CompanyScope::all(),
-        crate::model::ContactId(row.contact_id),
+    let view = build_view(state, &row, token, language).await?;
+    let step = if view.responded.is_some() && !edit {
+        PortalStep::Done
+    } else {
+        PortalStep::Form {
+            answer: Answer::initial(&view),
+            problems: Vec::new(),
+        }
+    };
+    Ok(PortalState::Open(Box::new(view), step))
+}
+
+/// What a POST leads to: a page to show, or (after saving) the page to go to.
+pub enum Posting {
+    Show(PortalState),
+    SeeOther(String),
+}
+
+/// Handles the page's form. Only the intents the page offers exist.
+pub async fn post(
+    state: &AppState,
+    token: &str,
+    pairs: &[(String, String)],
+    client: &Client,
+) -> Result<Posting, AppError> {
+    let now = OffsetDateTime::now_utc();
+    if throttled(state, client, now).await? {
+        return Ok(Posting::Show(PortalState::Throttled));
+    }
+    let posted = parse_posted(pairs);
+    let language = posted.as_ref().ok().and_then(|p| p.language.clone());
+    let row = match check(state, token, now).await? {
+        Link::Invalid => {
+            db::link_attempt::record(&state.pool, &client.hash).await?;
+            return Ok(Posting::Show(PortalState::Invalid));
+        }
+        Link::Expired(row) => {
+            let fresh = match (&posted, &row) {
+                (Ok(p), Some(r)) if p.intent == "fresh_link" => {
+                    Some(fresh_link(state, r, now).await?)
+                }
+                _ => None,
+            };
+            return Ok(Posting::Show(expired(
+                state,
+                row.as_ref(),
+                language.as_deref(),
+                fresh,
+                now,
+            )?));
+        }
+        Link::Open(row) => row,
+    };
+    let refused = |row: &db::run_recipient::LinkRow| {
+        Ok(Posting::Show(PortalState::Refused {
+            language: language.clone().unwrap_or_else(|| row.language.clone()),
+        }))
+    };
+    let Ok(posted) = posted else {
+        tracing::info!("portal form refused: a field the page does not offer");
+        return refused(&row);
+    };
+    let view = build_view(state, &row, token, posted.language.as_deref()).await?;
+    let l = text::locale(&view.language);
+    let show = |view: PortalView, step: PortalStep| {
+        Ok(Posting::Show(PortalState::Open(Box::new(view), step)))
+    };
+    match posted.intent.as_str() {
+        // Switching the language or adding a person keeps what was typed, unchecked.
+        "lang" | "edit" => show(
+            view,
+            PortalStep::Form {
+                answer: posted.answer,
+                problems: Vec::new(),
+            },
+        ),
+        "add_person" if view.persons.is_some() => {
+            let mut answer = posted.answer;
+            if answer.new_persons.len() < crate::model::MAX_NEW_PERSONS {
+                answer.new_persons.push(Default::default());
+            }
+            show(
+                view,
+                PortalStep::Form {
+                    answer,
+                    problems: Vec::new(),
+                },
+            )
+        }
+        "review" | "all_correct" | "confirm" => {
+            let found = match changes(&view, &posted.answer) {
+                Err(not_offered) => {
+                    tracing::info!(input = %not_offered.0, "portal form refused: not offered");
+                    return refused(&row);
+                }
+                Ok(found) => found,
+            };
+            let found = match found {
+                Err(problems) => {
+                    return show(
+                        view,
+                        PortalStep::Form {
+                            answer: posted.answer,
+                            problems,
+                        },
+                    );
+                }
+                Ok(found) => found,
+            };
+            // "Everything is correct" with edits in the form shows them first.
+            let save_now =
+                posted.intent == "confirm" || (posted.intent == "all_correct" && found.is_empty());
+            if !save_now {
+                let lines = text::change_lines(&view, &found, l);
+                return show(
+                    view,
+                    PortalStep::Review {
+                        answer: posted.answer,
+                        changes: lines,
+                    },
+                );
+            }
+            if !valid_key(&posted.submission_key) {
+                return refused(&row);
+            }
+            if save(state, &row, &view, &posted, &found).await? {
+                Ok(Posting::SeeOther(view.action))
+            } else {
+                Ok(Posting::Show(expired(
+                    state,
+                    Some(&row),
+                    Some(&view.language),
+                    None,
+                    now,
+                )?))
+            }
+        }
+        _ => refused(&row),
+    }
+}
+
+/// The HTTP status a page state is served with.
+pub fn status(s: &PortalState) -> http::StatusCode {
+    match s {
+        PortalState::Open(..) => http::StatusCode::OK,
+        PortalState::Expired { .. } => http::StatusCode::GONE,
+        PortalState::Invalid => http::StatusCode::NOT_FOUND,
+        PortalState::Throttled => http::StatusCode::TOO_MANY_REQUESTS,
+        PortalState::Refused { .. } => http::StatusCode::BAD_REQUEST,
+    }
+}
+
+fn valid_key(k: &str) -> bool {
+    k.len() == 32
+        && k.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A fresh random key for a rendered form.
+pub fn new_submission_key() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn expired(
+    state: &AppState,
+    row: Option<&db::run_recipient::LinkRow>,
+    language: Option<&str>,
+    sent: Option<FreshLinkOutcome>,
+    now: OffsetDateTime,
+) -> Result<PortalState, AppError> {
+    let language = language
+        .filter(|l| *l == "nl" || *l == "en")
+        .map(str::to_string)
+        .or_else(|| row.map(|r| r.language.clone()))
+        .unwrap_or_else(|| "nl".into());
+    let fresh_link = match row {
+        Some(r) => renewable(state, r, now)?.is_some(),
+        None => false,
+    };
+    Ok(PortalState::Expired {
+        language,
+        company: row.map(|r| r.company_name.clone()),
+        fresh_link,
+        sent,
+    })
+}
+
+/// The new expiry a link could get now: only while its run is open (sent, not
+/// cancelled, before the end of its valid-to day) and the link not revoked.
+fn renewable(
+    state: &AppState,
+    row: &db::run_recipient::LinkRow,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    if row.revoked || !matches!(row.run_status.as_str(), "sending" | "sent") {
+        return Ok(None);
+    }
+    let expiry = runs::link_expiry(&state.settings, row.valid_to, now)?;
+    Ok((expiry > now + Duration::minutes(5)).then_some(expiry))
+}
+
+/// Renews an expired link and mails it to the address on file, never elsewhere, at
+/// most a few times a day.
+async fn fresh_link(
+    state: &AppState,
+    row: &db::run_recipient::LinkRow,
+    now: OffsetDateTime,
+) -> Result<FreshLinkOutcome, AppError> {
+    let Some(expiry) = renewable(state, row, now)? else {
+        return Ok(FreshLinkOutcome::Unavailable);
+    };
+    let mut tx = state.pool.begin().await?;
+    db::run_recipient::lock(&mut tx, row.id).await?;
+    let recent =
+        db::run_recipient::fresh_links_since(&mut *tx, row.id, now - Duration::days(1)).await?;
+    if recent >= FRESH_LINKS_PER_DAY {
+        return Ok(FreshLinkOutcome::TooSoon);
+    }
+    db::run_recipient::renew(&mut *tx, row.id, expiry).await?;
+    db::run_recipient::queue_fresh_link(
+        &mut *tx,
+        row.id,
+        &runs::message_id_domain(&state.settings),
     )
     .await?;
-    let dutch = row.language != "en";
-    let labels: std::collections::HashMap<String, String> = db::field_def::list(&state.pool)
-        .await?
+    tx.commit().await?;
+    tracing::info!(recipient = row.id, "fresh link queued");
+    Ok(FreshLinkOutcome::Sent)
+}
+
+/// What this link shows and may change, from the database.
+async fn build_view(
+    state: &AppState,
+    row: &db::run_recipient::LinkRow,
+    token: &str,
+    language: Option<&str>,
+) -> Result<PortalView, AppError> {
+    let pool = &state.pool;
+    let tz = &state.settings.time_zone;
+    let language = match language {
+        Some("en") => "en",
+        Some("nl") => "nl",
+        _ => row.language.as_str(),
+    }
+    .to_string();
+    let l = text::locale(&language);
+    let dutch = language == "nl";
+    let k = db::contact::get(
+        pool,
+        &crate::server::scope::CompanyScope::all(),
+        row.contact_id,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let attributes = db::contact::attributes(pool, k.id).await?;
+    let catalogue = db::field_def::list(pool).await?;
+    let rules = &row.field_rules.0;
+    let fields = catalogue
         .into_iter()
-        .map(|d| (d.key, if dutch { d.label_nl } else { d.label_en }))
-        .collect();
-    let fields = detail
-        .fields
-        .into_iter()
-        .filter_map(|f| {
-            let rule = row.field_rules.0.get(&f.key)?;
+        .filter_map(|d| {
+            let rule = rules.get(&d.key)?;
+            // The catalogue may have tightened since the run was sent: the stricter wins.
+            if !d.customer_visible {
+                return None;
+            }
+            let editable = rule == "editable" && d.customer_editable && d.key != "customer_no";
+            let value = if d.builtin {
+                k.builtin(&d.key).map(str::to_string)
+            } else {
+                attributes
+                    .iter()
+                    .find(|a| a.field_key == d.key)
+                    .map(|a| a.value.clone())
+            };
+            let field_type = crate::domain::FieldType::parse(&d.field_type)
+                .unwrap_or(crate::domain::FieldType::Text);
+            let choices = serde_json::from_value(d.choices).unwrap_or_default();
             Some(PortalField {
-                label: labels.get(&f.key).cloned().unwrap_or(f.label),
-                value: f.value,
-                editable: rule == "editable",
-                key: f.key,
+                label: if dutch { d.label_nl } else { d.label_en },
+                key: d.key,
+                field_type,
+                choices,
+                value,
+                editable,
+                required: d.required,
             })
         })
         .collect();
-    Ok(PortalState::Open(PortalView {
-        company: row.company_name,
-        name: detail.name,
-        language: row.language.clone(),
-        valid_until: mail::valid_until_text(
-            row.expires_at,
-            &state.settings.time_zone,
-            &row.language,
-        ),
+    let persons = if row.show_contact_persons && k.kind == "organisation" {
+        Some(
+            db::contact::persons(pool, k.id)
+                .await?
+                .into_iter()
+                .map(|p| PortalPerson {
+                    id: p.id,
+                    first_name: p.first_name,
+                    last_name_prefix: p.last_name_prefix,
+                    last_name: p.last_name,
+                    email: p.email,
+                    phone: p.phone,
+                    role: p.role,
+                    notify_scope: p.notify_scope,
+                    notify_when: p.notify_when,
+                    left: p.left_at.is_some(),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let subscriptions = if row.show_subscriptions {
+        let types = db::subscription::for_contact(pool, k.id)
+            .await?
+            .into_iter()
+            .map(|t| SubscriptionChoice {
+                key: t.key,
+                name: if dutch { t.name_nl } else { t.name_en },
+                description: if dutch {
+                    t.description_nl
+                } else {
+                    t.description_en
+                },
+                subscribed: t.subscribed,
+            })
+            .collect();
+        let consent = db::consent_event::current(pool, k.id, "e_marketing").await?;
+        Some(Subscriptions { types, consent })
+    } else {
+        None
+    };
+    let mut view = PortalView {
+        action: format!("/c/{token}"),
+        company: row.company_name.clone(),
+        name: crate::model::display_name(
+            &k.kind,
+            k.first_name.as_deref(),
+            k.last_name_prefix.as_deref(),
+            k.last_name.as_deref(),
+            k.organisation_name.as_deref(),
+        )
+        .unwrap_or_else(|| k.customer_no.clone()),
+        valid_until: mail::valid_until_text(row.expires_at, tz, &language),
+        language,
+        country: k.country.clone(),
         fields,
-    }))
+        persons,
+        notifications: row.show_notifications,
+        subscriptions,
+        submission_key: new_submission_key(),
+        responded: None,
+    };
+    if let Some(latest) = db::mutation::latest_for_recipient(pool, row.id).await? {
+        let stored = db::mutation::changes(pool, latest.id).await?;
+        let changes: Vec<Change> = stored
+            .into_iter()
+            .map(|c| Change {
+                target: match (c.section.as_str(), c.person_id, c.new_person) {
+                    ("person", Some(id), _) => ChangeTarget::Person(id),
+                    ("person", None, Some(i)) => ChangeTarget::NewPerson(i as usize),
+                    ("notification", Some(id), _) => ChangeTarget::Notification(id),
+                    ("notification", None, Some(i)) => ChangeTarget::NewNotification(i as usize),
+                    ("subscription", ..) => ChangeTarget::Subscription,
+                    ("consent", ..) => ChangeTarget::Consent,
+                    _ => ChangeTarget::Field,
+                },
+                key: c.field_key,
+                old: c.dms_value,
+                new: c.submitted_value,
+            })
+            .collect();
+        view.responded = Some(Responded {
+            at: moment(latest.created_at, tz, &view.language),
+            changed: latest.kind == "changed",
+            changes: text::change_lines(&view, &changes, l),
+        });
+    }
+    Ok(view)
+}
+
+/// A moment in the organisation's time zone, the way the language writes it.
+pub fn moment(at: OffsetDateTime, tz: &jiff::tz::TimeZone, language: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::new(at.unix_timestamp(), 0) else {
+        return at.to_string();
+    };
+    let z = ts.to_zoned(tz.clone());
+    if language == "en" {
+        z.strftime("%-d %B %Y, %H:%M").to_string()
+    } else {
+        z.strftime("%-d-%-m-%Y om %H:%M").to_string()
+    }
+}
+
+/// Saves an answer: the mutation with its changes, subscriptions and consent with
+/// their proof, field confirmations and the recipient's response, all or nothing.
+/// A second save with the same form key finds the first and does nothing. `false`
+/// when the link died while the form was open.
+async fn save(
+    state: &AppState,
+    row: &db::run_recipient::LinkRow,
+    view: &PortalView,
+    posted: &Posted,
+    found: &[Change],
+) -> Result<bool, AppError> {
+    let mut tx = state.pool.begin().await?;
+    db::run_recipient::lock(&mut tx, row.id).await?;
+    // The link may have been revoked or its run cancelled while the form was open.
+    let Some(fresh) = db::run_recipient::for_link(&mut *tx, row.id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if fresh.revoked
+        || fresh.run_status == "cancelled"
+        || fresh.expires_at <= OffsetDateTime::now_utc()
+    {
+        return Ok(false);
+    }
+    let Some(mutation_id) = db::mutation::insert(
+        &mut *tx,
+        &db::mutation::NewMutation {
+            company_id: row.company_id,
+            contact_id: row.contact_id,
+            run_id: row.run_id,
+            run_recipient_id: row.id,
+            changed: !found.is_empty(),
+            submission_key: &posted.submission_key,
+            language: &view.language,
+        },
+    )
+    .await?
+    else {
+        tracing::info!(recipient = row.id, "portal answer already saved");
+        return Ok(true);
+    };
+    let rows: Vec<db::mutation::NewChange> = found
+        .iter()
+        .map(|c| {
+            let (section, person_id, new_person) = match &c.target {
+                ChangeTarget::Field => ("field", None, None),
+                ChangeTarget::Person(id) => ("person", Some(*id), None),
+                ChangeTarget::NewPerson(i) => ("person", None, Some(*i as i16)),
+                ChangeTarget::Notification(id) => ("notification", Some(*id), None),
+                ChangeTarget::NewNotification(i) => ("notification", None, Some(*i as i16)),
+                ChangeTarget::Subscription => ("subscription", None, None),
+                ChangeTarget::Consent => ("consent", None, None),
+            };
+            db::mutation::NewChange {
+                section,
+                field_key: &c.key,
+                person_id,
+                new_person,
+                dms_value: c.old.as_deref(),
+                submitted_value: c.new.as_deref(),
+            }
+        })
+        .collect();
+    db::mutation::insert_changes(&mut *tx, mutation_id, &rows).await?;
+
+    // Consent is not DMS data: it takes effect now, with its proof.
+    let l = text::locale(&view.language);
+    let consent_text = crate::i18n::td_string!(l, consent_text, company = view.company.clone());
+    for c in found {
+        match c.target {
+            ChangeTarget::Subscription => {
+                let Some(t) = view
+                    .subscriptions
+                    .iter()
+                    .flat_map(|s| &s.types)
+                    .find(|t| t.key == c.key)
+                else {
+                    continue;
+                };
+                let on = c.new.as_deref() == Some("yes");
+                let type_id = db::subscription::id_for_key(&mut *tx, &t.key).await?;
+                db::subscription::set(&mut *tx, row.contact_id, type_id, on).await?;
+                let shown = format!("{}: {}", t.name, t.description);
+                db::consent_event::insert(
+                    &mut *tx,
+                    &db::consent_event::NewEvent {
+                        contact_id: row.contact_id,
+                        purpose: &format!("subscription:{}", t.key),
+                        legal_basis: "consent",
+                        state: if on { "given" } else { "withdrawn" },
+                        source: "portal",
+                        shown_text: &shown,
+                        run_recipient_id: Some(row.id),
+                    },
+                )
+                .await?;
+            }
+            ChangeTarget::Consent => {
+                let shown = format!(
+                    "{} {}",
+                    crate::i18n::td_string!(l, consent_legend),
+                    consent_text
+                );
+                db::consent_event::insert(
+                    &mut *tx,
+                    &db::consent_event::NewEvent {
+                        contact_id: row.contact_id,
+                        purpose: "e_marketing",
+                        legal_basis: "consent",
+                        state: c.new.as_deref().unwrap_or("none"),
+                        source: "portal",
+                        shown_text: &shown,
+                        run_recipient_id: Some(row.id),
+                    },
+                )
+                .await?;
+            }
+            _ => {}
+        }
+    }
+    // Fields the customer saw and left as they were are confirmed as correct.
+    let confirmed: Vec<String> = view
+        .fields
+        .iter()
+        .filter(|f| {
+            !found
+                .iter()
+                .any(|c| c.target == ChangeTarget::Field && c.key == f.key)
+        })
+        .map(|f| f.key.clone())
+        .collect();
+    db::contact::confirm_fields(
+        &mut *tx,
+        row.contact_id,
+        &confirmed,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
+    db::run_recipient::record_response(&mut *tx, row.id, !found.is_empty()).await?;
+    tx.commit().await?;
+    tracing::info!(
+        recipient = row.id,
+        mutation = mutation_id,
+        changes = found.len(),
+        "portal answer saved"
+    );
+    Ok(true)
 }

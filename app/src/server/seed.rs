@@ -617,7 +617,7 @@ async fn seed_runs(
             7,
             "cancelled",
         ),
-        (ACTIVE_RUN, 0, staff_id, "person", Some(3), 4, "sent"),
+        (ACTIVE_RUN, 0, staff_id, "", Some(3), 10, "sent"),
         (
             "Leaseklanten Utrecht 2027",
             1,
@@ -647,8 +647,10 @@ async fn seed_runs(
             },
         )
         .await?;
+        // An empty kind is everyone: persons and organisations.
+        let kind = (!kind.is_empty()).then_some(kind);
         let filter = RecipientFilter {
-            kind: Some(kind.to_string()),
+            kind: kind.map(str::to_string),
             ..RecipientFilter::default()
         };
         db::run::update_recipients(&mut *tx, id, "filter", &filter, &[]).await?;
@@ -669,11 +671,7 @@ async fn seed_runs(
         .await?;
         let list_filter = ListFilter {
             company: Some(company_id),
-            kind: Some(if kind == "person" {
-                "person"
-            } else {
-                "organisation"
-            }),
+            kind,
             city: None,
             has_email: None,
             text: None,
@@ -775,26 +773,144 @@ async fn seed_runs(
         )
         .execute(&mut *tx)
         .await?;
+        seed_answers(&mut *tx, id, staff_id).await?;
+        if name == ACTIVE_RUN {
+            // Its link lived its eight days before the run's deadline: it can be renewed.
+            sqlx::query!(
+                r#"
+                UPDATE run_recipient SET expires_at = now() - interval '2 hours'
+                WHERE id = (SELECT min(id) FROM run_recipient
+                            WHERE run_id = $1 AND responded_at IS NULL AND id % 5 <> 0)
+                "#,
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
     }
+    seed_consent(&mut *tx).await?;
     Ok(())
 }
 
-/// Personal links of the active demo run's recipients who have not responded yet,
-/// printed at start-up so a newcomer can open the customer page at once.
+/// The answers behind the demo responses: a mutation per responder, in every review
+/// state (the older run's mostly processed or ignored), with a new phone number, an
+/// e-mail address or a withdrawn consent for those who changed something.
+async fn seed_answers(
+    tx: &mut sqlx::PgConnection,
+    run_id: i64,
+    staff_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        WITH m AS (
+            INSERT INTO mutation (company_id, contact_id, run_id, run_recipient_id, kind, status,
+                                  submission_key, language, created_at, processed_at, processed_by)
+            SELECT run.company_id, r.contact_id, r.run_id, r.id, r.response,
+                   s.status, md5(r.id::text || 'demo'), r.language, r.responded_at,
+                   CASE WHEN s.status <> 'new' THEN r.responded_at + interval '20 hours' END,
+                   CASE WHEN s.status <> 'new' THEN $2::bigint END
+            FROM run_recipient r
+            JOIN run ON run.id = r.run_id
+            CROSS JOIN LATERAL (SELECT CASE
+                WHEN run.links_expire_at < now() THEN
+                    CASE WHEN r.id % 4 = 0 THEN 'ignored' ELSE 'processed' END
+                ELSE CASE WHEN r.id % 7 = 0 THEN 'processed'
+                          WHEN r.id % 11 = 0 THEN 'ignored' ELSE 'new' END
+                END AS status) s
+            WHERE r.run_id = $1 AND r.responded_at IS NOT NULL
+            RETURNING id, contact_id, kind, run_recipient_id
+        )
+        INSERT INTO mutation_change (mutation_id, section, field_key, dms_value, submitted_value, position)
+        SELECT m.id, c.section, c.field_key, c.dms_value, c.submitted_value, c.position
+        FROM m
+        JOIN contact k ON k.id = m.contact_id
+        CROSS JOIN LATERAL (VALUES
+            ('field', 'phone', k.phone, '+316' || lpad(((m.id * 7919) % 100000000)::text, 8, '0'), 1),
+            ('field', 'email', k.email,
+             CASE WHEN m.run_recipient_id % 4 = 0 THEN 'nieuw.' || k.email END, 2),
+            ('consent', 'e_marketing', 'given',
+             CASE WHEN m.run_recipient_id % 5 = 1 THEN 'withdrawn' END, 3)
+        ) AS c(section, field_key, dms_value, submitted_value, position)
+        WHERE m.kind = 'changed' AND (c.position = 1 OR c.submitted_value IS NOT NULL)
+        "#,
+        run_id,
+        staff_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Subscriptions and a consent history: most people subscribed to service reminders,
+/// some to the newsletter; e-marketing consent given at import, withdrawn later by
+/// some through the customer page.
+async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO contact_subscription (contact_id, subscription_type_id, since)
+        SELECT k.id, t.id, k.created_at
+        FROM contact k
+        JOIN subscription_type t ON (t.key = 'service_reminders' AND k.id % 3 <> 0)
+                                 OR (t.key = 'newsletter' AND k.id % 4 = 1)
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text, at)
+        SELECT k.id, 'e_marketing', 'consent', 'given', 'import',
+               'Toestemming overgenomen uit het DMS bij de eerste import.', k.created_at
+        FROM contact k WHERE k.id % 2 = 1
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text,
+                                   run_recipient_id, at)
+        SELECT m.contact_id, 'e_marketing', 'consent', 'withdrawn', 'portal',
+               'Mogen wij u e-mail sturen met aanbiedingen en nieuws? Nee, liever niet',
+               m.run_recipient_id, m.created_at
+        FROM mutation m JOIN mutation_change c ON c.mutation_id = m.id
+        WHERE c.section = 'consent' AND c.submitted_value = 'withdrawn'
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Personal links of the active demo run, printed at start-up so a newcomer can open
+/// the customer page at once: two organisations (with contact persons) and two persons
+/// who have not answered yet, one who has, and one whose link has expired while the run
+/// is still open (its page offers a fresh link). Labelled "<customer no>, <what>".
 pub async fn demo_links(
     pool: &PgPool,
     settings: &crate::server::Settings,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        SELECT r.id, r.expires_at, k.customer_no
-        FROM run_recipient r
-        JOIN run ON run.id = r.run_id
-        JOIN contact k ON k.id = r.contact_id
-        WHERE run.name = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
-          AND r.expires_at > now()
-        ORDER BY r.id
-        LIMIT 3
+        WITH r AS (
+            SELECT r.id, r.expires_at, k.customer_no, k.kind,
+                   CASE WHEN r.expires_at <= now() THEN 'expired'
+                        WHEN r.responded_at IS NOT NULL THEN 'answered'
+                        ELSE k.kind END AS what,
+                   row_number() OVER (
+                       PARTITION BY CASE WHEN r.expires_at <= now() THEN 'expired'
+                                         WHEN r.responded_at IS NOT NULL THEN 'answered'
+                                         ELSE k.kind END
+                       ORDER BY r.id) AS n
+            FROM run_recipient r
+            JOIN run ON run.id = r.run_id
+            JOIN contact k ON k.id = r.contact_id
+            WHERE run.name = $1 AND r.revoked_at IS NULL
+        )
+        SELECT id, expires_at, customer_no, what AS "what!" FROM r
+        WHERE ((what IN ('person', 'organisation') AND n <= 2) OR n = 1)
+        ORDER BY CASE what WHEN 'organisation' THEN 1 WHEN 'person' THEN 2
+                              WHEN 'answered' THEN 3 ELSE 4 END, id
         "#,
         ACTIVE_RUN
     )
@@ -804,7 +920,7 @@ pub async fn demo_links(
         .into_iter()
         .map(|r| {
             (
-                r.customer_no,
+                format!("{}, {}", r.customer_no, r.what),
                 crate::server::mail::portal_link(settings, r.id, r.expires_at),
             )
         })

@@ -145,3 +145,184 @@ pub async fn sign_in(app: &Router, email: &str, password: &str) -> Result<String
         None => Err(body_text(res).await),
     }
 }
+
+/// `n` contacts with an address in `company` (`c1@example.nl`, …, alternating nl/en),
+/// plus `without` contacts without one.
+pub async fn seed_contacts(pool: &PgPool, company: i64, n: i32, without: i32) {
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, first_name, last_name, email, language)
+         SELECT $1, 'K' || i, 'person', 'Klant', 'Nummer ' || i, 'c' || i || '@example.nl',
+                CASE WHEN i % 2 = 0 THEN 'en' ELSE 'nl' END
+         FROM generate_series(1, $2) AS i",
+    )
+    .bind(company)
+    .bind(n)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, first_name, last_name)
+         SELECT $1, 'X' || i, 'person', 'Zonder', 'Adres ' || i FROM generate_series(1, $2) AS i",
+    )
+    .bind(company)
+    .bind(without)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+pub fn in_days(days: i64) -> String {
+    (time::OffsetDateTime::now_utc() + time::Duration::days(days))
+        .date()
+        .to_string()
+}
+
+pub async fn json(res: http::Response<axum::body::Body>) -> (http::StatusCode, serde_json::Value) {
+    let status = res.status();
+    let text = body_text(res).await;
+    let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, value)
+}
+
+pub async fn ok(
+    app: &axum::Router,
+    path: &str,
+    cookie: &str,
+    pairs: &[(&str, &str)],
+) -> serde_json::Value {
+    let (status, v) = json(call(app, path, Some(cookie), pairs).await).await;
+    assert_eq!(status, http::StatusCode::OK, "{path}: {v}");
+    v
+}
+
+/// A draft with every step saved, recipients chosen by `recipients`.
+pub async fn ready_run(
+    app: &axum::Router,
+    cookie: &str,
+    company: i64,
+    name: &str,
+    recipients: &[(&str, &str)],
+) -> String {
+    let company = company.to_string();
+    let valid_to = in_days(5);
+    let id = ok(
+        app,
+        "/api/runs/create",
+        cookie,
+        &[
+            ("name", name),
+            ("company", &company),
+            ("valid_to", &valid_to),
+        ],
+    )
+    .await
+    .to_string();
+    let mut pairs = vec![("id", id.as_str())];
+    pairs.extend_from_slice(recipients);
+    ok(app, "/api/runs/save_recipients", cookie, &pairs).await;
+    let starter = app::model::RunTemplates::starter();
+    ok(
+        app,
+        "/api/runs/save_email",
+        cookie,
+        &[
+            ("id", &id),
+            ("nl_subject", &starter.nl.subject),
+            ("nl_body", &starter.nl.body),
+            ("en_subject", &starter.en.subject),
+            ("en_body", &starter.en.body),
+        ],
+    )
+    .await;
+    ok(
+        app,
+        "/api/runs/save_fields",
+        cookie,
+        &[
+            ("id", &id),
+            ("rules[email]", "editable"),
+            ("rules[phone]", "editable"),
+            ("rules[city]", "read_only"),
+            ("show_contact_persons", "on"),
+        ],
+    )
+    .await;
+    id
+}
+
+/// A run sent to `n` fresh contacts of company A by the admin: the app, the admin's
+/// cookie and the run's id. Its mails are queued, not sent.
+pub async fn sent_run(pool: &PgPool, n: i32, name: &str) -> (axum::Router, String, String) {
+    let f = fixture(pool).await;
+    seed_contacts(pool, f.company_a, n, 0).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = ready_run(&app, &cookie, f.company_a, name, &[("mode", "filter")]).await;
+    let expected = n.to_string();
+    ok(
+        &app,
+        "/api/runs/send",
+        &cookie,
+        &[("id", &id), ("expected", &expected)],
+    )
+    .await;
+    (app, cookie, id)
+}
+
+/// A sent run to three contacts of company A (email and phone editable, city read-only,
+/// the rest hidden, contact persons shown): the app, and the first recipient's link
+/// path with their contact id.
+pub async fn portal_link(pool: &PgPool) -> (axum::Router, String, i64) {
+    let (app, _cookie, run) = sent_run(pool, 3, "Portal test").await;
+    sqlx::query(
+        "UPDATE contact SET city = 'Zwolle', street = 'Geheimstraat', phone = '+31612345678'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let (rid, contact, expires): (i64, i64, time::OffsetDateTime) = sqlx::query_as(
+        "SELECT id, contact_id, expires_at FROM run_recipient WHERE run_id = $1::bigint
+         ORDER BY id LIMIT 1",
+    )
+    .bind(run.parse::<i64>().unwrap())
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (app, path_for(rid, expires), contact)
+}
+
+pub fn path_for(recipient: i64, expires: time::OffsetDateTime) -> String {
+    let url = app::server::mail::portal_link(&settings(), recipient, expires);
+    url.strip_prefix("http://127.0.0.1:3000")
+        .unwrap()
+        .to_string()
+}
+
+pub async fn post_form(
+    app: &axum::Router,
+    path: &str,
+    pairs: &[(&str, &str)],
+) -> http::Response<axum::body::Body> {
+    app.clone()
+        .oneshot(
+            http::Request::post(path)
+                .header(
+                    http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(axum::body::Body::from(form(pairs)))
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+}
+
+/// The hidden submission key of the form on a page.
+pub fn form_key(html: &str) -> String {
+    let at = html.find("name=\"key\" value=\"").expect("a form key") + 18;
+    html[at..at + 32].to_string()
+}
+
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}

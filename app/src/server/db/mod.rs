@@ -5,17 +5,21 @@
 pub mod api_key;
 pub mod audit_event;
 pub mod company;
+pub mod consent_event;
 pub mod contact;
 pub mod contact_import;
 pub mod dev_mail;
 pub mod dev_secret;
 pub mod field_def;
+pub mod link_attempt;
+pub mod mutation;
 pub mod outbox_mail;
 pub mod run;
 pub mod run_recipient;
 pub mod sign_in_attempt;
 pub mod staff_session;
 pub mod staff_user;
+pub mod subscription;
 
 /// A `LIKE` pattern matching `text` anywhere, case-folded, with LIKE's own wildcards
 /// in the text taken literally.

@@ -342,23 +342,35 @@ pub async fn mail_contexts(
 pub struct LinkRow {
     pub id: i64,
     pub run_id: i64,
+    pub company_id: i64,
     pub contact_id: i64,
     pub language: String,
+    pub email: String,
     pub expires_at: OffsetDateTime,
     pub revoked: bool,
+    pub responded: bool,
     pub run_status: String,
+    pub valid_to: time::Date,
     pub company_name: String,
     pub field_rules: Json<RuleMap>,
+    pub show_contact_persons: bool,
+    pub show_notifications: bool,
+    pub show_subscriptions: bool,
 }
 
+/// A link's recipient and run. With `lock`, the recipient row is locked for the rest of
+/// the transaction, so two answers through one link are saved one after the other.
 pub async fn for_link(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
     sqlx::query_as!(
         LinkRow,
         r#"
-        SELECT r.id, r.run_id, r.contact_id, r.language, r.expires_at,
-               (r.revoked_at IS NOT NULL) AS "revoked!", run.status AS run_status,
+        SELECT r.id, r.run_id, run.company_id, r.contact_id, r.language, r.email, r.expires_at,
+               (r.revoked_at IS NOT NULL) AS "revoked!",
+               (r.responded_at IS NOT NULL) AS "responded!",
+               run.status AS run_status, run.valid_to,
                c.name AS company_name,
-               run.field_rules AS "field_rules: Json<RuleMap>"
+               run.field_rules AS "field_rules: Json<RuleMap>",
+               run.show_contact_persons, run.show_notifications, run.show_subscriptions
         FROM run_recipient r
         JOIN run ON run.id = r.run_id
         JOIN company c ON c.id = run.company_id
@@ -370,7 +382,91 @@ pub async fn for_link(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<LinkR
     .await
 }
 
-/// The only write a GET of a link makes: the first time it was opened.
+/// Locks one recipient row until the transaction ends.
+pub async fn lock(tx: &mut sqlx::PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT id FROM run_recipient WHERE id = $1 FOR UPDATE", id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Notes an answer: the first answer's time stays; "changed" wins over "unchanged".
+pub async fn record_response(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    changed: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        UPDATE run_recipient
+        SET responded_at = coalesce(responded_at, now()),
+            response = CASE WHEN $2 OR response = 'changed' THEN 'changed' ELSE 'unchanged' END
+        WHERE id = $1
+        "#,
+        id,
+        changed
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Gives a link a new life: a fresh token is sealed with the new expiry when its mail
+/// is rendered; the old token keeps its own (past) expiry and stays dead.
+pub async fn renew(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    expires_at: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE run_recipient SET expires_at = $2, issued_at = now() WHERE id = $1",
+        id,
+        expires_at
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// Fresh-link mails queued for a recipient since `since`.
+pub async fn fresh_links_since(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    since: OffsetDateTime,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        SELECT count(*) AS "n!" FROM outbox_mail
+        WHERE run_recipient_id = $1 AND kind = 'fresh_link' AND created_at > $2
+        "#,
+        id,
+        since
+    )
+    .fetch_one(exec)
+    .await
+}
+
+/// Queues the mail that carries a renewed link.
+pub async fn queue_fresh_link(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    message_id_domain: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO outbox_mail (kind, run_id, run_recipient_id, to_address, message_id)
+        SELECT 'fresh_link', r.run_id, r.id, r.email,
+               '<' || gen_random_uuid() || '@' || $2 || '>'
+        FROM run_recipient r WHERE r.id = $1
+        "#,
+        id,
+        message_id_domain
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
 pub async fn mark_opened(exec: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE run_recipient SET opened_at = now() WHERE id = $1 AND opened_at IS NULL",

@@ -1,0 +1,731 @@
+//! The customer page's data and the rules of an answer, compiled on both sides: the
+//! browser checks what is typed with the same code the server runs on the posted form,
+//! so the messages match. The server builds the `PortalView` from the database and
+//! trusts nothing from the form beyond what this view allows.
+//!
+//! Form names: `f.<field key>` for a contact field, `p<id>.<detail>` for an existing
+//! contact person, `n<i>.<detail>` for a person being added, `sub.<key>` for a ticked
+//! subscription (`subs` marks the section as sent, since unticked boxes send nothing),
+//! `consent` for e-marketing consent. `key`, `lang` and `intent` steer the form.
+
+use crate::domain::{
+    ChoiceOption, CountryCode, Email, FieldType, Invalid, PersonName, Problem, Text,
+    builtin_canonical,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalState {
+    Open(Box<PortalView>, PortalStep),
+    /// Expired, cancelled or revoked: the same page for all three. `fresh_link` says
+    /// whether a new link can still be sent (the run is open), and `sent` whether it
+    /// just was.
+    Expired {
+        language: String,
+        /// The company that sent the link, when the link names one.
+        company: Option<String>,
+        fresh_link: bool,
+        sent: Option<FreshLinkOutcome>,
+    },
+    /// Not a link of ours; says nothing more.
+    Invalid,
+    /// Too many invalid links from this address.
+    Throttled,
+    /// A posted form asked for something this link may not change; nothing was saved.
+    Refused {
+        language: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FreshLinkOutcome {
+    Sent,
+    /// One was sent recently; the mail is on its way.
+    TooSoon,
+    Unavailable,
+}
+
+/// Where the customer is in the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortalStep {
+    /// The form, prefilled from the register (or with what was typed, and why it was
+    /// refused).
+    Form {
+        answer: Answer,
+        problems: Vec<AnswerProblem>,
+    },
+    /// Old → new for each change, before the customer confirms.
+    Review {
+        answer: Answer,
+        changes: Vec<ChangeLine>,
+    },
+    /// After an answer: thanks, and what was sent.
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalView {
+    /// The form's address, `/c/<token>`.
+    pub action: String,
+    pub company: String,
+    pub name: String,
+    /// The language the page is shown in (the contact's, unless switched).
+    pub language: String,
+    pub valid_until: String,
+    /// The contact's country: it decides the postal code rules.
+    pub country: String,
+    /// Fields the run shows, in catalogue order; hidden ones are not here at all.
+    pub fields: Vec<PortalField>,
+    /// Present when the run shows contact persons.
+    pub persons: Option<Vec<PortalPerson>>,
+    /// Whether each person's notification preferences are shown.
+    pub notifications: bool,
+    /// Present when the run shows subscriptions and consent.
+    pub subscriptions: Option<Subscriptions>,
+    /// A fresh key per rendered form: the answer it sends is saved once.
+    pub submission_key: String,
+    /// The latest answer through this link, if any.
+    pub responded: Option<Responded>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalField {
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub choices: Vec<ChoiceOption>,
+    /// The register's value in its stored form.
+    pub value: Option<String>,
+    pub editable: bool,
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalPerson {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub last_name_prefix: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Option<String>,
+    pub notify_scope: String,
+    pub notify_when: String,
+    pub left: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscriptions {
+    pub types: Vec<SubscriptionChoice>,
+    /// E-marketing consent now: `given`, `withdrawn` or `none`.
+    pub consent: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionChoice {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub subscribed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Responded {
+    pub at: String,
+    pub changed: bool,
+    pub changes: Vec<ChangeLine>,
+}
+
+/// One line of a review or of a sent answer, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeLine {
+    /// What changed: a field's label, or "Contact person Jan Smit: e-mail".
+    pub what: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// A refused value: the form name of the input and the problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerProblem {
+    pub name: String,
+    pub problem: Problem,
+}
+
+/// What the form holds: the raw text of every input, as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub fields: BTreeMap<String, String>,
+    pub persons: BTreeMap<i64, PersonAnswer>,
+    pub new_persons: Vec<PersonAnswer>,
+    /// The ticked subscription keys, when the section was sent.
+    pub subscriptions: Option<BTreeSet<String>>,
+    pub consent: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonAnswer {
+    pub first_name: String,
+    pub last_name_prefix: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: String,
+    pub left: bool,
+    pub notify_scope: String,
+    pub notify_when: String,
+}
+
+impl PersonAnswer {
+    fn is_blank(&self) -> bool {
+        [
+            &self.first_name,
+            &self.last_name_prefix,
+            &self.last_name,
+            &self.email,
+            &self.phone,
+            &self.role,
+        ]
+        .iter()
+        .all(|s| s.trim().is_empty())
+    }
+
+    fn set(&mut self, detail: &str, value: String) -> bool {
+        match detail {
+            "first_name" => self.first_name = value,
+            "last_name_prefix" => self.last_name_prefix = value,
+            "last_name" => self.last_name = value,
+            "email" => self.email = value,
+            "phone" => self.phone = value,
+            "role" => self.role = value,
+            "left" => self.left = !value.is_empty(),
+            "notify_scope" => self.notify_scope = value,
+            "notify_when" => self.notify_when = value,
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// The steering inputs of a posted form, beside the answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Posted {
+    pub answer: Answer,
+    pub submission_key: String,
+    pub language: Option<String>,
+    pub intent: String,
+}
+
+/// At most this many persons can be added in one answer.
+pub const MAX_NEW_PERSONS: usize = 10;
+pub const NOTIFY_SCOPES: [&str; 3] = ["none", "own", "all"];
+pub const NOTIFY_WHEN: [&str; 2] = ["every_change", "closing"];
+pub const PERSON_DETAILS: [&str; 6] = [
+    "first_name",
+    "last_name_prefix",
+    "last_name",
+    "email",
+    "phone",
+    "role",
+];
+
+/// The form's name/value pairs as the parts of an answer. A name this page never
+/// renders is refused: a form is either ours or crafted.
+pub fn parse_posted(pairs: &[(String, String)]) -> Result<Posted, String> {
+    let mut p = Posted::default();
+    let mut subs_marked = false;
+    let mut subs = BTreeSet::new();
+    let mut new_persons: BTreeMap<usize, PersonAnswer> = BTreeMap::new();
+    for (name, value) in pairs {
+        let value = value.clone();
+        match name.as_str() {
+            "key" => p.submission_key = value,
+            "lang" => p.language = Some(value),
+            "intent" => p.intent = value,
+            "switch_lang" => {
+                p.intent = "lang".into();
+                p.language = Some(value);
+            }
+            "subs" => subs_marked = true,
+            "consent" => p.answer.consent = Some(value),
+            _ => {
+                if let Some(key) = name.strip_prefix("f.") {
+                    p.answer.fields.insert(key.to_string(), value);
+                } else if let Some(key) = name.strip_prefix("sub.") {
+                    subs.insert(key.to_string());
+                } else if let Some((who, detail)) = name.split_once('.') {
+                    let ok = if let Some(id) = who.strip_prefix('p') {
+                        let id: i64 = id.parse().map_err(|_| name.clone())?;
+                        p.answer.persons.entry(id).or_default().set(detail, value)
+                    } else if let Some(i) = who.strip_prefix('n') {
+                        let i: usize = i.parse().map_err(|_| name.clone())?;
+                        if i >= MAX_NEW_PERSONS {
+                            return Err(name.clone());
+                        }
+                        new_persons.entry(i).or_default().set(detail, value)
+                    } else {
+                        false
+                    };
+                    if !ok {
+                        return Err(name.clone());
+                    }
+                } else {
+                    return Err(name.clone());
+                }
+            }
+        }
+    }
+    if subs_marked {
+        p.answer.subscriptions = Some(subs);
+    } else if !subs.is_empty() {
+        return Err("sub.".into());
+    }
+    p.answer.new_persons = new_persons.into_values().collect();
+    // The language switch is a button of its own; its value wins over the hidden one.
+    if let Some((_, v)) = pairs.iter().rev().find(|(n, _)| n == "switch_lang") {
+        p.language = Some(v.clone());
+    }
+    Ok(p)
+}
+
+impl Answer {
+    /// The form as first shown: the register's values.
+    pub fn initial(view: &PortalView) -> Answer {
+        Answer {
+            fields: view
+                .fields
+                .iter()
+                .filter(|f| f.editable)
+                .map(|f| {
+                    let shown = f
+                        .value
+                        .as_deref()
+                        .map(|v| edit_text(f.field_type, v))
+                        .unwrap_or_default();
+                    (f.key.clone(), shown)
+                })
+                .collect(),
+            persons: view
+                .persons
+                .iter()
+                .flatten()
+                .map(|p| {
+                    (
+                        p.id,
+                        PersonAnswer {
+                            first_name: p.first_name.clone().unwrap_or_default(),
+                            last_name_prefix: p.last_name_prefix.clone().unwrap_or_default(),
+                            last_name: p.last_name.clone().unwrap_or_default(),
+                            email: p.email.clone().unwrap_or_default(),
+                            phone: p.phone.clone().unwrap_or_default(),
+                            role: p.role.clone().unwrap_or_default(),
+                            left: p.left,
+                            notify_scope: p.notify_scope.clone(),
+                            notify_when: p.notify_when.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            new_persons: Vec::new(),
+            subscriptions: view.subscriptions.as_ref().map(|s| {
+                s.types
+                    .iter()
+                    .filter(|t| t.subscribed)
+                    .map(|t| t.key.clone())
+                    .collect()
+            }),
+            consent: view.subscriptions.as_ref().map(|s| s.consent.clone()),
+        }
+    }
+
+    /// The answer as form pairs, for the hidden inputs of the review step.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (k, v) in &self.fields {
+            out.push((format!("f.{k}"), v.clone()));
+        }
+        let person = |out: &mut Vec<(String, String)>, prefix: String, p: &PersonAnswer| {
+            for (d, v) in [
+                ("first_name", &p.first_name),
+                ("last_name_prefix", &p.last_name_prefix),
+                ("last_name", &p.last_name),
+                ("email", &p.email),
+                ("phone", &p.phone),
+                ("role", &p.role),
+            ] {
+                out.push((format!("{prefix}.{d}"), v.clone()));
+            }
+            if p.left {
+                out.push((format!("{prefix}.left"), "on".into()));
+            }
+            if !p.notify_scope.is_empty() {
+                out.push((format!("{prefix}.notify_scope"), p.notify_scope.clone()));
+            }
+            if !p.notify_when.is_empty() {
+                out.push((format!("{prefix}.notify_when"), p.notify_when.clone()));
+            }
+        };
+        for (id, p) in &self.persons {
+            person(&mut out, format!("p{id}"), p);
+        }
+        for (i, p) in self.new_persons.iter().enumerate() {
+            person(&mut out, format!("n{i}"), p);
+        }
+        if let Some(subs) = &self.subscriptions {
+            out.push(("subs".into(), "1".into()));
+            for k in subs {
+                out.push((format!("sub.{k}"), "on".into()));
+            }
+        }
+        if let Some(c) = &self.consent {
+            out.push(("consent".into(), c.clone()));
+        }
+        out
+    }
+}
+
+/// A stored value as the customer edits it: dates day first, the rest as stored.
+pub fn edit_text(ty: FieldType, stored: &str) -> String {
+    match ty {
+        FieldType::Date => ty.display(stored),
+        _ => stored.to_string(),
+    }
+}
+
+/// Where a change applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeTarget {
+    Field,
+    Person(i64),
+    NewPerson(usize),
+    Notification(i64),
+    NewNotification(usize),
+    Subscription,
+    Consent,
+}
+
+/// One change in stored form: what the mutation records.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub target: ChangeTarget,
+    pub key: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Why a posted answer was refused as a whole: it names something the page does not
+/// offer (a crafted form). Typing mistakes are `AnswerProblem`s instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotOffered(pub String);
+
+/// Checks an answer against what the view offers and returns its changes, or the
+/// problems with what was typed.
+pub fn changes(
+    view: &PortalView,
+    answer: &Answer,
+) -> Result<Result<Vec<Change>, Vec<AnswerProblem>>, NotOffered> {
+    let country = answer
+        .fields
+        .get("country")
+        .and_then(|c| CountryCode::parse(c).ok())
+        .or_else(|| CountryCode::parse(&view.country).ok())
+        .unwrap_or_else(CountryCode::netherlands);
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    // Contact fields: only the editable ones of this run.
+    for (key, raw) in &answer.fields {
+        let Some(f) = view.fields.iter().find(|f| &f.key == key && f.editable) else {
+            return Err(NotOffered(format!("f.{key}")));
+        };
+        let name = format!("f.{key}");
+        let new = if crate::domain::normalize(raw).is_empty() {
+            if f.required {
+                problems.push(AnswerProblem {
+                    name,
+                    problem: Problem::Required,
+                });
+                continue;
+            }
+            None
+        } else {
+            match canonical_field(f, raw, &country) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    problems.push(AnswerProblem { name, problem: e.1 });
+                    continue;
+                }
+            }
+        };
+        let old = f.value.clone();
+        let same_as_old = match (&old, &new) {
+            (Some(o), Some(n)) => o == n || canonical_field(f, o, &country).is_ok_and(|c| &c == n),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_as_old {
+            out.push(Change {
+                target: ChangeTarget::Field,
+                key: key.clone(),
+                old,
+                new,
+            });
+        }
+    }
+    // Contact persons.
+    let persons = view.persons.as_deref();
+    if persons.is_none() && (!answer.persons.is_empty() || !answer.new_persons.is_empty()) {
+        return Err(NotOffered("persons".into()));
+    }
+    for (id, pa) in &answer.persons {
+        let Some(current) = persons.into_iter().flatten().find(|p| p.id == *id) else {
+            return Err(NotOffered(format!("p{id}")));
+        };
+        let prefix = format!("p{id}");
+        let Some(checked) = check_person(view, &prefix, pa, &mut problems)? else {
+            continue;
+        };
+        let was = [
+            ("first_name", &current.first_name),
+            ("last_name_prefix", &current.last_name_prefix),
+            ("last_name", &current.last_name),
+            ("email", &current.email),
+            ("phone", &current.phone),
+            ("role", &current.role),
+        ];
+        for ((key, old), new) in was.into_iter().zip(checked.details) {
+            if *old != new {
+                out.push(Change {
+                    target: ChangeTarget::Person(*id),
+                    key: key.into(),
+                    old: old.clone(),
+                    new,
+                });
+            }
+        }
+        if pa.left != current.left {
+            out.push(Change {
+                target: ChangeTarget::Person(*id),
+                key: "left".into(),
+                old: Some(yes_no(current.left)),
+                new: Some(yes_no(pa.left)),
+            });
+        }
+        if let Some((scope, when)) = checked.notify {
+            for (key, old, new) in [
+                ("notify_scope", &current.notify_scope, scope),
+                ("notify_when", &current.notify_when, when),
+            ] {
+                if *old != new {
+                    out.push(Change {
+                        target: ChangeTarget::Notification(*id),
+                        key: key.into(),
+                        old: Some(old.clone()),
+                        new: Some(new),
+                    });
+                }
+            }
+        }
+    }
+    for (i, pa) in answer.new_persons.iter().enumerate() {
+        if pa.is_blank() {
+            continue;
+        }
+        if pa.left {
+            return Err(NotOffered(format!("n{i}.left")));
+        }
+        let prefix = format!("n{i}");
+        let Some(checked) = check_person(view, &prefix, pa, &mut problems)? else {
+            continue;
+        };
+        for (key, new) in PERSON_DETAILS.into_iter().zip(checked.details) {
+            if new.is_some() {
+                out.push(Change {
+                    target: ChangeTarget::NewPerson(i),
+                    key: key.into(),
+                    old: None,
+                    new,
+                });
+            }
+        }
+        if let Some((scope, when)) = checked.notify {
+            for (key, new) in [("notify_scope", scope), ("notify_when", when)] {
+                out.push(Change {
+                    target: ChangeTarget::NewNotification(i),
+                    key: key.into(),
+                    old: None,
+                    new: Some(new),
+                });
+            }
+        }
+    }
+    // Subscriptions and consent.
+    match (&view.subscriptions, &answer.subscriptions) {
+        (None, Some(_)) => return Err(NotOffered("subs".into())),
+        (Some(s), Some(ticked)) => {
+            if let Some(k) = ticked
+                .iter()
+                .find(|k| !s.types.iter().any(|t| &t.key == *k))
+            {
+                return Err(NotOffered(format!("sub.{k}")));
+            }
+            for t in &s.types {
+                let now = ticked.contains(&t.key);
+                if now != t.subscribed {
+                    out.push(Change {
+                        target: ChangeTarget::Subscription,
+                        key: t.key.clone(),
+                        old: Some(yes_no(t.subscribed)),
+                        new: Some(yes_no(now)),
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+    match (&view.subscriptions, &answer.consent) {
+        (None, Some(_)) => return Err(NotOffered("consent".into())),
+        (Some(s), Some(c)) => {
+            if c != "given" && c != "withdrawn" && c != "none" {
+                return Err(NotOffered("consent".into()));
+            }
+            // "none" can be shown but not chosen: an answer gives or withdraws.
+            if c != &s.consent && c != "none" {
+                out.push(Change {
+                    target: ChangeTarget::Consent,
+                    key: "e_marketing".into(),
+                    old: Some(s.consent.clone()),
+                    new: Some(c.clone()),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    })
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.into()
+}
+
+/// The stored form of a typed field value. `raw` is not blank.
+pub fn canonical_field(
+    f: &PortalField,
+    raw: &str,
+    country: &CountryCode,
+) -> Result<String, Invalid> {
+    if crate::domain::BUILTIN_KEYS.contains(&f.key.as_str()) {
+        builtin_canonical(&f.key, raw, country)
+    } else {
+        f.field_type.canonical(raw, &f.choices, country)
+    }
+}
+
+struct CheckedPerson {
+    details: [Option<String>; 6],
+    notify: Option<(String, String)>,
+}
+
+/// A person's details in stored form, or `None` with the problems noted.
+fn check_person(
+    view: &PortalView,
+    prefix: &str,
+    pa: &PersonAnswer,
+    problems: &mut Vec<AnswerProblem>,
+) -> Result<Option<CheckedPerson>, NotOffered> {
+    let before = problems.len();
+    let mut note = |detail: &str, e: Invalid| {
+        problems.push(AnswerProblem {
+            name: format!("{prefix}.{detail}"),
+            problem: e.1,
+        })
+    };
+    let opt = |raw: &str| {
+        let t = crate::domain::normalize(raw);
+        (!t.is_empty()).then_some(t)
+    };
+    let name = match PersonName::parse(&pa.first_name, &pa.last_name_prefix, &pa.last_name) {
+        Ok(n) => Some(n),
+        Err((detail, e)) => {
+            note(detail, e);
+            None
+        }
+    };
+    let country = CountryCode::netherlands();
+    let email = match opt(&pa.email).map(|s| Email::parse(&s)).transpose() {
+        Ok(v) => v.map(|e| e.as_str().to_string()),
+        Err(e) => {
+            note("email", e);
+            None
+        }
+    };
+    let phone = match opt(&pa.phone)
+        .map(|s| FieldType::Phone.canonical(&s, &[], &country))
+        .transpose()
+    {
+        Ok(v) => v,
+        Err(e) => {
+            note("phone", e);
+            None
+        }
+    };
+    let role = match opt(&pa.role).map(|s| Text::parse(&s, 80)).transpose() {
+        Ok(v) => v.map(|t| t.as_str().to_string()),
+        Err(e) => {
+            note("role", e);
+            None
+        }
+    };
+    let notify = if view.notifications {
+        if !NOTIFY_SCOPES.contains(&pa.notify_scope.as_str())
+            || !NOTIFY_WHEN.contains(&pa.notify_when.as_str())
+        {
+            return Err(NotOffered(format!("{prefix}.notify")));
+        }
+        Some((pa.notify_scope.clone(), pa.notify_when.clone()))
+    } else {
+        if !pa.notify_scope.is_empty() || !pa.notify_when.is_empty() {
+            return Err(NotOffered(format!("{prefix}.notify")));
+        }
+        None
+    };
+    if problems.len() > before {
+        return Ok(None);
+    }
+    Ok(Some(CheckedPerson {
+        details: [
+            name.as_ref()
+                .and_then(|n| n.first.as_ref())
+                .map(|n| n.as_str().to_string()),
+            name.as_ref()
+                .and_then(|n| n.prefix.as_ref())
+                .map(|n| n.as_str().to_string()),
+            name.as_ref()
+                .and_then(|n| n.last.as_ref())
+                .map(|n| n.as_str().to_string()),
+            email,
+            phone,
+            role,
+        ],
+        notify,
+    }))
+}
+
+/// The problem for one input, if any.
+pub fn problem_for<'a>(problems: &'a [AnswerProblem], name: &str) -> Option<&'a Problem> {
+    problems.iter().find(|p| p.name == name).map(|p| &p.problem)
+}
+
+/// Checks one typed value as the server will, for messages while typing.
+pub fn check_field_input(view: &PortalView, key: &str, raw: &str) -> Option<Problem> {
+    let f = view.fields.iter().find(|f| f.key == key)?;
+    if crate::domain::normalize(raw).is_empty() {
+        return f.required.then_some(Problem::Required);
+    }
+    let country = CountryCode::parse(&view.country).unwrap_or_else(|_| CountryCode::netherlands());
+    canonical_field(f, raw, &country).err().map(|e| e.1)
+}

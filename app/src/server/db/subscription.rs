@@ -1,0 +1,71 @@
+//! `subscription_type` and `contact_subscription`: what the organisation offers and
+//! who is subscribed now.
+
+use sqlx::PgExecutor;
+
+pub struct TypeRow {
+    pub id: i64,
+    pub key: String,
+    pub name_nl: String,
+    pub name_en: String,
+    pub description_nl: String,
+    pub description_en: String,
+    pub subscribed: bool,
+}
+
+/// The active types in order, with whether `contact_id` is subscribed to each.
+pub async fn for_contact(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+) -> Result<Vec<TypeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        TypeRow,
+        r#"
+        SELECT t.id, t.key, t.name_nl, t.name_en, t.description_nl, t.description_en,
+               EXISTS (SELECT 1 FROM contact_subscription s
+                       WHERE s.contact_id = $1 AND s.subscription_type_id = t.id)
+                   AS "subscribed!"
+        FROM subscription_type t
+        WHERE t.active
+        ORDER BY t.position, t.id
+        "#,
+        contact_id
+    )
+    .fetch_all(exec)
+    .await
+}
+
+pub async fn set(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+    type_id: i64,
+    subscribed: bool,
+) -> Result<(), sqlx::Error> {
+    if subscribed {
+        sqlx::query!(
+            r#"
+            INSERT INTO contact_subscription (contact_id, subscription_type_id)
+            VALUES ($1, $2) ON CONFLICT DO NOTHING
+            "#,
+            contact_id,
+            type_id
+        )
+        .execute(exec)
+        .await?;
+    } else {
+        sqlx::query!(
+            "DELETE FROM contact_subscription WHERE contact_id = $1 AND subscription_type_id = $2",
+            contact_id,
+            type_id
+        )
+        .execute(exec)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn id_for_key(exec: impl PgExecutor<'_>, key: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("SELECT id FROM subscription_type WHERE key = $1", key)
+        .fetch_one(exec)
+        .await
+}

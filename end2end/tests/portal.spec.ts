@@ -1,0 +1,152 @@
+import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'fs';
+import { consoleErrors, hydrated, snap } from './helpers';
+
+// The customer page as a customer uses it: on a phone and a desktop, with and without
+// JavaScript. The links are the demo links the server prints at start-up.
+
+function demoLinks(): Map<string, string[]> {
+  const log = fs.readFileSync(process.env.SERVER_LOG ?? '../target/e2e-server.log', 'utf8');
+  const links = new Map<string, string[]>();
+  for (const m of log.matchAll(/demo customer link \(([^,]+), (\w+)\): (\S+)/g)) {
+    const path = new URL(m[3]).pathname;
+    links.set(m[2], [...(links.get(m[2]) ?? []), path]);
+  }
+  return links;
+}
+
+/** A link of this kind; the phone and desktop projects each get their own. */
+function link(kind: string, index: number): string {
+  const found = demoLinks().get(kind) ?? [];
+  expect(found.length, `demo ${kind} links`).toBeGreaterThan(index);
+  return found[index];
+}
+
+function projectIndex(name: string): number {
+  return name === 'phone' ? 1 : 0;
+}
+
+/** No accessibility violations on the page as it is now. */
+async function axe(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+}
+
+test.describe('customer page', () => {
+  test('change e-mail and phone, add a contact person, withdraw consent, review and confirm', async ({ page }, testInfo) => {
+    const errors = consoleErrors(page);
+    const path = link('organisation', projectIndex(testInfo.project.name));
+    await page.goto(`${path}?edit=1`);
+    await hydrated(page);
+    await expect(page.getByTestId('portal-open')).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', /nl|en/);
+    const en = (await page.locator('html').getAttribute('lang')) === 'en';
+    await axe(page);
+    await snap(page, testInfo, 'portal-form');
+
+    const email = page.locator('input[name="f.email"]');
+    const before = await email.inputValue();
+    // Typing a wrong address shows the message next to the field, in the page's language.
+    await email.fill('nieuw@@voorbeeld');
+    await email.blur();
+    await expect(page.locator('#f-email-err')).not.toBeEmpty();
+    await expect(email).toHaveAttribute('aria-invalid', 'true');
+    await email.fill(`nieuw.${testInfo.project.name}@voorbeeld.nl`);
+    await expect(page.locator('#f-email-err')).toBeEmpty();
+    await expect(email).toBeFocused();
+    await page.locator('input[name="f.phone"]').fill('06 11223344');
+
+    const newPerson = page.locator('details[data-person="n0"]');
+    await newPerson.locator('summary').click();
+    await newPerson.locator('input[name="n0.first_name"]').fill('Anna');
+    await newPerson.locator('input[name="n0.last_name"]').fill('de Vries');
+    await newPerson.locator('input[name="n0.email"]').fill('anna@voorbeeld.nl');
+    await page.locator('input[name="consent"][value="withdrawn"]').check();
+
+    await page.getByTestId('portal-review').click();
+    await expect(page.getByTestId('portal-review-step')).toBeVisible();
+    const changes = page.getByTestId('portal-changes');
+    await expect(changes).toContainText(before);
+    await expect(changes).toContainText(`nieuw.${testInfo.project.name}@voorbeeld.nl`);
+    await expect(changes).toContainText('+31611223344');
+    await expect(changes).toContainText('Anna');
+    await expect(changes).toContainText(en ? 'Consent withdrawn' : 'Geen toestemming');
+    await axe(page);
+    await snap(page, testInfo, 'portal-review');
+
+    await page.getByTestId('portal-confirm').click();
+    await expect(page.getByTestId('portal-done')).toBeVisible();
+    // What was saved, as the mutation records it: the DMS value and the new one.
+    const sent = page.getByTestId('portal-changes');
+    await expect(sent).toContainText(before);
+    await expect(sent).toContainText(`nieuw.${testInfo.project.name}@voorbeeld.nl`);
+    await axe(page);
+    await snap(page, testInfo, 'portal-done');
+    expect(errors).toEqual([]);
+  });
+
+  test('the same answer works without JavaScript', async ({ browser }, testInfo) => {
+    const context = await browser.newContext({ javaScriptEnabled: false, ...testInfo.project.use });
+    const page = await context.newPage();
+    const path = link('person', projectIndex(testInfo.project.name));
+    await page.goto(`${path}?edit=1&lang=en`);
+    await expect(page.getByTestId('portal-open')).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    // A mistake comes back from the server with its message, and what was typed stays.
+    await page.locator('input[name="f.phone"]').fill('12');
+    await page.getByTestId('portal-review').click();
+    await expect(page.getByTestId('portal-problems')).toBeVisible();
+    await expect(page.locator('#f-phone-err')).toContainText('8 to 15 digits');
+    await expect(page.locator('input[name="f.phone"]')).toHaveValue('12');
+    await page.locator('input[name="f.phone"]').fill('+32 470 12 34 56');
+    await page.getByTestId('portal-review').click();
+    await expect(page.getByTestId('portal-changes')).toContainText('+32470123456');
+    await snap(page, testInfo, 'portal-review-nojs');
+    await page.getByTestId('portal-confirm').click();
+    await expect(page.getByTestId('portal-done')).toBeVisible();
+    await expect(page.getByTestId('portal-changes')).toContainText('+32470123456');
+    await context.close();
+  });
+
+  test('everything is correct is one click', async ({ page }) => {
+    const path = link('answered', 0);
+    await page.goto(`${path}?edit=1`);
+    await hydrated(page);
+    await page.getByTestId('portal-all-correct').click();
+    await expect(page.getByTestId('portal-done')).toBeVisible();
+    await expect(page.getByTestId('portal-done')).toContainText(/bevestigd dat uw gegevens kloppen|confirmed that your details are correct/);
+  });
+
+  test('an expired link offers a fresh one, sent to the address on file', async ({ page }, testInfo) => {
+    const path = link('expired', 0);
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(410);
+    await expect(page.getByTestId('portal-expired')).toBeVisible();
+    await axe(page);
+    await snap(page, testInfo, 'portal-expired');
+    await page.getByTestId('portal-fresh').click();
+    await expect(page.getByTestId('portal-fresh-sent').or(page.getByTestId('portal-fresh-too-soon'))).toBeVisible();
+    await axe(page);
+    await snap(page, testInfo, 'portal-fresh-sent');
+  });
+
+  test('an invalid link says so and nothing more', async ({ page }, testInfo) => {
+    const res = await page.goto('/c/AAAAthis-is-not-a-real-token');
+    expect(res?.status()).toBe(404);
+    await expect(page.getByTestId('portal-invalid')).toBeVisible();
+    await axe(page);
+    await snap(page, testInfo, 'portal-invalid');
+  });
+
+  test('switching the language keeps what was typed', async ({ page }, testInfo) => {
+    const path = link('organisation', projectIndex(testInfo.project.name));
+    await page.goto(`${path}?edit=1&lang=nl`);
+    await hydrated(page);
+    await page.locator('input[name="f.phone"]').fill('06 99887766');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByTestId('portal-review')).toHaveText('Review changes');
+    await expect(page.locator('input[name="f.phone"]')).toHaveValue('06 99887766');
+  });
+});

@@ -1,0 +1,68 @@
+//! The customer page's form posts (`POST /c/{token}`). The server decides the outcome
+//! (`app::server::portal::post`); this renders it with the same Leptos page a GET
+//! shows, or sends the browser on with 303 after an answer is saved, so a reload
+//! cannot post it twice.
+
+use app::pages::portal::PortalPosted;
+use app::server::{AppState, auth, portal};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::provide_context;
+use std::net::SocketAddr;
+
+/// A form of this page is a few kilobytes; anything far bigger is not one.
+const BODY_LIMIT: usize = 256 * 1024;
+
+pub async fn post(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    req: Request<Body>,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| *a);
+    let address = auth::client_address(&state.settings, &parts.headers, peer);
+    let client = portal::Client {
+        hash: auth::keyed_hash(&state.settings.session_key, address.as_bytes()),
+    };
+    let outcome = match portal::post(&state, &token, &pairs, &client).await {
+        Ok(o) => o,
+        Err(e) => {
+            tracing::error!(error = %e, "portal post failed");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong. Please try again.",
+            )
+                .into_response();
+        }
+    };
+    let shown = match outcome {
+        portal::Posting::SeeOther(to) => return Redirect::to(&to).into_response(),
+        portal::Posting::Show(s) => s,
+    };
+    let status = portal::status(&shown);
+    // The page renders as for a GET of the same address, with the outcome in hand.
+    parts.method = Method::GET;
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        {
+            let state = state.clone();
+            move || {
+                provide_context(state.clone());
+                provide_context(PortalPosted(shown.clone()));
+            }
+        },
+        move || app::shell(options.clone()),
+    );
+    let mut res = render(Request::from_parts(parts, Body::empty())).await;
+    *res.status_mut() = status;
+    res
+}
