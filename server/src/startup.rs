@@ -318,7 +318,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Hourly clean-up of expired sessions and old sign-in attempts. Safe with several
+/// Hourly clean-up of expired sessions, old sign-in and link attempts. Safe with several
 /// servers: each delete is idempotent.
 pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<bool>) {
     tokio::spawn(async move {
@@ -332,6 +332,9 @@ pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<b
                     }
                     if let Err(e) = db::sign_in_attempt::purge_before(&pool, now - time::Duration::days(1)).await {
                         tracing::warn!(error = %e, "purging sign-in attempts failed");
+                    }
+                    if let Err(e) = db::link_attempt::purge(&pool, now - time::Duration::days(1)).await {
+                        tracing::warn!(error = %e, "purging link attempts failed");
                     }
                     if let Err(e) = db::contact_import::expire(&pool).await {
                         tracing::warn!(error = %e, "expiring contact imports failed");
