@@ -377,19 +377,83 @@ fn list_json(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Runs the benchmarks on a fresh database of their own, in the optimised bench profile.
+/// Runs the benchmarks on a fresh database of their own, in the optimised bench profile:
+/// import, send and the customer page's throughput (cargo bench), then the hydrate
+/// bundle's size and a Lighthouse mobile run of the customer page on the release build.
 fn bench(root: &Path) -> Result<()> {
-    let db = prepare_common(root, false)?;
+    let db = prepare_common(root, true)?;
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
     cmd.args([
-        "bench", "-p", "server", "--bench", "import", "--bench", "send",
+        "bench", "-p", "server", "--bench", "import", "--bench", "send", "--bench", "portal",
     ]);
     build_env(&mut cmd, root, &db);
     cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"));
     if !cmd.status()?.success() {
         bail!("benchmark failed");
     }
+
+    release_build(root, &db)?;
+    println!("\n==> hydrate bundle (what a phone downloads once)");
+    let pkg = root.join("target/site/pkg");
+    for name in ["datacheck.wasm", "datacheck.js", "datacheck.css"] {
+        let bytes = std::fs::read(pkg.join(name)).with_context(|| format!("reading {name}"))?;
+        let mut packed = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut bytes.as_slice(), &mut packed, &params)?;
+        println!(
+            "  {name:<16} {:>10} B raw {:>10} B brotli ({:.0}%)",
+            bytes.len(),
+            packed.len(),
+            100.0 * packed.len() as f64 / bytes.len() as f64
+        );
+    }
+
+    tools::ensure_lighthouse(root)?;
+    let server = DemoServer::start(root, &db, "datacheck_lighthouse")?;
+    let link = server.demo_link("person")?;
+    let report = root.join("target/lighthouse-portal.json");
+    println!("\n==> Lighthouse (mobile, Debian Chromium) on the customer page");
+    let mut lh = Command::new("lighthouse");
+    lh.arg(&link)
+        .args([
+            "--quiet",
+            "--form-factor=mobile",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--output=json",
+            "--chrome-path=/usr/bin/chromium",
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync",
+        ])
+        .arg(format!("--output-path={}", report.display()))
+        .env("PATH", tools::path_with_tools(root));
+    let ok = lh.status()?.success();
+    drop(server);
+    if !ok {
+        bail!("lighthouse failed");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report)?)?;
+    for (key, cat) in json["categories"].as_object().into_iter().flatten() {
+        let score = cat["score"].as_f64().unwrap_or(0.0) * 100.0;
+        println!("  {key:<16} {score:>4.0}");
+    }
+    for audit in [
+        "first-contentful-paint",
+        "largest-contentful-paint",
+        "total-blocking-time",
+        "cumulative-layout-shift",
+        "interactive",
+    ] {
+        let a = &json["audits"][audit];
+        println!(
+            "  {:<26} {}",
+            a["title"].as_str().unwrap_or(audit),
+            a["displayValue"].as_str().unwrap_or("-")
+        );
+    }
+    println!("  full report: {}", report.display());
     Ok(())
 }
 
@@ -424,54 +488,27 @@ fn sqlx_prepare(root: &Path) -> Result<()> {
 /// Builds the release site (wasm-opt included) and runs Playwright against a server on a
 /// fresh, seeded database, on a port of its own so a running `serve` is not disturbed.
 fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
-    println!("\n==> cargo leptos build --release");
-    let mut build = Command::new("cargo");
-    build.args(["leptos", "build", "--release"]);
-    build_env(&mut build, root, db);
-    if !build.status()?.success() {
-        bail!("release build failed");
-    }
+    release_build(root, db)?;
+    let server = DemoServer::start(root, db, "datacheck_e2e")?;
 
-    pg::drop_and_create_db(db, "datacheck_e2e")?;
-    let port = free_port()?;
-    let base_url = format!("http://127.0.0.1:{port}");
-    let bin = root.join("target/server-release/server");
-    let log_path = root.join("target/e2e-server.log");
-    let log = std::fs::File::create(&log_path)?;
-    let mut server = Command::new(&bin);
-    server
-        .arg("serve")
-        .env("DATABASE_URL", db.url("datacheck_e2e"))
-        .env("DATACHECK_ENV", "dev")
-        .env("DATACHECK_DEMO", "true")
-        .env("DATACHECK_PUBLIC_URL", &base_url)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", root.join("target/site"))
-        .env("LEPTOS_OUTPUT_NAME", "datacheck")
-        .env("LEPTOS_ENV", "PROD")
-        .env("RUST_LOG", "info")
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    let child = server
-        .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?;
-    let mut guard = KillOnDrop(child);
-    wait_ready(&format!("127.0.0.1:{port}"), &mut guard.0, &log_path)?;
-
-    println!("\n==> Playwright (Debian Chromium) against {base_url}");
+    println!(
+        "\n==> Playwright (Debian Chromium) against {}",
+        server.base_url
+    );
     let mut pw = Command::new("npx");
     pw.args(["playwright", "test"])
         .current_dir(root.join("end2end"))
-        .env("BASE_URL", &base_url)
+        .env("BASE_URL", &server.base_url)
         // The demo customer links are printed at start-up; the portal tests read them.
-        .env("SERVER_LOG", &log_path)
+        .env("SERVER_LOG", &server.log_path)
         .env("DEMO_ADMIN_EMAIL", DEMO_ADMIN.0)
         .env("DEMO_ADMIN_PASSWORD", DEMO_ADMIN.1)
         .env("DEMO_STAFF_EMAIL", DEMO_STAFF.0)
         .env("DEMO_STAFF_PASSWORD", DEMO_STAFF.1)
         .env("PATH", tools::path_with_tools(root));
     let ok = pw.status()?.success();
-    drop(guard);
+    let log_path = server.log_path.clone();
+    drop(server);
     if !ok {
         bail!(
             "Playwright failed (server log: {}, report: end2end/playwright-report)",
@@ -479,6 +516,75 @@ fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The optimised server and the hydrate bundle in target/site, as production runs them.
+fn release_build(root: &Path, db: &pg::Server) -> Result<()> {
+    println!("\n==> cargo leptos build --release");
+    let mut build = Command::new("cargo");
+    build.args(["leptos", "build", "--release"]);
+    build_env(&mut build, root, db);
+    if !build.status()?.success() {
+        bail!("release build failed");
+    }
+    Ok(())
+}
+
+/// The release server with demo data on a fresh database and a free port; stopped
+/// (gracefully) when dropped.
+struct DemoServer {
+    base_url: String,
+    log_path: PathBuf,
+    _process: KillOnDrop,
+}
+
+impl DemoServer {
+    fn start(root: &Path, db: &pg::Server, database: &str) -> Result<DemoServer> {
+        pg::drop_and_create_db(db, database)?;
+        let port = free_port()?;
+        let base_url = format!("http://127.0.0.1:{port}");
+        let bin = root.join("target/server-release/server");
+        let log_path = root.join(format!("target/{database}-server.log"));
+        let log = std::fs::File::create(&log_path)?;
+        let mut server = Command::new(&bin);
+        server
+            .arg("serve")
+            .env("DATABASE_URL", db.url(database))
+            .env("DATACHECK_ENV", "dev")
+            .env("DATACHECK_DEMO", "true")
+            .env("DATACHECK_PUBLIC_URL", &base_url)
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+            .env("LEPTOS_OUTPUT_NAME", "datacheck")
+            .env("LEPTOS_ENV", "PROD")
+            .env("RUST_LOG", "info")
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let child = server
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let mut guard = KillOnDrop(child);
+        wait_ready(&format!("127.0.0.1:{port}"), &mut guard.0, &log_path)?;
+        Ok(DemoServer {
+            base_url,
+            log_path,
+            _process: guard,
+        })
+    }
+
+    /// The first demo customer link of a kind ("person", "organisation", …) it printed.
+    fn demo_link(&self, kind: &str) -> Result<String> {
+        let log = std::fs::read_to_string(&self.log_path)?;
+        log.lines()
+            .filter_map(|l| l.strip_prefix("demo customer link ("))
+            .find(|l| {
+                l.split_once(')')
+                    .is_some_and(|(label, _)| label.ends_with(kind))
+            })
+            .and_then(|l| l.split_once("): "))
+            .map(|(_, url)| url.trim().to_string())
+            .with_context(|| format!("no demo {kind} link in {}", self.log_path.display()))
+    }
 }
 
 struct KillOnDrop(Child);

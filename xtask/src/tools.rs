@@ -7,6 +7,8 @@ use std::process::Command;
 const CARGO_LEPTOS_VERSION: &str = "0.3.10";
 /// binaryen from npm: Debian's 108 emits a wasm that fails to hydrate.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// Lighthouse for the benchmark's mobile audit (the 12 line runs on Node 20).
+const LIGHTHOUSE_VERSION: &str = "12.8.2";
 
 pub fn is_root() -> bool {
     Command::new("id")
@@ -217,4 +219,25 @@ fn wasm_bindgen_version(root: &Path) -> Result<String> {
         .find(|p| p.name == "wasm-bindgen")
         .map(|p| p.version)
         .context("wasm-bindgen is not in Cargo.lock")
+}
+
+/// Lighthouse in target/tools, for `cargo xtask bench` only.
+pub fn ensure_lighthouse(root: &Path) -> Result<()> {
+    let bin = root.join("target/tools/node_modules/.bin/lighthouse");
+    let have = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    if have != LIGHTHOUSE_VERSION {
+        let dir = root.join("target/tools");
+        std::fs::create_dir_all(&dir)?;
+        let mut c = Command::new("npm");
+        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("lighthouse@{LIGHTHOUSE_VERSION}"));
+        run(c, &format!("lighthouse {LIGHTHOUSE_VERSION}"))?;
+    }
+    Ok(())
 }

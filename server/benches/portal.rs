@@ -1,0 +1,276 @@
+//! Benchmark (not a test): `GET /c/{token}`, the customer page as a phone first loads
+//! it, through the real router over TCP on loopback, next to a bare axum handler that
+//! returns a static page of the same size, measured in the same run with the same load
+//! generator (keep-alive HTTP/1.1 connections, each sending its next request as soon as
+//! the last answer is read). Reports throughput and latency percentiles, and the ratios.
+//!
+//! Run with `cargo xtask bench` (BENCH_DATABASE_URL: a fresh, empty database).
+
+use app::model::{RecipientFilter, RunTemplates};
+use app::server::db::contact::ListFilter;
+use app::server::db::run_recipient::Selection;
+use app::server::{AppState, DeployEnv, Settings, db};
+use axum::routing::get;
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const RECIPIENTS: i32 = 2_000;
+const CONNECTIONS: usize = 16;
+const SECONDS: u64 = 8;
+const ROUNDS: usize = 2;
+
+struct Load {
+    requests: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Load {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+    fn percentile(&self, p: f64) -> Duration {
+        let mut v = self.latencies.clone();
+        v.sort();
+        v[((v.len() as f64 - 1.0) * p).round() as usize]
+    }
+}
+
+/// `CONNECTIONS` clients, each on its own keep-alive connection, for `SECONDS`.
+async fn load(addr: SocketAddr, paths: Arc<Vec<String>>) -> anyhow::Result<Load> {
+    let deadline = Instant::now() + Duration::from_secs(SECONDS);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..CONNECTIONS {
+        let paths = paths.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(addr).await?;
+            stream.set_nodelay(true)?;
+            let (mut send, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+            tokio::spawn(conn);
+            let mut latencies = Vec::new();
+            let mut i = c;
+            while Instant::now() < deadline {
+                let path = &paths[i % paths.len()];
+                i += CONNECTIONS;
+                let req = http::Request::get(path.as_str())
+                    .header(http::header::HOST, "127.0.0.1")
+                    .body(Empty::<Bytes>::new())?;
+                let t = Instant::now();
+                let res = send.send_request(req).await?;
+                let status = res.status();
+                let body = res.into_body().collect().await?.to_bytes();
+                latencies.push(t.elapsed());
+                anyhow::ensure!(status == 200 && body.len() > 1000, "bad answer {status}");
+            }
+            anyhow::Ok(latencies)
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await??);
+    }
+    Ok(Load {
+        requests: latencies.len(),
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}
+
+async fn serve(router: axum::Router) -> anyhow::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    Ok(addr)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
+    let pool = server::startup::connect(&url, 16).await?;
+    server::startup::MIGRATOR.run(&pool).await?;
+
+    // A sent run to RECIPIENTS contacts with every field editable and all sections on.
+    let company = db::company::insert(&pool, &format!("Portal bench {}", std::process::id()))
+        .await?
+        .expect("new name");
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, first_name, last_name, email, phone,
+                              street, house_number, postal_code, city, language)
+         SELECT $1, 'P' || i, 'person', 'Klant', 'Nummer ' || i, 'p' || i || '@example.nl',
+                '+316' || lpad(i::text, 8, '0'), 'Dorpsstraat', (i % 200 + 1)::text, '1234 AB',
+                'Utrecht', 'nl'
+         FROM generate_series(1, $2) AS i",
+    )
+    .bind(company)
+    .bind(RECIPIENTS)
+    .execute(&pool)
+    .await?;
+    let staff = db::staff_user::insert(
+        &pool,
+        &format!("bench{}@example.nl", std::process::id()),
+        "Bench",
+        "not-a-password-hash",
+        "admin",
+        false,
+    )
+    .await?
+    .expect("new address");
+    let rules: BTreeMap<String, String> = db::field_def::list(&pool)
+        .await?
+        .into_iter()
+        .filter(|f| f.key != "customer_no")
+        .map(|f| (f.key, "editable".to_string()))
+        .collect();
+    let valid_to = time::OffsetDateTime::now_utc().date() + time::Duration::days(5);
+    let run = db::run::insert_draft(
+        &pool,
+        &db::run::NewDraft {
+            company_id: company,
+            name: &format!("Portal bench {}", std::process::id()),
+            valid_to,
+            sender_name: "Bench",
+            sender_email: "bench@example.nl",
+            reply_to: "bench@example.nl",
+            templates: &RunTemplates::starter(),
+            field_rules: &rules,
+            created_by: None,
+        },
+    )
+    .await?;
+    db::run::update_recipients(&pool, run, "filter", &RecipientFilter::default(), &[]).await?;
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(5);
+    let filter = ListFilter {
+        company: Some(company),
+        kind: None,
+        city: None,
+        has_email: None,
+        text: None,
+    };
+    let mut tx = pool.begin().await?;
+    let sel = Selection::Filter {
+        filter: &filter,
+        confirmed_before: None,
+    };
+    db::run_recipient::issue(&mut tx, run, company, &sel, 1, expires, "example.nl").await?;
+    db::run::mark_sending(&mut *tx, run, staff, expires).await?;
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(&pool).await?;
+
+    let settings = Settings {
+        env: DeployEnv::Dev,
+        dev_mailbox: false,
+        public_url: "http://127.0.0.1".into(),
+        time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam")?,
+        time_zone_name: "Europe/Amsterdam".into(),
+        session_key: [7; 32],
+        link_keys: link_token::Keyring::new(&[(1, [9; 32])]).map_err(anyhow::Error::msg)?,
+        mail_from: "bench@example.nl".into(),
+        trust_forwarded_for: false,
+    };
+    let recipients: Vec<(i64, time::OffsetDateTime)> =
+        sqlx::query_as("SELECT id, expires_at FROM run_recipient WHERE run_id = $1 ORDER BY id")
+            .bind(run)
+            .fetch_all(&pool)
+            .await?;
+    let paths: Vec<String> = recipients
+        .iter()
+        .map(|(id, exp)| {
+            app::server::mail::portal_link(&settings, *id, *exp).replacen("http://127.0.0.1", "", 1)
+        })
+        .collect();
+    let state = AppState {
+        leptos_options: leptos::config::LeptosOptions::builder()
+            .output_name("datacheck")
+            .build(),
+        pool: pool.clone(),
+        settings: Arc::new(settings),
+    };
+    let portal = serve(server::startup::router(state)).await?;
+
+    // The bare page: the size of a real one, from memory.
+    let probe = page_size(portal, &paths[0]).await?;
+    let page = Arc::new("x".repeat(probe));
+    let bare = serve(axum::Router::new().route(
+        "/c/{token}",
+        get(move || {
+            let page = page.clone();
+            async move { axum::response::Html(page.as_str().to_owned()) }
+        }),
+    ))
+    .await?;
+    println!("page size {probe} bytes; {CONNECTIONS} connections, {SECONDS}s per measurement");
+
+    let paths = Arc::new(paths);
+    let mut best_bare: Option<Load> = None;
+    let mut best_portal: Option<Load> = None;
+    for round in 0..ROUNDS {
+        let b = load(bare, paths.clone()).await?;
+        let p = load(portal, paths.clone()).await?;
+        println!(
+            "round {round}: bare {:>8.0} req/s p99 {:>6.2} ms | portal {:>7.0} req/s p99 {:>6.2} ms",
+            b.per_second(),
+            b.percentile(0.99).as_secs_f64() * 1e3,
+            p.per_second(),
+            p.percentile(0.99).as_secs_f64() * 1e3
+        );
+        if best_bare
+            .as_ref()
+            .is_none_or(|x| b.per_second() > x.per_second())
+        {
+            best_bare = Some(b);
+        }
+        if best_portal
+            .as_ref()
+            .is_none_or(|x| p.per_second() > x.per_second())
+        {
+            best_portal = Some(p);
+        }
+    }
+    let (b, p) = (best_bare.expect("a round"), best_portal.expect("a round"));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "\nGET /c/{{token}} (best of {ROUNDS}):\n  {:<28} {:>9} {:>9} {:>9}\n  {:<28} {:>9.0} {:>8.2}ms {:>8.2}ms\n  {:<28} {:>9.0} {:>8.2}ms {:>8.2}ms\n  throughput: the portal serves {:.1}× fewer pages; p99 {:.1}× the bare handler's",
+        "",
+        "req/s",
+        "p50",
+        "p99",
+        "bare axum, static page",
+        b.per_second(),
+        ms(b.percentile(0.5)),
+        ms(b.percentile(0.99)),
+        "portal (SSR + PostgreSQL)",
+        p.per_second(),
+        ms(p.percentile(0.5)),
+        ms(p.percentile(0.99)),
+        b.per_second() / p.per_second(),
+        ms(p.percentile(0.99)) / ms(b.percentile(0.99)),
+    );
+    Ok(())
+}
+
+/// One GET; the body's length.
+async fn page_size(addr: SocketAddr, path: &str) -> anyhow::Result<usize> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut send, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let req = http::Request::get(path)
+        .header(http::header::HOST, "127.0.0.1")
+        .body(Empty::<Bytes>::new())?;
+    let res = send.send_request(req).await?;
+    anyhow::ensure!(res.status() == 200, "portal answered {}", res.status());
+    Ok(res.into_body().collect().await?.to_bytes().len())
+}
