@@ -139,6 +139,18 @@ test.describe('customer page', () => {
     await snap(page, testInfo, 'portal-invalid');
   });
 
+  test('a form changed to reach a field the link does not offer is refused', async ({ page }, testInfo) => {
+    const path = link('answered', 0);
+    await page.goto(`${path}?edit=1`);
+    await hydrated(page);
+    // What a curious customer could do in the browser's developer tools.
+    await page.locator('input[name="f.email"]').evaluate((el) => el.setAttribute('name', 'f.customer_no'));
+    await page.getByTestId('portal-review').click();
+    await expect(page.getByTestId('portal-refused')).toBeVisible();
+    await axe(page);
+    await snap(page, testInfo, 'portal-refused');
+  });
+
   test('switching the language keeps what was typed', async ({ page }, testInfo) => {
     const path = link('organisation', projectIndex(testInfo.project.name));
     await page.goto(`${path}?edit=1&lang=nl`);

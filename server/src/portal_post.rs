@@ -29,9 +29,8 @@ pub async fn post(
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(a)| *a);
-    let address = auth::client_address(&state.settings, &parts.headers, peer);
     let client = portal::Client {
-        hash: auth::keyed_hash(&state.settings.session_key, address.as_bytes()),
+        hash: auth::client_hash(&state.settings, &parts.headers, peer),
     };
     let outcome = match portal::post(&state, &token, &pairs, &client).await {
         Ok(o) => o,

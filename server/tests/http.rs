@@ -135,3 +135,49 @@ fn help_documents_every_variable() {
         assert!(help.contains(var), "--help must mention {var}");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_bundle_is_served_compressed_and_pages_are_not(pool: PgPool) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let site = std::env::temp_dir().join(format!("datacheck-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
+    std::fs::write(site.join("pkg/datacheck.wasm"), &wasm).unwrap();
+    let mut state = state(pool);
+    state.leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("datacheck")
+        .site_root(site.to_string_lossy().to_string())
+        .build();
+    let app = server::startup::router(state);
+    let fetch = |path: &'static str, encoding: &'static str| {
+        let app = app.clone();
+        async move {
+            app.oneshot(
+                http::Request::get(path)
+                    .header(header::ACCEPT_ENCODING, encoding)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let res = fetch("/pkg/datacheck.wasm", "gzip, deflate, br").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(body.len() < wasm.len() / 10, "{} bytes", body.len());
+    let mut unpacked = Vec::new();
+    brotli::BrotliDecompress(&mut body.as_ref(), &mut unpacked).unwrap();
+    assert_eq!(unpacked, wasm);
+    let res = fetch("/pkg/datacheck.wasm", "gzip").await;
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
+    let res = fetch("/pkg/datacheck.wasm", "identity").await;
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    // A page is never compressed: it carries personal data beside typed input.
+    let res = fetch("/staff/login", "gzip, br").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    let _ = std::fs::remove_dir_all(&site);
+}

@@ -26,9 +26,6 @@ pub async fn sign_in(
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{AppState, audit, auth, db, password as pw, throttle};
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-
     let state = AppState::get()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() {
@@ -37,13 +34,7 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
-        .map(|ConnectInfo(a)| a);
-    let client = auth::client_address(&state.settings, &parts.headers, peer);
-    let client_hash = auth::keyed_hash(&state.settings.session_key, client.as_bytes());
+    let client_hash = auth::request_client_hash(&state.settings).await?;
     let now = time::OffsetDateTime::now_utc();
 
     throttle::check(&state.pool, &email, &client_hash, now).await?;

@@ -14,17 +14,9 @@ pub async fn open_portal(
     #[server(default)] edit: bool,
 ) -> Result<PortalState, AppError> {
     use crate::server::{AppState, auth, portal};
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
     let state = AppState::get()?;
-    let parts = use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
-    let peer = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .ok()
-        .map(|ConnectInfo(a)| a);
-    let client = auth::client_address(&state.settings, &parts.headers, peer);
     let client = portal::Client {
-        hash: auth::keyed_hash(&state.settings.session_key, client.as_bytes()),
+        hash: auth::request_client_hash(&state.settings).await?,
     };
     let result = portal::open(&state, &token, lang.as_deref(), edit, &client).await?;
     if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {

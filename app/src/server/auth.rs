@@ -232,6 +232,30 @@ pub fn client_address(
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The client address as throttling counts it: a keyed hash, enough to count, not to
+/// identify.
+pub fn client_hash(
+    settings: &Settings,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Vec<u8> {
+    keyed_hash(
+        &settings.session_key,
+        client_address(settings, headers, peer).as_bytes(),
+    )
+}
+
+/// `client_hash` for the request a server function is answering.
+pub async fn request_client_hash(settings: &Settings) -> Result<Vec<u8>, AppError> {
+    use axum::extract::ConnectInfo;
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(a)| a);
+    Ok(client_hash(settings, &parts.headers, peer))
+}
+
 /// The `Me` the UI shows, with the names of the companies in scope.
 pub async fn me_for(pool: &PgPool, staff: &Staff, dev_mailbox: bool) -> Result<Me, AppError> {
     let companies = db::company::refs_in_scope(pool, &staff.scope).await?;

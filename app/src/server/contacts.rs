@@ -199,14 +199,7 @@ pub async fn detail(
     let fields = catalogue
         .into_iter()
         .map(|f| {
-            let value = if f.builtin {
-                k.builtin(&f.key)
-            } else {
-                attributes
-                    .iter()
-                    .find(|a| a.field_key == f.key)
-                    .map(|a| a.value.as_str())
-            };
+            let value = k.value_of(&f.key, f.builtin, &attributes);
             let ty = crate::domain::FieldType::parse(&f.field_type)
                 .unwrap_or(crate::domain::FieldType::Text);
             let value = value.map(|v| ty.display(v));

@@ -358,14 +358,9 @@ async fn build_view(
                 return None;
             }
             let editable = rule == "editable" && d.customer_editable && d.key != "customer_no";
-            let value = if d.builtin {
-                k.builtin(&d.key).map(str::to_string)
-            } else {
-                attributes
-                    .iter()
-                    .find(|a| a.field_key == d.key)
-                    .map(|a| a.value.clone())
-            };
+            let value = k
+                .value_of(&d.key, d.builtin, &attributes)
+                .map(str::to_string);
             let field_type = crate::domain::FieldType::parse(&d.field_type)
                 .unwrap_or(crate::domain::FieldType::Text);
             let choices = serde_json::from_value(d.choices).unwrap_or_default();

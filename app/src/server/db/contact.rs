@@ -300,6 +300,24 @@ pub struct Full {
 
 impl Full {
     /// The value of a built-in field by its catalogue key.
+    /// The contact's value for a catalogue field: a column for a built-in field, else
+    /// the custom attribute's value among `attributes` (this contact's).
+    pub fn value_of<'a>(
+        &'a self,
+        key: &str,
+        builtin: bool,
+        attributes: &'a [AttributeRow],
+    ) -> Option<&'a str> {
+        if builtin {
+            self.builtin(key)
+        } else {
+            attributes
+                .iter()
+                .find(|a| a.field_key == key)
+                .map(|a| a.value.as_str())
+        }
+    }
+
     pub fn builtin(&self, key: &str) -> Option<&str> {
         match key {
             "customer_no" => Some(&self.customer_no),
