@@ -35,6 +35,7 @@ pub enum PortalState {
     /// A posted form asked for something this link may not change; nothing was saved.
     Refused {
         language: String,
+        company: Option<String>,
     },
 }
 

@@ -145,6 +145,7 @@ pub async fn post(
     let refused = |row: &db::run_recipient::LinkRow| {
         Ok(Posting::Show(PortalState::Refused {
             language: language.clone().unwrap_or_else(|| row.language.clone()),
+            company: Some(row.company_name.clone()),
         }))
     };
     let Ok(posted) = posted else {

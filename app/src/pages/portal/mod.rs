@@ -61,7 +61,9 @@ pub fn PortalPage() -> impl IntoView {
                     Ok(PortalState::Expired { language, company, fresh_link, sent }) => {
                         view! { <PortalExpired language company fresh_link sent /> }.into_any()
                     }
-                    Ok(PortalState::Refused { language }) => view! { <PortalRefused language /> }.into_any(),
+                    Ok(PortalState::Refused { language, company }) => {
+                        view! { <PortalRefused language company /> }.into_any()
+                    }
                     Ok(PortalState::Throttled) => view! { <PortalThrottled /> }.into_any(),
                     Ok(PortalState::Invalid) | Err(_) => view! { <PortalInvalid /> }.into_any(),
                 }
@@ -722,10 +724,10 @@ fn PortalExpired(
 }
 
 #[component]
-fn PortalRefused(language: String) -> impl IntoView {
+fn PortalRefused(language: String, company: Option<String>) -> impl IntoView {
     let l = locale(&language);
     view! {
-        <Frame l company=None title=td_string!(l, refused_title).to_string()>
+        <Frame l company=company title=td_string!(l, refused_title).to_string()>
             <section class="portal-card" data-testid="portal-refused">
                 <h1>{td!(l, refused_title)}</h1>
                 <p>{td!(l, refused_text)}</p>
