@@ -72,6 +72,17 @@ async fn get_and_head_change_nothing_but_opened(pool: PgPool) {
     assert!(opened.is_some(), "opening is recorded");
 }
 
+/// The fields a contact has confirmed, by key.
+async fn confirmed_fields(pool: &PgPool, contact: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT field_key FROM field_confirmation WHERE contact_id = $1 ORDER BY field_key",
+    )
+    .bind(contact)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
 async fn res_status(app: &axum::Router, path: &str, method: &str) -> StatusCode {
     rendered(app, || {
         Request::builder()
@@ -162,13 +173,7 @@ async fn review_then_confirm_saves_one_mutation_with_the_dms_and_the_submitted_v
         .await
         .unwrap();
     assert_eq!(email, "c1@example.nl", "the register is never written");
-    let confirmed: Vec<String> = sqlx::query_scalar(
-        "SELECT field_key FROM field_confirmation WHERE contact_id = $1 ORDER BY field_key",
-    )
-    .bind(contact)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let confirmed = confirmed_fields(&pool, contact).await;
     assert_eq!(
         confirmed,
         vec!["city"],
@@ -236,13 +241,7 @@ async fn everything_is_correct_records_a_confirmation_and_confirms_the_shown_fie
         count(&pool, "SELECT count(*) FROM mutation_change").await,
         0
     );
-    let confirmed: Vec<String> = sqlx::query_scalar(
-        "SELECT field_key FROM field_confirmation WHERE contact_id = $1 ORDER BY field_key",
-    )
-    .bind(contact)
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let confirmed = confirmed_fields(&pool, contact).await;
     assert_eq!(confirmed, vec!["city", "email", "phone"]);
     let html = body_text(get(&app, &path, None).await).await;
     assert!(html.contains("bevestigd dat uw gegevens kloppen"), "{html}");

@@ -116,6 +116,20 @@ pub struct PortalPerson {
     pub left: bool,
 }
 
+impl PortalPerson {
+    /// "Jan van der Berg", as the page and the review name the person.
+    pub fn name(&self) -> String {
+        crate::model::display_name(
+            "person",
+            self.first_name.as_deref(),
+            self.last_name_prefix.as_deref(),
+            self.last_name.as_deref(),
+            None,
+        )
+        .unwrap_or_default()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscriptions {
     pub types: Vec<SubscriptionChoice>,

@@ -221,14 +221,7 @@ pub async fn detail(
             id: CompanyId(k.company_id),
             name: k.company_name.clone(),
         },
-        name: display_name(
-            &k.kind,
-            k.first_name.as_deref(),
-            k.last_name_prefix.as_deref(),
-            k.last_name.as_deref(),
-            k.organisation_name.as_deref(),
-        )
-        .unwrap_or_else(|| k.customer_no.clone()),
+        name: k.display_name(),
         customer_no: k.customer_no.clone(),
         kind: k.kind.clone(),
         fields,

@@ -26,8 +26,8 @@ pub const FRESH_LINKS_PER_DAY: i64 = 3;
 
 pub enum Link {
     Open(db::run_recipient::LinkRow),
-    /// Expired, cancelled or revoked; the recipient when the token named one.
-    Expired(Option<db::run_recipient::LinkRow>),
+    /// Expired, cancelled or revoked.
+    Expired(db::run_recipient::LinkRow),
     Invalid,
 }
 
@@ -49,7 +49,7 @@ pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result
         return Ok(Link::Invalid);
     };
     if expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
-        return Ok(Link::Expired(Some(row)));
+        return Ok(Link::Expired(row));
     }
     Ok(Link::Open(row))
 }
@@ -85,7 +85,7 @@ pub async fn open(
             db::link_attempt::record(&state.pool, &client.hash).await?;
             return Ok(PortalState::Invalid);
         }
-        Link::Expired(row) => return expired(state, row.as_ref(), language, None, now),
+        Link::Expired(row) => return expired(state, &row, language, None, now),
         Link::Open(row) => row,
     };
     db::run_recipient::mark_opened(&state.pool, row.id).await?;
@@ -126,15 +126,13 @@ pub async fn post(
             return Ok(Posting::Show(PortalState::Invalid));
         }
         Link::Expired(row) => {
-            let fresh = match (&posted, &row) {
-                (Ok(p), Some(r)) if p.intent == "fresh_link" => {
-                    Some(fresh_link(state, r, now).await?)
-                }
+            let fresh = match &posted {
+                Ok(p) if p.intent == "fresh_link" => Some(fresh_link(state, &row, now).await?),
                 _ => None,
             };
             return Ok(Posting::Show(expired(
                 state,
-                row.as_ref(),
+                &row,
                 language.as_deref(),
                 fresh,
                 now,
@@ -220,7 +218,7 @@ pub async fn post(
             } else {
                 Ok(Posting::Show(expired(
                     state,
-                    Some(&row),
+                    &row,
                     Some(&view.language),
                     None,
                     now,
@@ -258,7 +256,7 @@ pub fn new_submission_key() -> String {
 
 fn expired(
     state: &AppState,
-    row: Option<&db::run_recipient::LinkRow>,
+    row: &db::run_recipient::LinkRow,
     language: Option<&str>,
     sent: Option<FreshLinkOutcome>,
     now: OffsetDateTime,
@@ -266,15 +264,11 @@ fn expired(
     let language = language
         .filter(|l| *l == "nl" || *l == "en")
         .map(str::to_string)
-        .or_else(|| row.map(|r| r.language.clone()))
-        .unwrap_or_else(|| "nl".into());
-    let fresh_link = match row {
-        Some(r) => renewable(state, r, now)?.is_some(),
-        None => false,
-    };
+        .unwrap_or_else(|| row.language.clone());
+    let fresh_link = renewable(state, row, now)?.is_some();
     Ok(PortalState::Expired {
         language,
-        company: row.map(|r| r.company_name.clone()),
+        company: Some(row.company_name.clone()),
         fresh_link,
         sent,
     })
@@ -421,14 +415,7 @@ async fn build_view(
     let mut view = PortalView {
         action: format!("/c/{token}"),
         company: row.company_name.clone(),
-        name: crate::model::display_name(
-            &k.kind,
-            k.first_name.as_deref(),
-            k.last_name_prefix.as_deref(),
-            k.last_name.as_deref(),
-            k.organisation_name.as_deref(),
-        )
-        .unwrap_or_else(|| k.customer_no.clone()),
+        name: k.display_name(),
         valid_until: mail::valid_until_text(row.expires_at, tz, &language),
         language,
         country: k.country.clone(),
@@ -559,8 +546,7 @@ async fn save(
                     continue;
                 };
                 let on = c.new.as_deref() == Some("yes");
-                let type_id = db::subscription::id_for_key(&mut *tx, &t.key).await?;
-                db::subscription::set(&mut *tx, row.contact_id, type_id, on).await?;
+                db::subscription::set(&mut *tx, row.contact_id, &t.key, on).await?;
                 let shown = format!("{}: {}", t.name, t.description);
                 db::consent_event::insert(
                     &mut *tx,

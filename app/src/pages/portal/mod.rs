@@ -437,15 +437,7 @@ fn PersonsSection(
             let a = answer
                 .with_value(|a| a.persons.get(&p.id).cloned())
                 .unwrap_or_default();
-            let name = [
-                p.first_name.as_deref(),
-                p.last_name_prefix.as_deref(),
-                p.last_name.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+            let name = p.name();
             view! {
                 <PersonFields prefix=format!("p{}", p.id) legend=name person=a notifications l problems existing=true />
             }
@@ -740,27 +732,43 @@ fn PortalRefused(language: String, company: Option<String>) -> impl IntoView {
 /// Nothing is known about an invalid link, not even its language: both are shown.
 #[component]
 fn PortalInvalid() -> impl IntoView {
-    view! {
-        <Frame l=Locale::nl company=None title=td_string!(Locale::en, invalid_title).to_string()>
-            <section class="portal-card" data-testid="portal-invalid">
-                <h1>{td!(Locale::nl, invalid_title)}</h1>
-                <p>{td!(Locale::nl, invalid_text)}</p>
-                <h2 lang="en">{td!(Locale::en, invalid_title)}</h2>
-                <p lang="en">{td!(Locale::en, invalid_text)}</p>
-            </section>
-        </Frame>
-    }
+    bilingual(
+        "portal-invalid",
+        [
+            td_string!(Locale::nl, invalid_title),
+            td_string!(Locale::nl, invalid_text),
+        ],
+        [
+            td_string!(Locale::en, invalid_title),
+            td_string!(Locale::en, invalid_text),
+        ],
+    )
 }
 
 #[component]
 fn PortalThrottled() -> impl IntoView {
+    bilingual(
+        "portal-throttled",
+        [
+            td_string!(Locale::nl, throttled_title),
+            td_string!(Locale::nl, throttled_text),
+        ],
+        [
+            td_string!(Locale::en, throttled_title),
+            td_string!(Locale::en, throttled_text),
+        ],
+    )
+}
+
+/// A page in Dutch, then English: a title and a sentence in each.
+fn bilingual(testid: &'static str, nl: [&'static str; 2], en: [&'static str; 2]) -> impl IntoView {
     view! {
-        <Frame l=Locale::nl company=None title=td_string!(Locale::en, throttled_title).to_string()>
-            <section class="portal-card" data-testid="portal-throttled">
-                <h1>{td!(Locale::nl, throttled_title)}</h1>
-                <p>{td!(Locale::nl, throttled_text)}</p>
-                <h2 lang="en">{td!(Locale::en, throttled_title)}</h2>
-                <p lang="en">{td!(Locale::en, throttled_text)}</p>
+        <Frame l=Locale::nl company=None title=en[0].to_string()>
+            <section class="portal-card" data-testid=testid>
+                <h1>{nl[0]}</h1>
+                <p>{nl[1]}</p>
+                <h2 lang="en">{en[0]}</h2>
+                <p lang="en">{en[1]}</p>
             </section>
         </Frame>
     }

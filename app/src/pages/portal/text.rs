@@ -4,7 +4,7 @@
 
 use crate::domain::{FieldType, Problem};
 use crate::i18n::{Locale, td_string};
-use crate::model::{Change, ChangeLine, ChangeTarget, PortalView};
+use crate::model::{Change, ChangeLine, ChangeTarget, PortalView, display_name};
 
 /// The page's locale for a language code; Dutch unless English is asked for.
 pub fn locale(language: &str) -> Locale {
@@ -131,151 +131,113 @@ fn detail_value(l: Locale, key: &str, v: &str) -> String {
 /// How one change's values read.
 type Shown = Box<dyn Fn(&str) -> String>;
 
-/// A person's name from the parts, as the review names them.
-fn join_name(parts: [Option<&str>; 3]) -> String {
-    parts.into_iter().flatten().collect::<Vec<_>>().join(" ")
-}
-
 /// The review's lines for a set of changes, in the reader's language.
 pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<ChangeLine> {
-    let new_name = |i: usize| {
+    let is_added = |c: &Change, i: usize| matches!(c.target, ChangeTarget::NewPerson(j) | ChangeTarget::NewNotification(j) if j == i);
+    // A person being added is one line: who, and the details given.
+    let added_line = |i: usize| {
         let part = |k: &str| {
             changes
                 .iter()
-                .find(|c| c.target == ChangeTarget::NewPerson(i) && c.key == k)
+                .find(|c| is_added(c, i) && c.key == k)
                 .and_then(|c| c.new.as_deref())
         };
-        join_name([
+        let mut new = display_name(
+            "person",
             part("first_name"),
             part("last_name_prefix"),
             part("last_name"),
-        ])
+            None,
+        )
+        .unwrap_or_default();
+        let details: Vec<String> = changes
+            .iter()
+            .filter(|c| {
+                is_added(c, i)
+                    && !matches!(
+                        c.key.as_str(),
+                        "first_name" | "last_name_prefix" | "last_name"
+                    )
+            })
+            .filter_map(|c| c.new.as_deref().map(|v| detail_value(l, &c.key, v)))
+            .collect();
+        if !details.is_empty() {
+            new = format!("{new} ({})", details.join(", "));
+        }
+        ChangeLine {
+            what: td_string!(l, person_new).to_string(),
+            old: None,
+            new: Some(new),
+        }
     };
     let person_name = |id: i64| {
         view.persons
             .iter()
             .flatten()
             .find(|p| p.id == id)
-            .map(|p| {
-                join_name([
-                    p.first_name.as_deref(),
-                    p.last_name_prefix.as_deref(),
-                    p.last_name.as_deref(),
-                ])
-            })
+            .map(|p| p.name())
             .unwrap_or_default()
     };
-    // A person being added is one line: who, and the details given.
+    // Changes come in the order of the form (fields, persons, added persons,
+    // subscriptions, consent); the lines keep it.
     let mut lines = Vec::new();
     let mut added: Vec<usize> = Vec::new();
     for c in changes {
-        if let ChangeTarget::NewPerson(i) | ChangeTarget::NewNotification(i) = c.target
-            && !added.contains(&i)
-        {
-            added.push(i);
-        }
-    }
-    for i in added {
-        let details: Vec<String> = changes
-            .iter()
-            .filter(|c| {
-                matches!(c.target, ChangeTarget::NewPerson(j) | ChangeTarget::NewNotification(j) if j == i)
-                    && !matches!(c.key.as_str(), "first_name" | "last_name_prefix" | "last_name")
-            })
-            .filter_map(|c| c.new.as_deref().map(|v| detail_value(l, &c.key, v)))
-            .collect();
-        let mut new = new_name(i);
-        if !details.is_empty() {
-            new = format!("{new} ({})", details.join(", "));
-        }
-        lines.push(ChangeLine {
-            what: td_string!(l, person_new).to_string(),
-            old: None,
-            new: Some(new),
-        });
-    }
-    let rest = changes
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.target,
-                ChangeTarget::NewPerson(_) | ChangeTarget::NewNotification(_)
-            )
-        })
-        .map(|c| {
-            let (what, shown): (String, Shown) = match &c.target {
-                ChangeTarget::Field => {
-                    let f = view.fields.iter().find(|f| f.key == c.key);
-                    let label = f.map(|f| f.label.clone()).unwrap_or_else(|| c.key.clone());
-                    let ty = f.map(|f| f.field_type).unwrap_or(FieldType::Text);
-                    (label, Box::new(move |v: &str| field_value(l, ty, v)))
+        let (what, shown): (String, Shown) = match &c.target {
+            ChangeTarget::NewPerson(i) | ChangeTarget::NewNotification(i) => {
+                if !added.contains(i) {
+                    added.push(*i);
+                    lines.push(added_line(*i));
                 }
-                ChangeTarget::Person(id) | ChangeTarget::Notification(id) => {
-                    let key = c.key.clone();
-                    (
-                        td_string!(
-                            l,
-                            change_person,
-                            name = person_name(*id),
-                            detail = person_detail(l, &c.key)
-                        ),
-                        Box::new(move |v: &str| detail_value(l, &key, v)),
-                    )
-                }
-                ChangeTarget::NewPerson(_) | ChangeTarget::NewNotification(_) => {
-                    unreachable!("added persons are grouped above")
-                }
-                ChangeTarget::Subscription => {
-                    let name = view
-                        .subscriptions
-                        .iter()
-                        .flat_map(|s| &s.types)
-                        .find(|t| t.key == c.key)
-                        .map(|t| t.name.clone())
-                        .unwrap_or_else(|| c.key.clone());
-                    (
-                        td_string!(l, change_subscription, name = name),
-                        Box::new(move |v: &str| {
-                            if v == "yes" {
-                                td_string!(l, subscribed).to_string()
-                            } else {
-                                td_string!(l, not_subscribed).to_string()
-                            }
-                        }),
-                    )
-                }
-                ChangeTarget::Consent => (
-                    td_string!(l, change_consent).to_string(),
-                    Box::new(move |v: &str| consent_state(l, v)),
-                ),
-            };
-            ChangeLine {
-                what,
-                old: c.old.as_deref().map(&shown),
-                new: c.new.as_deref().map(&shown),
+                continue;
             }
+            ChangeTarget::Field => {
+                let f = view.fields.iter().find(|f| f.key == c.key);
+                let label = f.map(|f| f.label.clone()).unwrap_or_else(|| c.key.clone());
+                let ty = f.map(|f| f.field_type).unwrap_or(FieldType::Text);
+                (label, Box::new(move |v: &str| field_value(l, ty, v)))
+            }
+            ChangeTarget::Person(id) | ChangeTarget::Notification(id) => {
+                let key = c.key.clone();
+                (
+                    td_string!(
+                        l,
+                        change_person,
+                        name = person_name(*id),
+                        detail = person_detail(l, &c.key)
+                    ),
+                    Box::new(move |v: &str| detail_value(l, &key, v)),
+                )
+            }
+            ChangeTarget::Subscription => {
+                let name = view
+                    .subscriptions
+                    .iter()
+                    .flat_map(|s| &s.types)
+                    .find(|t| t.key == c.key)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_else(|| c.key.clone());
+                (
+                    td_string!(l, change_subscription, name = name),
+                    Box::new(move |v: &str| {
+                        if v == "yes" {
+                            td_string!(l, subscribed).to_string()
+                        } else {
+                            td_string!(l, not_subscribed).to_string()
+                        }
+                    }),
+                )
+            }
+            ChangeTarget::Consent => (
+                td_string!(l, change_consent).to_string(),
+                Box::new(move |v: &str| consent_state(l, v)),
+            ),
+        };
+        lines.push(ChangeLine {
+            what,
+            old: c.old.as_deref().map(&shown),
+            new: c.new.as_deref().map(&shown),
         });
-    // Contact fields first, then people, then preferences: the order of the form.
-    let mut out: Vec<ChangeLine> = Vec::new();
-    let rest: Vec<ChangeLine> = rest.collect();
-    let fields = changes
-        .iter()
-        .filter(|c| {
-            !matches!(
-                c.target,
-                ChangeTarget::NewPerson(_) | ChangeTarget::NewNotification(_)
-            )
-        })
-        .zip(rest)
-        .collect::<Vec<_>>();
-    let (first, later): (Vec<_>, Vec<_>) = fields.into_iter().partition(|(c, _)| {
-        matches!(
-            c.target,
-            ChangeTarget::Field | ChangeTarget::Person(_) | ChangeTarget::Notification(_)
-        )
-    });
-    out.extend(first.into_iter().map(|(_, line)| line));
-    out.extend(lines);
-    out.extend(later.into_iter().map(|(_, line)| line));
-    out
+    }
+    lines
 }

@@ -300,6 +300,19 @@ pub struct Full {
 
 impl Full {
     /// The value of a built-in field by its catalogue key.
+    /// The contact's name as pages show it (`model::display_name`), or the customer
+    /// number when it has none.
+    pub fn display_name(&self) -> String {
+        crate::model::display_name(
+            &self.kind,
+            self.first_name.as_deref(),
+            self.last_name_prefix.as_deref(),
+            self.last_name.as_deref(),
+            self.organisation_name.as_deref(),
+        )
+        .unwrap_or_else(|| self.customer_no.clone())
+    }
+
     /// The contact's value for a catalogue field: a column for a built-in field, else
     /// the custom attribute's value among `attributes` (this contact's).
     pub fn value_of<'a>(

@@ -4,7 +4,6 @@
 use sqlx::PgExecutor;
 
 pub struct TypeRow {
-    pub id: i64,
     pub key: String,
     pub name_nl: String,
     pub name_en: String,
@@ -21,7 +20,7 @@ pub async fn for_contact(
     sqlx::query_as!(
         TypeRow,
         r#"
-        SELECT t.id, t.key, t.name_nl, t.name_en, t.description_nl, t.description_en,
+        SELECT t.key, t.name_nl, t.name_en, t.description_nl, t.description_en,
                EXISTS (SELECT 1 FROM contact_subscription s
                        WHERE s.contact_id = $1 AND s.subscription_type_id = t.id)
                    AS "subscribed!"
@@ -35,37 +34,37 @@ pub async fn for_contact(
     .await
 }
 
+/// Subscribes or unsubscribes a contact to the type with this key.
 pub async fn set(
     exec: impl PgExecutor<'_>,
     contact_id: i64,
-    type_id: i64,
+    type_key: &str,
     subscribed: bool,
 ) -> Result<(), sqlx::Error> {
     if subscribed {
         sqlx::query!(
             r#"
             INSERT INTO contact_subscription (contact_id, subscription_type_id)
-            VALUES ($1, $2) ON CONFLICT DO NOTHING
+            SELECT $1, id FROM subscription_type WHERE key = $2
+            ON CONFLICT DO NOTHING
             "#,
             contact_id,
-            type_id
+            type_key
         )
         .execute(exec)
         .await?;
     } else {
         sqlx::query!(
-            "DELETE FROM contact_subscription WHERE contact_id = $1 AND subscription_type_id = $2",
+            r#"
+            DELETE FROM contact_subscription
+            WHERE contact_id = $1
+              AND subscription_type_id = (SELECT id FROM subscription_type WHERE key = $2)
+            "#,
             contact_id,
-            type_id
+            type_key
         )
         .execute(exec)
         .await?;
     }
     Ok(())
-}
-
-pub async fn id_for_key(exec: impl PgExecutor<'_>, key: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!("SELECT id FROM subscription_type WHERE key = $1", key)
-        .fetch_one(exec)
-        .await
 }
