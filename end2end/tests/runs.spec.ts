@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Route } from '@playwright/test';
 import { admin, consoleErrors, hydrated, openNav, signIn, snap } from './helpers';
 
 // The demo seed holds data checks in every state; this walks the wizard from an empty
@@ -116,6 +116,48 @@ test.describe('data checks', () => {
     // Expected: the refused save of the body without <link>, and the sandboxed mail frame
     // refusing the script Playwright injects into every frame (the mail has none).
     expect(errors.filter((e) => !e.includes('status of 422') && !e.includes("frame is sandboxed"))).toEqual([]);
+  });
+
+  // A server answer that arrives after its step has been left (a slow preview, here held
+  // back on purpose) once killed the page: the old step's view read an action that no
+  // longer existed, and every click after that was lost.
+  test('an answer arriving after the step is left does not break the wizard', async ({ page }, testInfo) => {
+    test.skip(testInfo.project.name !== 'desktop', 'one walk is enough');
+    const errors = consoleErrors(page);
+    await signIn(page, admin);
+    await page.getByRole('link', { name: 'New data check' }).first().click();
+    await hydrated(page);
+    await page.getByLabel('Name', { exact: true }).fill(`Late answer ${Date.now()}`);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page).toHaveURL(/step=2$/);
+    await hydrated(page);
+    await page.getByRole('button', { name: 'Save and count' }).click();
+    await page.getByRole('link', { name: 'Continue to the e-mail →' }).click();
+    await expect(page).toHaveURL(/step=3$/);
+    await hydrated(page);
+    await expect(page.getByTestId('preview-body')).toBeVisible();
+
+    // The preview answers after one second; the next step's data after two, so the
+    // preview lands while the old step is still on screen and the new one loads.
+    const hold = (ms: number) => async (route: Route) => {
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, ms));
+      await route.fulfill({ response }).catch(() => {});
+    };
+    await page.route('**/runs/preview*', hold(1_000));
+    await page.route('**/runs/draft*', hold(2_000));
+    await page.locator('#t-nl_subject').fill('Klopt dit nog, <name>?');
+    await page.getByLabel('For recipient').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page).toHaveURL(/step=4$/);
+    await expect(page.getByTestId('step-fields')).toBeVisible();
+    await page.unrouteAll({ behavior: 'wait' });
+
+    // The page still works: the next step saves.
+    await page.getByLabel('City: Read-only').check();
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page).toHaveURL(/step=5$/);
+    expect(errors).toEqual([]);
   });
 
   test('a reminder goes out with one confirmed click, and its link opens the customer page', async ({ page, request }, testInfo) => {

@@ -88,6 +88,47 @@ where
     Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }
 
+/// Owns what a `<Transition>` body builds for exactly as long as that body is on screen.
+///
+/// When a body's data reloads, Leptos disposes the body's signals, actions and derived
+/// values at once, but keeps the old body on screen until the new data is there. A server
+/// answer landing in that gap (a slow preview, a save, a reminder) wakes the old body's
+/// views, which then read disposed values: a panic that leaves the page dead. Created at
+/// page level, a `BodyOwner` builds each body under an owner of its own, a child of the
+/// page's, that is dropped together with the body's DOM.
+#[derive(Clone, Copy)]
+pub struct BodyOwner(StoredValue<Owner>);
+
+impl BodyOwner {
+    /// Call where the page's own signals are made, outside the `<Transition>`.
+    pub fn new() -> Self {
+        Self(StoredValue::new(
+            Owner::current().expect("a BodyOwner is made inside a component"),
+        ))
+    }
+
+    /// Builds one body; call inside the `Suspend`, after its data has arrived.
+    pub fn build<V: IntoView + 'static>(self, body: impl FnOnce() -> V) -> impl IntoView {
+        let owner = self.0.with_value(Owner::child);
+        let view = owner.with(body);
+        // On the server the page is rendered once, with parts that may still stream in
+        // after this closure is dropped: the request's owner keeps the body's.
+        #[cfg(feature = "ssr")]
+        StoredValue::new(owner.clone());
+        // In the browser this closure is the only strong hold on the owner: it is dropped
+        // with the view it stands in, and the owner's values with it.
+        (view, move || {
+            let _body = &owner;
+        })
+    }
+}
+
+impl Default for BodyOwner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Shown instead of a page the signed-in user may not open.
 #[component]
 pub fn NoAccess() -> impl IntoView {

@@ -6,7 +6,9 @@ use crate::api::admin::{
     SetStaffUserDisabled, UpdateStaffUser, list_api_keys, list_audit, list_companies,
     list_staff_users,
 };
-use crate::components::{FieldError, FormError, Loading, NoAccess, PageHeader, action_error};
+use crate::components::{
+    BodyOwner, FieldError, FormError, Loading, NoAccess, PageHeader, action_error,
+};
 use crate::error::AppError;
 use crate::model::{CompanyRow, StaffRole, StaffUserRow, TemporaryPassword};
 use leptos::prelude::*;
@@ -23,9 +25,13 @@ pub fn UsersPage() -> impl IntoView {
 /// The page body for admins, the no-access panel for a refused (`Forbidden`) load, or
 /// the error. Resources are created by the caller, outside any async block, so their
 /// ids match between the server render and hydration.
-fn admin_view<T>(loaded: Result<T, AppError>, body: impl FnOnce(T) -> AnyView) -> AnyView {
+fn admin_view<T: 'static>(
+    owner: BodyOwner,
+    loaded: Result<T, AppError>,
+    body: impl FnOnce(T) -> AnyView + 'static,
+) -> AnyView {
     match loaded {
-        Ok(v) => body(v),
+        Ok(v) => owner.build(move || body(v)).into_any(),
         Err(AppError::Forbidden) => view! { <NoAccess /> }.into_any(),
         Err(e) => {
             view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any()
@@ -108,6 +114,7 @@ fn UsersAdmin() -> impl IntoView {
         }
     });
 
+    let owner = BodyOwner::new();
     view! {
         <PageHeader title="Staff users" description="Who can sign in, with which role, for which companies." />
         <Transition fallback=|| view! { <Loading /> }>
@@ -116,7 +123,7 @@ fn UsersAdmin() -> impl IntoView {
                     (Ok(u), Ok(c)) => Ok((u, c)),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
-                admin_view(loaded, |(rows, companies)| { let invite_companies = companies.clone(); view! {
+                admin_view(owner, loaded, move |(rows, companies)| { let invite_companies = companies.clone(); view! {
                     <section class="card">
                         <h2>"Invite a staff user"</h2>
                         {move || invite.value().get().and_then(|r| r.ok()).map(|t| view! { <TemporaryPasswordNotice temp=t /> })}
@@ -293,11 +300,12 @@ fn CompaniesAdmin() -> impl IntoView {
     let create_error = action_error(create);
     let rename_error = action_error(rename);
     let renaming = RwSignal::new(None::<i64>);
+    let owner = BodyOwner::new();
     view! {
         <PageHeader title="Companies" description="Every contact, data check and mutation belongs to one company. Staff users see only their companies." />
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                admin_view(companies.await, |rows| view! {
+                admin_view(owner, companies.await, move |rows| view! {
                     <section class="card">
                         <h2>"Add a company"</h2>
                         <FormError error=create_error />
@@ -382,11 +390,12 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn AuditLog() -> impl IntoView {
     let events = Resource::new(|| (), |_| list_audit(None));
+    let owner = BodyOwner::new();
     view! {
         <PageHeader title="Audit log" description="Every change staff made, newest first. Entries cannot be edited or removed." />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
-                admin_view(events.await, |rows| view! {
+                admin_view(owner, events.await, move |rows| view! {
                     <section class="card">
                         <div class="table-wrap">
                         <table class="data-table stack" data-testid="audit-log">
@@ -445,6 +454,7 @@ fn ApiKeysAdmin() -> impl IntoView {
             f.reset();
         }
     });
+    let owner = BodyOwner::new();
     view! {
         <PageHeader title="API keys" description="Keys your DMS uses to send contacts to Datacheck and fetch mutations, over /api/v1. See /api/v1/openapi.json." />
         <Transition fallback=|| view! { <Loading /> }>
@@ -453,7 +463,7 @@ fn ApiKeysAdmin() -> impl IntoView {
                     (Ok(k), Ok(c)) => Ok((k, c)),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
-                admin_view(loaded, |(rows, companies)| view! {
+                admin_view(owner, loaded, move |(rows, companies)| view! {
                     <section class="card">
                         <h2>"Create a key"</h2>
                         {move || create.value().get().and_then(|r| r.ok()).map(|k| view! {

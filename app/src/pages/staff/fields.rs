@@ -2,7 +2,9 @@
 //! order customers see them. Admins change it; other staff read it.
 
 use crate::api::fields::{DeleteField, MoveField, SaveField, list_fields};
-use crate::components::{FieldError, FormError, Loading, PageHeader, action_error, icons};
+use crate::components::{
+    BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
+};
 use crate::domain::FieldType;
 use crate::model::{FieldChangeReport, FieldDef, FieldSaved};
 use crate::pages::staff::use_me;
@@ -55,6 +57,7 @@ pub fn FieldsPage() -> impl IntoView {
     let me = use_me();
     let delete_error = action_error(actions.delete);
     let move_error = action_error(actions.moving);
+    let body = BodyOwner::new();
 
     view! {
         <Title text="Fields" />
@@ -77,7 +80,7 @@ pub fn FieldsPage() -> impl IntoView {
                 match fields.await {
                     Ok(rows) => {
                         let last = rows.len().saturating_sub(1);
-                        view! {
+                        body.build(move || view! {
                             <section class="card">
                                 <h2>"Catalogue"</h2>
                                 <FormError error=delete_error />
@@ -99,7 +102,7 @@ pub fn FieldsPage() -> impl IntoView {
                                 </table>
                                 </div>
                             </section>
-                        }.into_any()
+                        }).into_any()
                     }
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 }

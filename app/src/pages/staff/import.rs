@@ -6,7 +6,9 @@ use crate::api::import::{
     CancelImport, CheckImport, StartImport, import_status, load_import, recent_imports,
 };
 use crate::components::data_table::count;
-use crate::components::{EmptyState, FormError, Loading, PageHeader, action_error, icons};
+use crate::components::{
+    BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
+};
 use crate::error::AppError;
 use crate::model::{ImportReport, ImportSummary, ImportView};
 use crate::pages::staff::use_me;
@@ -121,13 +123,14 @@ pub fn ImportDetailPage() -> impl IntoView {
             }
         },
     );
+    let body = BodyOwner::new();
     view! {
         <Title text="Import contacts" />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/staff/contacts/import">"Imports"</a></nav>
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match import.await {
-                    Ok(v) => import_body(v, start, cancel).into_any(),
+                    Ok(v) => body.build(move || import_body(v, start, cancel)).into_any(),
                     Err(AppError::NotFound) => view! {
                         <EmptyState icon=icons::upload title="Import not found"
                             body="This import does not exist, or it belongs to a company you do not work for." />

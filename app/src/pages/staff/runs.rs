@@ -6,7 +6,9 @@ use crate::api::runs::{
 };
 use crate::components::data_table::{CompanyFilter, FilterBar, Pager, company_param, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
-use crate::components::{EmptyState, FormError, Loading, PageHeader, action_error, icons};
+use crate::components::{
+    BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
+};
 use crate::error::AppError;
 use crate::model::{RunQuery, RunRecipientPage, RunView};
 use leptos::prelude::*;
@@ -165,13 +167,14 @@ pub fn RunPage() -> impl IntoView {
         },
         |(id, _, _, _)| load_run(id),
     );
+    let body = BodyOwner::new();
     view! {
         <Title text="Data check" />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/staff/runs">"Data checks"</a></nav>
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match run.await {
-                    Ok(v) => view! { <RunBody view=v recipients=recipients remind=remind cancel=cancel finished=finished /> }.into_any(),
+                    Ok(v) => body.build(move || view! { <RunBody view=v recipients=recipients remind=remind cancel=cancel finished=finished /> }).into_any(),
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 }
             })}

@@ -9,7 +9,9 @@ use crate::api::runs::{
 };
 use crate::components::data_table::count;
 use crate::components::run_widgets::Stepper;
-use crate::components::{FieldError, FormError, Loading, PageHeader, action_error, icons};
+use crate::components::{
+    BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
+};
 use crate::domain::Template;
 use crate::error::AppError;
 use crate::model::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId};
@@ -90,6 +92,7 @@ pub fn EditRunPage() -> impl IntoView {
         ),
         bump,
     };
+    let body = BodyOwner::new();
     view! {
         <Title text="Edit data check" />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/staff/runs">"Data checks"</a></nav>
@@ -113,7 +116,7 @@ pub fn EditRunPage() -> impl IntoView {
                 let current = step().unwrap_or(done + 1).clamp(1, (done + 1).min(5));
                 let defaults = defaults.await.ok();
                 let id = draft.id.0;
-                view! {
+                body.build(move || view! {
                     <PageHeader title=draft.name.clone() description=format!("Draft for {}", draft.company.name) />
                     <Stepper run=Some(id) current=current steps_done=done />
                     {match (current, defaults) {
@@ -124,7 +127,7 @@ pub fn EditRunPage() -> impl IntoView {
                         (4, _) => view! { <FieldsStep draft=draft /> }.into_any(),
                         _ => view! { <SendStep draft=draft summary=summary /> }.into_any(),
                     }}
-                }.into_any()
+                }).into_any()
             })}
         </Transition>
     }
