@@ -95,7 +95,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("runs/:id") view=staff::runs::RunPage />
                     <Route path=path!("dev/mailbox") view=staff::dev_mailbox::DevMailboxPage />
                     <Route path=path!("dev/mailbox/:id") view=staff::dev_mailbox::DevMailPage />
-                    <Route path=path!("mutations") view=staff::sections::MutationsPage />
+                    <Route path=path!("mutations") view=staff::mutations::MutationsPage />
+                    <Route path=path!("mutations/:id") view=staff::mutations::MutationDetailPage />
                     <Route path=path!("contacts") view=staff::contacts::ContactsPage />
                     <Route path=path!("contacts/import") view=staff::import::ImportPage />
                     <Route path=path!("contacts/import/:id") view=staff::import::ImportDetailPage />

@@ -5,5 +5,6 @@ pub mod cli;
 pub mod config;
 pub mod dms_api;
 pub mod import_upload;
+pub mod mutation_export;
 pub mod portal_post;
 pub mod startup;

@@ -115,6 +115,10 @@ pub fn router(state: AppState) -> Router {
         )
         // The customer page's forms; the GET of the same address is the Leptos route.
         .route("/c/{token}", axum::routing::post(crate::portal_post::post))
+        .route(
+            "/staff/mutations/export.csv",
+            get(crate::mutation_export::export),
+        )
         .nest_service("/pkg", bundle_files(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), staff_guard))

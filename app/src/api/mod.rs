@@ -7,5 +7,6 @@ pub mod auth;
 pub mod contacts;
 pub mod fields;
 pub mod import;
+pub mod mutations;
 pub mod portal;
 pub mod runs;

@@ -180,6 +180,9 @@ pub fn CompanyFilter() -> impl IntoView {
 pub fn Pager(
     shown: usize,
     total: i64,
+    /// `total` is a ceiling the count stopped at: there are more.
+    #[prop(optional)]
+    at_least: bool,
     noun: &'static str,
     prev: Option<String>,
     next: Option<String>,
@@ -203,7 +206,8 @@ pub fn Pager(
                 {if total == 0 {
                     format!("No {noun}")
                 } else {
-                    format!("{} shown of {} {noun}", count(shown as i64), count(total))
+                    let plus = if at_least { "+" } else { "" };
+                    format!("{} shown of {}{plus} {noun}", count(shown as i64), count(total))
                 }}
             </p>
             <div class="pager-links">

@@ -85,6 +85,21 @@ pub fn upload() -> AnyView {
 pub fn check() -> AnyView {
     svg(&["M20 6 9 17l-5-5"])
 }
+pub fn download() -> AnyView {
+    svg(&[
+        "M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4",
+        "M7 10l5 5 5-5",
+        "M12 15V3",
+    ])
+}
+/// A warning triangle, for things a reviewer should look at twice.
+pub fn alert() -> AnyView {
+    svg(&[
+        "M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z",
+        "M12 9v4",
+        "M12 17h.01",
+    ])
+}
 pub fn arrow_up() -> AnyView {
     svg(&["M12 19V5", "M5 12l7-7 7 7"])
 }

@@ -145,6 +145,7 @@ pub struct CompanyContactCount {
 mod contacts;
 mod fields;
 mod import;
+pub mod mutations;
 mod portal;
 mod runs;
 pub use contacts::*;

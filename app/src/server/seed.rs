@@ -775,6 +775,7 @@ async fn seed_runs(
         .await?;
         seed_answers(&mut *tx, id, staff_id).await?;
         if name == ACTIVE_RUN {
+            seed_review_examples(&mut *tx, id).await?;
             // Its link lived its eight days before the run's deadline: it can be renewed.
             sqlx::query!(
                 r#"
@@ -835,6 +836,91 @@ async fn seed_answers(
         "#,
         run_id,
         staff_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Answers a reviewer should look at twice, among the active run's new ones: an e-mail
+/// address that is another contact's, a value the DMS already has, a mistyped mail
+/// provider, contact-person changes with a person added, and a subscription dropped.
+/// Unchanged answers confirm the fields they were shown, at the moment of answering.
+async fn seed_review_examples(tx: &mut sqlx::PgConnection, run_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"
+        INSERT INTO field_confirmation (contact_id, field_key, confirmed_at)
+        SELECT m.contact_id, f.key, m.created_at
+        FROM mutation m
+        JOIN contact k ON k.id = m.contact_id
+        CROSS JOIN (VALUES ('first_name', 'person'), ('last_name', 'person'),
+                           ('mobile', 'person'), ('organisation_name', 'organisation'),
+                           ('email', NULL), ('street', NULL), ('house_number', NULL),
+                           ('postal_code', NULL), ('city', NULL)) AS f(key, kind)
+        WHERE m.run_id = $1 AND m.kind = 'unchanged' AND coalesce(f.kind, k.kind) = k.kind
+        ON CONFLICT (contact_id, field_key) DO UPDATE SET confirmed_at = excluded.confirmed_at
+        "#,
+        run_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The first five new, changed answers of persons, and the first of an organisation
+    // with contact persons, each get one kind of example.
+    sqlx::query!(
+        r#"
+        WITH picked AS (
+            SELECT m.id, m.contact_id, m.company_id,
+                   row_number() OVER (ORDER BY m.created_at, m.id) AS n
+            FROM mutation m JOIN contact k ON k.id = m.contact_id
+            WHERE m.run_id = $1 AND m.kind = 'changed' AND m.status = 'new'
+              AND k.kind = 'person'
+              AND NOT EXISTS (SELECT 1 FROM mutation_change x
+                              WHERE x.mutation_id = m.id AND x.field_key = 'email')
+        )
+        INSERT INTO mutation_change (mutation_id, section, field_key, dms_value,
+                                     submitted_value, position)
+        SELECT p.id, 'field', e.key, e.dms, e.submitted, 10
+        FROM picked p JOIN contact k ON k.id = p.contact_id
+        CROSS JOIN LATERAL (
+            SELECT 'email' AS key, k.email AS dms,
+                   (SELECT o.email FROM contact o
+                    WHERE o.company_id = p.company_id AND o.id <> k.id AND o.email LIKE '%_@_%.__%'
+                    ORDER BY o.id LIMIT 1) AS submitted
+            WHERE p.n = 1
+            UNION ALL SELECT 'city', 'Amersfoort', k.city WHERE p.n = 2
+            UNION ALL SELECT 'email', k.email,
+                             split_part(coalesce(k.email, 'klant@x.nl'), '@', 1) || '@gmial.com'
+                      WHERE p.n = 3
+            UNION ALL SELECT 'house_number', k.house_number, '0' WHERE p.n = 4
+        ) e
+        WHERE e.submitted IS NOT NULL
+        "#,
+        run_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        WITH org AS (
+            SELECT m.id, m.contact_id, p.id AS person_id, p.role, p.notify_scope
+            FROM mutation m
+            JOIN contact_person p ON p.contact_id = m.contact_id AND p.left_at IS NULL
+            WHERE m.run_id = $1 AND m.kind = 'changed' AND m.status = 'new'
+            ORDER BY m.created_at, m.id, p.id LIMIT 1
+        )
+        INSERT INTO mutation_change (mutation_id, section, field_key, person_id, new_person,
+                                     dms_value, submitted_value, position)
+        SELECT org.id, c.section, c.key, c.person_id, c.new_person, c.dms, c.submitted, c.position
+        FROM org CROSS JOIN LATERAL (VALUES
+            ('person', 'role', org.person_id, NULL::smallint, org.role, 'Wagenparkbeheerder', 20),
+            ('notification', 'notify_scope', org.person_id, NULL, org.notify_scope, 'all', 21),
+            ('person', 'first_name', NULL, 1::smallint, NULL, 'Sanne', 30),
+            ('person', 'last_name', NULL, 1::smallint, NULL, 'Kuipers', 31),
+            ('person', 'email', NULL, 1::smallint, NULL, 'sanne.kuipers@example.nl', 32),
+            ('subscription', 'newsletter', NULL, NULL, 'yes', 'no', 40)
+        ) AS c(section, key, person_id, new_person, dms, submitted, position)
+        "#,
+        run_id
     )
     .execute(&mut *tx)
     .await?;

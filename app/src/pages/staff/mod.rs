@@ -5,8 +5,8 @@ pub mod contacts;
 pub mod dev_mailbox;
 pub mod fields;
 pub mod import;
+pub mod mutations;
 pub mod runs;
-pub mod sections;
 pub mod settings;
 pub mod wizard;
 

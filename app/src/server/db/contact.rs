@@ -559,3 +559,55 @@ pub async fn id_by_customer_no(
     .fetch_optional(exec)
     .await
 }
+
+/// Other contacts of the company with this e-mail address (case-insensitive), at most
+/// three: customer number and name.
+pub async fn others_with_email(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    contact_id: i64,
+    email: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT customer_no, kind, first_name, last_name_prefix, last_name, organisation_name
+        FROM contact
+        WHERE company_id = $1 AND lower(email) = lower($3) AND id <> $2
+        ORDER BY customer_no LIMIT 3
+        "#,
+        company_id,
+        contact_id,
+        email
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let name = crate::model::display_name(
+                &r.kind,
+                r.first_name.as_deref(),
+                r.last_name_prefix.as_deref(),
+                r.last_name.as_deref(),
+                r.organisation_name.as_deref(),
+            )
+            .unwrap_or_default();
+            (r.customer_no, name)
+        })
+        .collect())
+}
+
+/// The fields a contact confirmed at exactly `at` (one answer's transaction time).
+pub async fn confirmed_at(
+    exec: impl PgExecutor<'_>,
+    contact_id: i64,
+    at: time::OffsetDateTime,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT field_key FROM field_confirmation WHERE contact_id = $1 AND confirmed_at = $2",
+        contact_id,
+        at
+    )
+    .fetch_all(exec)
+    .await
+}

@@ -424,3 +424,30 @@ pub async fn responses_by_day(
     .await?;
     Ok(rows.into_iter().map(|r| (r.run_id, r.day, r.n)).collect())
 }
+
+/// Runs staff can filter mutations by: every run that was sent, newest first.
+pub async fn options(
+    exec: impl PgExecutor<'_>,
+    scope: &CompanyScope,
+) -> Result<Vec<crate::model::mutations::RunOption>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT r.id, r.name, c.name AS company_name
+        FROM run r JOIN company c ON c.id = r.company_id
+        WHERE r.status <> 'draft' AND ($1::bigint[] IS NULL OR r.company_id = ANY($1))
+        ORDER BY r.sent_at DESC NULLS LAST, r.id DESC
+        LIMIT 500
+        "#,
+        scope.sql_filter() as Option<Vec<i64>>
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::model::mutations::RunOption {
+            id: crate::model::RunId(r.id),
+            name: r.name,
+            company: r.company_name,
+        })
+        .collect())
+}

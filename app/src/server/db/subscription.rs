@@ -68,3 +68,11 @@ pub async fn set(
     }
     Ok(())
 }
+
+/// Every type's key and English name, inactive ones too (old answers name them).
+pub async fn names(exec: impl PgExecutor<'_>) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let rows = sqlx::query!("SELECT key, name_en FROM subscription_type ORDER BY position, id")
+        .fetch_all(exec)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.key, r.name_en)).collect())
+}

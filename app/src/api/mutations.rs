@@ -1,0 +1,75 @@
+//! Server functions of the mutation review: the table, one mutation, and the actions.
+//! Every function checks the caller first and acts only within their companies
+//! (`server::mutations` does the rest).
+
+use crate::error::AppError;
+use crate::model::mutations::{MutationPage, MutationQuery, MutationView, RunOption};
+use leptos::prelude::*;
+
+#[server(endpoint = "mutations/list")]
+pub async fn list_mutations(
+    #[server(default)] query: MutationQuery,
+) -> Result<MutationPage, AppError> {
+    use crate::server::{AppState, auth, mutations};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    mutations::list(&state, &staff.scope, &query).await
+}
+
+/// One mutation; `query` is the table's, for the neighbours.
+#[server(endpoint = "mutations/view")]
+pub async fn load_mutation(
+    id: i64,
+    #[server(default)] query: MutationQuery,
+) -> Result<MutationView, AppError> {
+    use crate::model::mutations::MutationId;
+    use crate::server::{AppState, auth, mutations};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    mutations::view(&state, &staff.scope, MutationId(id), &query).await
+}
+
+/// The runs a reviewer can filter by: sent ones in their companies, newest first.
+#[server(endpoint = "mutations/runs")]
+pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
+    use crate::server::{AppState, auth, db};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    Ok(db::run::options(&state.pool, &staff.scope).await?)
+}
+
+/// How many mutations `action` would change: the number the confirmation states.
+/// `selection` is a `Selection` in JSON (the form carries it in one hidden field).
+#[server(endpoint = "mutations/count")]
+pub async fn count_mutation_selection(action: String, selection: String) -> Result<i64, AppError> {
+    use crate::server::{AppState, auth, mutations};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    let (action, selection) = mutations::parse_request(&action, &selection)?;
+    mutations::count_selection(&state, &staff.scope, action, &selection).await
+}
+
+/// Processes, ignores or deletes the selection when `expected` (the confirmed number)
+/// still matches; answers how many changed.
+#[server(endpoint = "mutations/review")]
+pub async fn review_mutations(
+    action: String,
+    selection: String,
+    expected: i64,
+) -> Result<i64, AppError> {
+    use crate::server::db::mutation::Reviewer;
+    use crate::server::{AppState, auth, mutations};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    let (action, selection) = mutations::parse_request(&action, &selection)?;
+    mutations::act(
+        &state,
+        &staff.scope,
+        &staff.actor(),
+        Reviewer::Staff(staff.id.0),
+        action,
+        &selection,
+        expected,
+    )
+    .await
+}

@@ -1,0 +1,806 @@
+//! The mutation review on a real PostgreSQL, through the server functions the staff
+//! pages call: filters and keyset paging against a naive query, process / ignore /
+//! delete with their audit rows and confirmed numbers, scope, the view's values and
+//! flags, and the CSV export.
+
+mod common;
+
+use app::model::mutations::{MutationPage, MutationView};
+use common::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sqlx::PgPool;
+
+/// A fixture with mutations spread over both companies, two runs (and none), three
+/// statuses and thirty days, many of them sharing a timestamp so the id must break
+/// ties. Returns the fixture, the app, the admin's and the scoped staff's cookies, and
+/// the two run ids.
+async fn spread(pool: &PgPool, n: i64) -> (Fixture, axum::Router, String, String, [i64; 2]) {
+    let f = fixture(pool).await;
+    seed_contacts(pool, f.company_a, 40, 0).await;
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, organisation_name, email, language)
+         SELECT $1, 'B' || i, 'organisation', 'Bedrijf ' || i, 'b' || i || '@example.nl', 'nl'
+         FROM generate_series(1, 20) AS i",
+    )
+    .bind(f.company_b)
+    .execute(pool)
+    .await
+    .unwrap();
+    let mut runs = [0i64; 2];
+    for (i, company) in [f.company_a, f.company_b].into_iter().enumerate() {
+        runs[i] = sqlx::query_scalar(
+            "INSERT INTO run (company_id, name, status, valid_to, sender_name, sender_email,
+                              reply_to, templates, sent_at, links_expire_at)
+             VALUES ($1, $2, 'sent', current_date + 5, 'Test', 'test@example.nl',
+                     'test@example.nl', '{}'::jsonb, now(), now() + interval '5 days')
+             RETURNING id",
+        )
+        .bind(company)
+        .bind(format!("Run {i}"))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    }
+    let mut rng = StdRng::seed_from_u64(6);
+    let contacts: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, company_id FROM contact ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    for i in 0..n {
+        let (contact, company) = contacts[rng.gen_range(0..contacts.len())];
+        let run = if rng.gen_ratio(1, 4) {
+            None
+        } else if company == f.company_a {
+            Some(runs[0])
+        } else {
+            Some(runs[1])
+        };
+        let status = ["new", "new", "processed", "ignored"][rng.gen_range(0..4)];
+        // Whole hours, so that many rows share a moment.
+        let hours_ago: i32 = rng.gen_range(0..30 * 24 / 6) * 6;
+        sqlx::query(
+            "WITH m AS (
+                 INSERT INTO mutation (company_id, contact_id, run_id, kind, status,
+                                       submission_key, language, created_at, processed_at,
+                                       processed_by)
+                 VALUES ($1, $2, $3, 'changed', $4, md5($5::text), 'nl',
+                         date_trunc('hour', now()) - make_interval(hours => $6),
+                         CASE WHEN $4 <> 'new' THEN now() END,
+                         CASE WHEN $4 <> 'new' THEN $7::bigint END)
+                 RETURNING id)
+             INSERT INTO mutation_change (mutation_id, section, field_key, dms_value,
+                                          submitted_value, position)
+             SELECT id, 'field', 'city', 'Oud', 'Nieuw ' || $5, 1 FROM m",
+        )
+        .bind(company)
+        .bind(contact)
+        .bind(run)
+        .bind(status)
+        .bind(i)
+        .bind(hours_ago)
+        .bind(f.admin_id)
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
+    (f, app, admin, staff, runs)
+}
+
+async fn list(app: &axum::Router, cookie: &str, pairs: &[(String, String)]) -> MutationPage {
+    let pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (format!("query[{k}]"), v.clone()))
+        .collect();
+    let refs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = call(app, "/api/mutations/list", Some(cookie), &refs).await;
+    let status = res.status();
+    let body = body_text(res).await;
+    assert!(status.is_success(), "{status}: {body}");
+    serde_json::from_str(&body).expect(&body)
+}
+
+/// The same filters, written the plainest way: no keyset, no builder, no cap.
+async fn naive(pool: &PgPool, only_company: Option<i64>, pairs: &[(String, String)]) -> Vec<i64> {
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let status = match get("status").as_deref() {
+        None => Some("new".to_string()),
+        Some("all") => None,
+        Some(s) => Some(s.to_string()),
+    };
+    let desc = get("sort").as_deref() == Some("-created");
+    let sql = format!(
+        "SELECT m.id FROM mutation m JOIN contact k ON k.id = m.contact_id
+         WHERE ($1::text IS NULL OR m.status = $1)
+           AND ($2::bigint IS NULL OR m.company_id = $2)
+           AND ($3::bigint IS NULL OR m.run_id = $3)
+           AND ($4::date IS NULL OR m.created_at >= $4::timestamp AT TIME ZONE 'Europe/Amsterdam')
+           AND ($5::date IS NULL OR m.created_at < ($5::date + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
+           AND ($6::text IS NULL OR position($6 IN k.search_text) > 0)
+           AND ($7::bigint IS NULL OR m.company_id = $7)
+         ORDER BY m.created_at {0}, m.id {0}",
+        if desc { "DESC" } else { "ASC" }
+    );
+    let day = |k: &str| {
+        get(k).map(|d| {
+            time::Date::parse(
+                &d,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .unwrap()
+        })
+    };
+    sqlx::query_scalar(&sql)
+        .bind(status)
+        .bind(get("company").map(|c| c.parse::<i64>().unwrap()))
+        .bind(get("run").map(|c| c.parse::<i64>().unwrap()))
+        .bind(day("from"))
+        .bind(day("until"))
+        .bind(get("q").map(|q| q.to_lowercase()))
+        .bind(only_company)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keyset_pages_return_exactly_the_filtered_rows_across_page_boundaries(pool: PgPool) {
+    let (f, app, admin, staff, runs) = spread(&pool, 260).await;
+    let mut rng = StdRng::seed_from_u64(42);
+    let day = |days_ago: i64| {
+        (time::OffsetDateTime::now_utc() - time::Duration::days(days_ago))
+            .date()
+            .to_string()
+    };
+    for case in 0..40 {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut put = |k: &str, v: String| pairs.push((k.to_string(), v));
+        match rng.gen_range(0..5) {
+            0 => {}
+            1 => put("status", "processed".into()),
+            2 => put("status", "ignored".into()),
+            3 => put("status", "all".into()),
+            _ => put("status", "new".into()),
+        }
+        if rng.gen_ratio(1, 3) {
+            put(
+                "company",
+                [f.company_a, f.company_b][rng.gen_range(0..2)].to_string(),
+            );
+        }
+        if rng.gen_ratio(1, 4) {
+            put("run", runs[rng.gen_range(0..2)].to_string());
+        }
+        if rng.gen_ratio(1, 3) {
+            put("from", day(rng.gen_range(5..25)));
+        }
+        if rng.gen_ratio(1, 3) {
+            put("until", day(rng.gen_range(0..15)));
+        }
+        if rng.gen_ratio(1, 4) {
+            put(
+                "q",
+                ["nummer", "bedrijf", "K2", "example", "b1"][rng.gen_range(0..5)].into(),
+            );
+        }
+        if rng.gen_ratio(1, 2) {
+            put("sort", "-created".into());
+        }
+        let scoped = rng.gen_ratio(1, 3)
+            && !pairs
+                .iter()
+                .any(|(k, v)| k == "company" && *v == f.company_b.to_string());
+        let (cookie, only) = if scoped {
+            (&staff, Some(f.company_a))
+        } else {
+            (&admin, None)
+        };
+        let from_ok = pairs
+            .iter()
+            .find(|(k, _)| k == "from")
+            .map(|(_, v)| v.clone());
+        let until_ok = pairs
+            .iter()
+            .find(|(k, _)| k == "until")
+            .map(|(_, v)| v.clone());
+        if let (Some(a), Some(b)) = (from_ok, until_ok)
+            && a > b
+        {
+            continue;
+        }
+        let want = naive(&pool, only, &pairs).await;
+
+        // Forwards, page by page.
+        let mut got: Vec<i64> = Vec::new();
+        let mut pages: Vec<(Option<String>, Vec<i64>)> = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut q = pairs.clone();
+            if let Some(c) = &cursor {
+                q.push(("after".into(), c.clone()));
+            }
+            let page = list(&app, cookie, &q).await;
+            assert!(page.rows.len() <= 25);
+            let ids: Vec<i64> = page.rows.iter().map(|r| r.id.0).collect();
+            got.extend(&ids);
+            if cursor.is_none() {
+                assert_eq!(page.total.n, want.len() as i64, "case {case}: {pairs:?}");
+                assert!(!page.total.more);
+            }
+            pages.push((cursor.clone(), ids));
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        assert_eq!(got, want, "case {case}: {pairs:?}");
+
+        // Backwards from the last page, by its "previous" links, gives the same pages.
+        let (last_cursor, _) = pages.last().unwrap().clone();
+        let mut q = pairs.clone();
+        if let Some(c) = last_cursor {
+            q.push(("after".into(), c));
+        }
+        let mut prev = list(&app, cookie, &q).await.prev;
+        for (_, expect) in pages[..pages.len() - 1].iter().rev() {
+            let mut q = pairs.clone();
+            q.push(("before".into(), prev.clone().expect("a previous page")));
+            let page = list(&app, cookie, &q).await;
+            let ids: Vec<i64> = page.rows.iter().map(|r| r.id.0).collect();
+            assert_eq!(&ids, expect, "case {case} backwards: {pairs:?}");
+            prev = page.prev;
+        }
+        assert_eq!(prev, None, "the first page has no previous page");
+    }
+}
+
+async fn review(
+    app: &axum::Router,
+    cookie: &str,
+    action: &str,
+    selection: serde_json::Value,
+    expected: i64,
+) -> (http::StatusCode, serde_json::Value) {
+    let selection = selection.to_string();
+    let expected = expected.to_string();
+    json(
+        call(
+            app,
+            "/api/mutations/review",
+            Some(cookie),
+            &[
+                ("action", action),
+                ("selection", &selection),
+                ("expected", &expected),
+            ],
+        )
+        .await,
+    )
+    .await
+}
+
+async fn ids_with(pool: &PgPool, sql: &str) -> Vec<i64> {
+    sqlx::query_scalar(sql).fetch_all(pool).await.unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn process_ignore_and_delete_record_who_and_when_and_are_audited(pool: PgPool) {
+    let (f, app, admin, _staff, _) = spread(&pool, 40).await;
+    let new = ids_with(
+        &pool,
+        "SELECT id FROM mutation WHERE status = 'new' ORDER BY id LIMIT 3",
+    )
+    .await;
+    let (s, v) = review(
+        &app,
+        &admin,
+        "process",
+        serde_json::json!({ "Ids": [new[0], new[1]] }),
+        2,
+    )
+    .await;
+    assert_eq!((s, v), (http::StatusCode::OK, serde_json::json!(2)));
+    let row: (String, Option<i64>, bool) = sqlx::query_as(
+        "SELECT status, processed_by, processed_at > now() - interval '1 minute' FROM mutation WHERE id = $1",
+    )
+    .bind(new[0])
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(row, ("processed".into(), Some(f.admin_id), true));
+
+    // Ignoring a processed one changes nothing: the number confirmed (1) is wrong.
+    let (s, v) = review(
+        &app,
+        &admin,
+        "ignore",
+        serde_json::json!({ "Ids": [new[0]] }),
+        1,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::CONFLICT, "{v}");
+    assert!(
+        v.to_string().contains("0 mutation(s) match now, not 1"),
+        "{v}"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE id = {} AND status = 'processed'",
+                new[0]
+            )
+        )
+        .await,
+        1
+    );
+
+    let (s, _) = review(
+        &app,
+        &admin,
+        "ignore",
+        serde_json::json!({ "Ids": [new[2]] }),
+        1,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::OK);
+    let (s, _) = review(
+        &app,
+        &admin,
+        "delete",
+        serde_json::json!({ "Ids": [new[2]] }),
+        1,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::OK);
+    assert_eq!(
+        count(
+            &pool,
+            &format!("SELECT count(*) FROM mutation WHERE id = {}", new[2])
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation_change WHERE mutation_id = {}",
+                new[2]
+            )
+        )
+        .await,
+        0
+    );
+
+    let audit: Vec<(String, Option<String>, serde_json::Value)> = sqlx::query_as(
+        "SELECT action, actor_label, detail FROM audit_event WHERE action LIKE 'mutation.%' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["mutation.process", "mutation.ignore", "mutation.delete"]
+    );
+    assert_eq!(audit[0].2["count"], 2);
+    assert_eq!(audit[0].2["ids"], serde_json::json!([new[0], new[1]]));
+    assert_eq!(audit[0].1.as_deref(), Some("admin@test.nl"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_bulk_action_on_the_filter_states_its_number_and_refuses_a_stale_one(pool: PgPool) {
+    let (f, app, admin, _staff, runs) = spread(&pool, 120).await;
+    let filter = serde_json::json!({ "Filter": { "run": runs[0], "status": "all" } });
+    let selection = filter.to_string();
+    let (s, n) = json(
+        call(
+            &app,
+            "/api/mutations/count",
+            Some(&admin),
+            &[("action", "ignore"), ("selection", &selection)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::OK);
+    let want = count(
+        &pool,
+        &format!(
+            "SELECT count(*) FROM mutation WHERE run_id = {} AND status = 'new'",
+            runs[0]
+        ),
+    )
+    .await;
+    assert!(want > 5);
+    assert_eq!(
+        n,
+        serde_json::json!(want),
+        "ignore counts only new rows, whatever the status filter"
+    );
+
+    // One more answer arrives before the click: the stated number is stale.
+    sqlx::query(
+        "INSERT INTO mutation (company_id, contact_id, run_id, kind, submission_key, language)
+         SELECT $1, id, $2, 'unchanged', md5('late'), 'nl' FROM contact WHERE company_id = $1 LIMIT 1",
+    )
+    .bind(f.company_a)
+    .bind(runs[0])
+    .execute(&pool)
+    .await
+    .unwrap();
+    let (s, v) = review(&app, &admin, "ignore", filter.clone(), want).await;
+    assert_eq!(s, http::StatusCode::CONFLICT, "{v}");
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE run_id = {} AND status = 'new'",
+                runs[0]
+            )
+        )
+        .await,
+        want + 1,
+        "nothing changed"
+    );
+    let (s, v) = review(&app, &admin, "ignore", filter, want + 1).await;
+    assert_eq!((s, v), (http::StatusCode::OK, serde_json::json!(want + 1)));
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE run_id = {} AND status = 'new'",
+                runs[0]
+            )
+        )
+        .await,
+        0
+    );
+    // Other runs untouched.
+    assert!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE run_id = {} AND status = 'new'",
+                runs[1]
+            )
+        )
+        .await
+            > 0
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn scoped_staff_cannot_see_or_act_on_another_companys_mutations(pool: PgPool) {
+    let (f, app, _admin, staff, runs) = spread(&pool, 60).await;
+    let theirs = ids_with(
+        &pool,
+        &format!(
+            "SELECT id FROM mutation WHERE company_id = {} AND status = 'new' ORDER BY id LIMIT 1",
+            f.company_b
+        ),
+    )
+    .await[0];
+    let ours = ids_with(
+        &pool,
+        &format!(
+            "SELECT id FROM mutation WHERE company_id = {} AND status = 'new' ORDER BY id LIMIT 1",
+            f.company_a
+        ),
+    )
+    .await[0];
+    // A forged id among their own: the whole request is refused, nothing changes.
+    let (s, _) = review(
+        &app,
+        &staff,
+        "process",
+        serde_json::json!({ "Ids": [ours, theirs] }),
+        2,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::NOT_FOUND);
+    let (s, _) = review(
+        &app,
+        &staff,
+        "delete",
+        serde_json::json!({ "Ids": [theirs] }),
+        1,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::NOT_FOUND);
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE id IN ({ours}, {theirs}) AND status = 'new'"
+            )
+        )
+        .await,
+        2
+    );
+    // A filter naming the other company, or its run, reaches nothing of theirs.
+    let (s, _) = review(
+        &app,
+        &staff,
+        "ignore",
+        serde_json::json!({ "Filter": { "company": f.company_b } }),
+        0,
+    )
+    .await;
+    assert_eq!(s, http::StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, v) = review(
+        &app,
+        &staff,
+        "ignore",
+        serde_json::json!({ "Filter": { "run": runs[1] } }),
+        0,
+    )
+    .await;
+    assert_eq!((s, v), (http::StatusCode::OK, serde_json::json!(0)));
+    let id = theirs.to_string();
+    let (s, _) = json(call(&app, "/api/mutations/view", Some(&staff), &[("id", &id)]).await).await;
+    assert_eq!(s, http::StatusCode::NOT_FOUND);
+    let page = list(&app, &staff, &[("status".into(), "all".into())]).await;
+    assert!(page.rows.iter().all(|r| r.company == "Company A"));
+    let res = get(&app, "/staff/mutations/export.csv?status=all", Some(&staff)).await;
+    let csv = body_text(res).await;
+    assert!(
+        !csv.contains("\nB"),
+        "no customer of company B in the export"
+    );
+    assert!(csv.contains("\nK"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_view_shows_the_dms_now_beside_the_submitted_value_with_the_reviewers_flags(
+    pool: PgPool,
+) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 3, 0).await;
+    sqlx::query(
+        "UPDATE contact SET city = 'Zwolle', phone = '+31612345987' WHERE customer_no = 'K1'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let k1: i64 = sqlx::query_scalar("SELECT id FROM contact WHERE customer_no = 'K1'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let m: i64 = sqlx::query_scalar(
+        "INSERT INTO mutation (company_id, contact_id, kind, submission_key, language)
+         VALUES ($1, $2, 'changed', md5('v'), 'en') RETURNING id",
+    )
+    .bind(f.company_a)
+    .bind(k1)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO mutation_change (mutation_id, section, field_key, dms_value, submitted_value, position) VALUES
+         ($1, 'field', 'email', 'c1@example.nl', 'C2@example.nl', 1),
+         ($1, 'field', 'city', 'Deventer', 'Zwolle', 2),
+         ($1, 'field', 'mobile', NULL, '+31611111111', 3),
+         ($1, 'field', 'street', NULL, 'Kerkstraat', 4),
+         ($1, 'subscription', 'newsletter', 'yes', 'no', 5),
+         ($1, 'consent', 'e_marketing', 'given', 'withdrawn', 6)",
+    )
+    .bind(m)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO mutation_change (mutation_id, section, field_key, new_person, submitted_value, position) VALUES
+         ($1, 'person', 'first_name', 1, 'Sanne', 7), ($1, 'person', 'email', 1, 'sanne@gmial.com', 8)",
+    )
+    .bind(m)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = m.to_string();
+    let v = ok(&app, "/api/mutations/view", &admin, &[("id", &id)]).await;
+    let view: MutationView = serde_json::from_value(v).unwrap();
+    let line = |label: &str| {
+        view.fields
+            .iter()
+            .find(|l| l.label == label)
+            .unwrap()
+            .clone()
+    };
+    let email = line("E-mail address");
+    assert_eq!(email.now.as_deref(), Some("c1@example.nl"));
+    assert_eq!(email.submitted.as_deref(), Some("C2@example.nl"));
+    assert_eq!(email.at_submission, None, "unchanged since");
+    assert_eq!(
+        email.flags,
+        vec![app::model::mutations::Flag::EmailOfOther {
+            customer_no: "K2".into(),
+            name: "Klant Nummer 2".into()
+        }]
+    );
+    let city = line("City");
+    assert_eq!(city.now.as_deref(), Some("Zwolle"));
+    assert_eq!(
+        city.at_submission.as_deref(),
+        Some("Deventer"),
+        "the DMS changed since the answer"
+    );
+    assert_eq!(city.flags, vec![app::model::mutations::Flag::AlreadyInDms]);
+    let mobile = line("Mobile number");
+    assert!(
+        matches!(
+            mobile.flags.as_slice(),
+            [app::model::mutations::Flag::Implausible(_)]
+        ),
+        "{mobile:?}"
+    );
+    assert!(line("Street").flags.is_empty());
+    assert_eq!(view.persons.len(), 1);
+    assert!(view.persons[0].added);
+    assert_eq!(view.persons[0].who, "Added person 1");
+    assert!(
+        view.persons[0].lines[1]
+            .flags
+            .iter()
+            .any(|f| f.text().contains("sanne@gmail.com"))
+    );
+    let prefs: Vec<(String, Option<String>, Option<String>)> = view
+        .preferences
+        .iter()
+        .map(|l| {
+            (
+                l.label.clone(),
+                l.at_submission.clone(),
+                l.submitted.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        prefs,
+        vec![
+            (
+                "Subscription: Newsletter".into(),
+                Some("Yes".into()),
+                Some("No".into())
+            ),
+            (
+                "E-marketing consent".into(),
+                Some("Given".into()),
+                Some("Withdrawn".into())
+            ),
+        ]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_csv_export_has_one_row_per_change_in_the_dms_layout_and_is_audited(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 2, 0).await;
+    let k1: i64 = sqlx::query_scalar("SELECT id FROM contact WHERE customer_no = 'K1'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let m: i64 = sqlx::query_scalar(
+        "INSERT INTO mutation (company_id, contact_id, kind, submission_key, language, created_at)
+         VALUES ($1, $2, 'changed', md5('x'), 'nl', '2026-11-20 13:05:00+00') RETURNING id",
+    )
+    .bind(f.company_a)
+    .bind(k1)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO mutation_change (mutation_id, section, field_key, person_id, new_person, dms_value, submitted_value, position) VALUES
+         ($1, 'field', 'phone', NULL, NULL, '+31611111111', '+31622222222', 1),
+         ($1, 'field', 'street', NULL, NULL, 'Oud, straat', '=HYPERLINK(\"x\")', 2),
+         ($1, 'person', 'first_name', NULL, 1, NULL, 'Sanne', 3),
+         ($1, 'consent', 'e_marketing', NULL, NULL, 'given', 'withdrawn', 4)",
+    )
+    .bind(m)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let res = get(
+        &app,
+        "/staff/mutations/export.csv?status=new&q=K1",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(res.status(), http::StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"mutations-")
+    );
+    let body = body_text(res).await;
+    let body = body.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "customer_no",
+            "field",
+            "dms_value",
+            "submitted_value",
+            "submitted_at",
+            "mutation_id"
+        ]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let id = m.to_string();
+    let at = "2026-11-20 14:05:00".to_string();
+    assert_eq!(
+        rows,
+        vec![
+            vec![
+                "K1".into(),
+                "phone".into(),
+                "+31611111111".into(),
+                "+31622222222".into(),
+                at.clone(),
+                id.clone()
+            ],
+            vec![
+                "K1".into(),
+                "street".into(),
+                "Oud, straat".into(),
+                "'=HYPERLINK(\"x\")".into(),
+                at.clone(),
+                id.clone()
+            ],
+            vec![
+                "K1".into(),
+                "person[new1].first_name".into(),
+                "".into(),
+                "Sanne".into(),
+                at.clone(),
+                id.clone()
+            ],
+            vec![
+                "K1".into(),
+                "consent.e_marketing".into(),
+                "given".into(),
+                "withdrawn".into(),
+                at,
+                id
+            ],
+        ]
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_event WHERE action = 'mutation.export'"
+        )
+        .await,
+        1
+    );
+    // Signed out: to the sign-in page, nothing exported.
+    let res = get(&app, "/staff/mutations/export.csv", None).await;
+    assert!(res.status().is_redirection());
+    // A damaged filter: a message, not a file.
+    let res = get(
+        &app,
+        "/staff/mutations/export.csv?from=yesterday",
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
+    assert!(body_text(res).await.contains("YYYY-MM-DD"));
+}
