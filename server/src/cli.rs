@@ -77,7 +77,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     "no SMTP configured: mails go to the dev mailbox at /staff/dev/mailbox"
                 );
             }
-            startup::serve(state, addr, mail).await
+            startup::serve(state, addr, mail, cli.config.mutation_retention_days).await
         }
         Command::Migrate => {
             let pool = startup::connect(&checked.database_url, 2).await?;

@@ -68,6 +68,11 @@ pub struct Config {
     #[arg(long, env = "DATACHECK_MAIL_WORKER", default_value_t = true, action = clap::ArgAction::Set)]
     pub mail_worker: bool,
 
+    /// Days a processed or ignored mutation is kept (counted from its review) before
+    /// the server deletes it; 0 keeps them forever. New mutations are never deleted.
+    #[arg(long, env = "DATACHECK_MUTATION_RETENTION_DAYS", default_value_t = 365)]
+    pub mutation_retention_days: u32,
+
     /// Size of the database connection pool of this process.
     #[arg(long, env = "DATACHECK_DB_POOL_SIZE", default_value_t = 10)]
     pub db_pool_size: u32,

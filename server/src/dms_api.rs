@@ -32,10 +32,12 @@ pub const BATCH_MAX: usize = 1_000;
             identified by company id and customer number. Fields a request leaves out keep \
             their value; `null` or an empty string clears one. Values are checked with the \
             same rules as the CSV import: a request with any invalid contact changes nothing \
-            and answers 422 with every problem."
+            and answers 422 with every problem. Mutations are the customers' answers: pull \
+            them oldest first with a cursor, and mark each processed or ignored once your DMS \
+            has dealt with it."
     ),
-    paths(get_contact, put_contact, batch_contacts),
-    components(schemas(ContactInput, ContactOutput, ContactPersonOutput, PutResult, BatchInput, BatchInputContact, BatchResult, ApiError, ApiProblem)),
+    paths(get_contact, put_contact, batch_contacts, crate::dms_mutations::list_mutations, crate::dms_mutations::process_mutation, crate::dms_mutations::ignore_mutation),
+    components(schemas(ContactInput, ContactOutput, ContactPersonOutput, PutResult, BatchInput, BatchInputContact, BatchResult, ApiError, ApiProblem, crate::dms_mutations::MutationList, crate::dms_mutations::ApiMutation, crate::dms_mutations::ApiChange, crate::dms_mutations::ReviewResult)),
     modifiers(&BearerKey),
     security(("api_key" = []))
 )]
@@ -63,6 +65,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/contacts/{company}", post(batch_contacts))
+        .route(
+            "/api/v1/mutations",
+            get(crate::dms_mutations::list_mutations),
+        )
+        .route(
+            "/api/v1/mutations/{id}/process",
+            post(crate::dms_mutations::process_mutation),
+        )
+        .route(
+            "/api/v1/mutations/{id}/ignore",
+            post(crate::dms_mutations::ignore_mutation),
+        )
         .route(
             "/api/v1/contacts/{company}/{customer_no}",
             get(get_contact).put(put_contact),
@@ -106,7 +120,7 @@ fn error(status: StatusCode, code: &str, message: &str, problems: Vec<ApiProblem
         .into_response()
 }
 
-fn from_app(e: AppError) -> Response {
+pub(crate) fn from_app(e: AppError) -> Response {
     match e {
         AppError::Unauthenticated => error(
             StatusCode::UNAUTHORIZED,
@@ -115,6 +129,7 @@ fn from_app(e: AppError) -> Response {
             vec![],
         ),
         AppError::NotFound => not_found(),
+        AppError::Conflict(message) => error(StatusCode::CONFLICT, "conflict", &message, vec![]),
         AppError::Invalid { field, message } => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",

@@ -4,7 +4,9 @@
 pub mod cli;
 pub mod config;
 pub mod dms_api;
+pub mod dms_mutations;
 pub mod import_upload;
 pub mod mutation_export;
 pub mod portal_post;
 pub mod startup;
+pub mod webhook;

@@ -339,9 +339,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Hourly clean-up of expired sessions, old sign-in and link attempts. Safe with several
+/// Hourly clean-up of expired sessions, old sign-in and link attempts, and reviewed
+/// mutations past their retention (`retention_days`, 0 = keep). Safe with several
 /// servers: each delete is idempotent.
-pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<bool>) {
+pub fn spawn_housekeeping(
+    pool: PgPool,
+    retention_days: u32,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -359,6 +364,13 @@ pub fn spawn_housekeeping(pool: PgPool, mut stop: tokio::sync::watch::Receiver<b
                     }
                     if let Err(e) = db::contact_import::expire(&pool).await {
                         tracing::warn!(error = %e, "expiring contact imports failed");
+                    }
+                    if retention_days > 0 {
+                        match app::server::mutations::purge_reviewed(&pool, retention_days).await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::info!(purged = n, "reviewed mutations past retention deleted"),
+                            Err(e) => tracing::warn!(error = %e, "purging reviewed mutations failed"),
+                        }
                     }
                 }
                 _ = stop.changed() => break,
@@ -384,12 +396,22 @@ pub fn spawn_mail_worker(
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests and mails finish.
-pub async fn serve(state: AppState, addr: SocketAddr, mail: Option<Transport>) -> Result<()> {
+pub async fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    mail: Option<Transport>,
+    mutation_retention_days: u32,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    spawn_housekeeping(state.pool.clone(), stop_rx.clone());
+    spawn_housekeeping(state.pool.clone(), mutation_retention_days, stop_rx.clone());
+    let webhooks = crate::webhook::Deliverer::new(
+        state.pool.clone(),
+        crate::webhook::WebhookConfig::default(),
+    )?;
+    let webhook_task = tokio::spawn(webhooks.run(stop_rx.clone()));
     let worker = mail.map(|t| spawn_mail_worker(&state, t, stop_rx));
     let pool = state.pool.clone();
     let settings: Arc<Settings> = state.settings.clone();
@@ -410,6 +432,8 @@ pub async fn serve(state: AppState, addr: SocketAddr, mail: Option<Transport>) -
             tracing::warn!("mail worker did not stop within 60 s; its leases will expire");
         }
     }
+    // A call in flight finishes (or times out); its lease covers a crash meanwhile.
+    let _ = tokio::time::timeout(Duration::from_secs(15), webhook_task).await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -330,7 +330,10 @@ async fn the_openapi_document_parses_and_every_reference_resolves(pool: PgPool) 
         paths,
         [
             "/api/v1/contacts/{company}",
-            "/api/v1/contacts/{company}/{customer_no}"
+            "/api/v1/contacts/{company}/{customer_no}",
+            "/api/v1/mutations",
+            "/api/v1/mutations/{id}/ignore",
+            "/api/v1/mutations/{id}/process"
         ]
     );
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());
@@ -358,4 +361,202 @@ async fn the_openapi_document_parses_and_every_reference_resolves(pool: PgPool) 
             "{r} does not resolve"
         );
     }
+}
+
+/// Two answers in company A (one with changes) and one in company B, a minute apart.
+async fn answers(pool: &PgPool, f: &Fixture) -> [i64; 3] {
+    seed_contacts(pool, f.company_a, 2, 0).await;
+    sqlx::query(
+        "INSERT INTO contact (company_id, customer_no, kind, first_name, language)
+         VALUES ($1, 'B1', 'person', 'Bea', 'nl')",
+    )
+    .bind(f.company_b)
+    .execute(pool)
+    .await
+    .unwrap();
+    let mut ids = [0i64; 3];
+    for (i, (no, kind)) in [("K1", "changed"), ("K2", "unchanged"), ("B1", "changed")]
+        .into_iter()
+        .enumerate()
+    {
+        ids[i] = sqlx::query_scalar(
+            "INSERT INTO mutation (company_id, contact_id, kind, submission_key, language, created_at)
+             SELECT company_id, id, $2, md5($1), 'nl', '2026-11-20 10:00:00+00'::timestamptz + make_interval(mins => $3)
+             FROM contact WHERE customer_no = $1 RETURNING id",
+        )
+        .bind(no)
+        .bind(kind)
+        .bind(i as i32)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO mutation_change (mutation_id, section, field_key, dms_value, submitted_value, position)
+         VALUES ($1, 'field', 'email', 'c1@example.nl', 'nieuw@example.nl', 1),
+                ($1, 'consent', 'e_marketing', 'given', 'withdrawn', 2)",
+    )
+    .bind(ids[0])
+    .execute(pool)
+    .await
+    .unwrap();
+    ids
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: PgPool) {
+    let (app, f, admin) = setup(&pool).await;
+    let ids = answers(&pool, &f).await;
+    let a = f.company_a.to_string();
+    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
+
+    let (status, page) = api(
+        &app,
+        "GET",
+        "/api/v1/mutations?status=new&limit=1",
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["mutations"].as_array().unwrap().len(), 1);
+    let m = &page["mutations"][0];
+    assert_eq!(m["id"], ids[0]);
+    assert_eq!(m["customer_no"], "K1");
+    assert_eq!(m["kind"], "changed");
+    assert_eq!(m["created_at"], "2026-11-20T10:00:00Z");
+    assert_eq!(
+        m["changes"],
+        json!([
+            { "section": "field", "field": "email", "person_id": null, "new_person": null,
+              "dms_value": "c1@example.nl", "submitted_value": "nieuw@example.nl" },
+            { "section": "consent", "field": "e_marketing", "person_id": null, "new_person": null,
+              "dms_value": "given", "submitted_value": "withdrawn" }
+        ])
+    );
+    let cursor = page["next_cursor"].as_str().unwrap().to_string();
+    let (_, page) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/mutations?status=new&limit=1&cursor={cursor}"),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(page["mutations"][0]["id"], ids[1]);
+    assert_eq!(
+        page["next_cursor"],
+        Value::Null,
+        "company B's answer is not this key's"
+    );
+
+    // `since` leaves out what came before it.
+    let (_, page) = api(
+        &app,
+        "GET",
+        "/api/v1/mutations?since=2026-11-20T10:01:00Z",
+        Some(&key),
+        None,
+    )
+    .await;
+    let got: Vec<i64> = page["mutations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(got, [ids[1]]);
+
+    let (status, done) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/mutations/{}/process", ids[0]),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, done),
+        (
+            StatusCode::OK,
+            json!({ "id": ids[0], "status": "processed" })
+        )
+    );
+    // A retried request gets the same answer; ignoring it now is a conflict.
+    let (status, _) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/mutations/{}/process", ids[0]),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, e) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/mutations/{}/ignore", ids[0]),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    assert_eq!(e["error"], "conflict");
+    let (status, _) = api(
+        &app,
+        "GET",
+        "/api/v1/mutations?status=new",
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let processed_by_key: Option<i64> =
+        sqlx::query_scalar("SELECT processed_by_key FROM mutation WHERE id = $1")
+            .bind(ids[0])
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(processed_by_key.is_some());
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM audit_event WHERE action = 'mutation.process' AND actor_label LIKE 'API key DMS A%'").await,
+        1
+    );
+
+    // Another company's mutation does not exist for this key.
+    let (status, _) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/mutations/{}/ignore", ids[2]),
+        Some(&key),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        count(
+            &pool,
+            &format!(
+                "SELECT count(*) FROM mutation WHERE id = {} AND status = 'new'",
+                ids[2]
+            )
+        )
+        .await,
+        1
+    );
+    // Bad parameters get a message by field.
+    for q in ["status=done", "since=yesterday", "cursor=xyz", "limit=0"] {
+        let (status, e) = api(
+            &app,
+            "GET",
+            &format!("/api/v1/mutations?{q}"),
+            Some(&key),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {e}");
+        assert_eq!(e["error"], "invalid");
+    }
+    let (status, _) = api(&app, "GET", "/api/v1/mutations", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

@@ -804,3 +804,58 @@ async fn the_csv_export_has_one_row_per_change_in_the_dms_layout_and_is_audited(
     assert_eq!(res.status(), http::StatusCode::BAD_REQUEST);
     assert!(body_text(res).await.contains("YYYY-MM-DD"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn retention_purges_only_reviewed_mutations_past_the_period(pool: PgPool) {
+    let (_f, _app, _admin, _staff, _) = spread(&pool, 40).await;
+    // Reviewed long ago, reviewed lately, and new but old: only the first kind goes.
+    sqlx::query(
+        "UPDATE mutation SET created_at = now() - interval '800 days',
+                            processed_at = CASE WHEN status <> 'new' THEN now() - interval '400 days' END
+         WHERE id % 2 = 0",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let old_reviewed = count(
+        &pool,
+        "SELECT count(*) FROM mutation WHERE id % 2 = 0 AND status <> 'new'",
+    )
+    .await;
+    let rest = count(&pool, "SELECT count(*) FROM mutation").await - old_reviewed;
+    assert!(old_reviewed > 3);
+    let n = app::server::mutations::purge_reviewed(&pool, 365)
+        .await
+        .unwrap();
+    assert_eq!(n as i64, old_reviewed);
+    assert_eq!(count(&pool, "SELECT count(*) FROM mutation").await, rest);
+    assert!(
+        count(&pool, "SELECT count(*) FROM mutation WHERE status = 'new' AND created_at < now() - interval '700 days'").await > 0,
+        "old answers nobody reviewed stay"
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM mutation_change c WHERE NOT EXISTS (SELECT 1 FROM mutation m WHERE m.id = c.mutation_id)").await,
+        0
+    );
+    let detail: serde_json::Value =
+        sqlx::query_scalar("SELECT detail FROM audit_event WHERE action = 'mutation.purge'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(detail["count"], old_reviewed);
+    // Nothing more to purge: no second audit row.
+    assert_eq!(
+        app::server::mutations::purge_reviewed(&pool, 365)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_event WHERE action = 'mutation.purge'"
+        )
+        .await,
+        1
+    );
+}

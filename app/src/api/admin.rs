@@ -440,6 +440,7 @@ pub async fn create_api_key(
     name: String,
     #[server(default)] all_companies: Option<String>,
     #[server(default)] company_ids: Vec<i64>,
+    #[server(default)] webhook_url: String,
 ) -> Result<crate::model::NewApiKey, AppError> {
     use crate::model::NewApiKey;
     use crate::server::{AppState, api_keys, audit, auth, db};
@@ -467,7 +468,9 @@ pub async fn create_api_key(
         }
         Some(company_ids)
     };
+    let webhook_url = api_keys::check_webhook_url(&webhook_url, state.settings.env)?;
     let key = api_keys::generate();
+    let webhook_secret = webhook_url.as_ref().map(|_| api_keys::webhook_secret());
     let mut tx = state.pool.begin().await?;
     let id = db::api_key::insert(
         &mut *tx,
@@ -478,6 +481,9 @@ pub async fn create_api_key(
         admin.id.0,
     )
     .await?;
+    if let (Some(url), Some(secret)) = (&webhook_url, &webhook_secret) {
+        db::api_key::set_webhook(&mut *tx, id, url, secret).await?;
+    }
     audit::record(
         &mut *tx,
         &admin.actor(),
@@ -486,7 +492,7 @@ pub async fn create_api_key(
             subject_type: "api_key",
             subject_id: Some(id.to_string()),
             company_id: None,
-            detail: serde_json::json!({ "name": name, "prefix": key.prefix, "company_ids": companies }),
+            detail: serde_json::json!({ "name": name, "prefix": key.prefix, "company_ids": companies, "webhook_url": webhook_url }),
         },
     )
     .await?;
@@ -494,6 +500,7 @@ pub async fn create_api_key(
     Ok(NewApiKey {
         name,
         key: key.text,
+        webhook_secret,
     })
 }
 

@@ -172,4 +172,6 @@ pub struct ApiKeyRow {
 pub struct NewApiKey {
     pub name: String,
     pub key: String,
+    /// The secret that signs the key's webhook calls, when it has a webhook.
+    pub webhook_secret: Option<String>,
 }

@@ -58,6 +58,44 @@ pub fn generate() -> NewKey {
     }
 }
 
+/// A fresh webhook signing secret (`whsec_` and 32 random bytes).
+pub fn webhook_secret() -> String {
+    let mut s = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut s);
+    format!("whsec_{}", URL_SAFE_NO_PAD.encode(s))
+}
+
+/// A webhook URL as given, checked: blank means none. Production needs https (the
+/// notice is signed, but its existence should not travel in the clear); development
+/// also takes http, for a DMS on the same machine.
+pub fn check_webhook_url(
+    raw: &str,
+    env: crate::server::DeployEnv,
+) -> Result<Option<String>, AppError> {
+    let url = raw.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let bad = |m: &str| Err(AppError::invalid("webhook_url", m));
+    let host = url.strip_prefix("https://").or_else(|| {
+        url.strip_prefix("http://")
+            .filter(|_| env == crate::server::DeployEnv::Dev)
+    });
+    match host {
+        None if env == crate::server::DeployEnv::Prod => {
+            bad("Give an address that starts with https://.")
+        }
+        None => bad("Give an address that starts with https:// (or http:// while developing)."),
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            bad("The address needs a host name.")
+        }
+        Some(_) if url.len() > 500 || url.chars().any(char::is_whitespace) => {
+            bad("Give one address of at most 500 characters, without spaces.")
+        }
+        Some(_) => Ok(Some(url.to_string())),
+    }
+}
+
 /// Equal without an early exit, so timing tells nothing about how much matched.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

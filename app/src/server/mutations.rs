@@ -794,3 +794,143 @@ pub async fn export(
     });
     Ok(rx)
 }
+
+/// Deletes processed and ignored mutations reviewed more than `days` days ago, in
+/// batches, and records the purge in the audit log. New mutations are never purged.
+pub async fn purge_reviewed(pool: &sqlx::PgPool, days: u32) -> Result<u64, AppError> {
+    const BATCH: i64 = 5_000;
+    let before = OffsetDateTime::now_utc() - time::Duration::days(days.into());
+    let mut total = 0u64;
+    loop {
+        let n = db::mutation::purge_reviewed(pool, before, BATCH).await?;
+        total += n;
+        if n < BATCH as u64 {
+            break;
+        }
+    }
+    if total > 0 {
+        audit::record(
+            pool,
+            &Actor::System("retention"),
+            audit::Event {
+                action: "mutation.purge",
+                subject_type: "mutation",
+                subject_id: None,
+                company_id: None,
+                detail: serde_json::json!({ "count": total, "retention_days": days }),
+            },
+        )
+        .await?;
+    }
+    Ok(total)
+}
+
+/// One mutation as the DMS API gives it.
+pub struct ApiMutation {
+    pub row: db::mutation::ListRow,
+    pub changes: Vec<db::mutation::ChangeRow>,
+}
+
+/// Rows per API page, unless the caller asks for fewer.
+pub const API_PAGE: i64 = 100;
+pub const API_PAGE_MAX: i64 = 500;
+
+/// A page of mutations for a DMS, oldest first: `status` (absent: every status),
+/// created at or after `since`, after `cursor`. Answers the page and the cursor of the
+/// next one, if there is more.
+pub async fn api_page(
+    state: &AppState,
+    scope: &CompanyScope,
+    status: Option<MutationStatus>,
+    since: Option<OffsetDateTime>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<ApiMutation>, Option<String>), AppError> {
+    let from = match cursor {
+        None => None,
+        Some(c) => Some((
+            decode_cursor(c).ok_or_else(|| {
+                AppError::invalid("cursor", "This cursor is damaged: start again without one.")
+            })?,
+            false,
+        )),
+    };
+    let filter = ListFilter {
+        status: status.map(MutationStatus::as_str),
+        from: since,
+        ..ListFilter::default()
+    };
+    let limit = limit.clamp(1, API_PAGE_MAX);
+    let mut rows = db::mutation::list_page(&state.pool, scope, &filter, false, from, limit).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = rows.last().filter(|_| more).map(|r| {
+        encode_cursor(Keyset {
+            created_at: r.created_at,
+            id: r.id,
+        })
+    });
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut changes = db::mutation::changes_of(&state.pool, &ids).await?;
+    let out = rows
+        .into_iter()
+        .map(|row| {
+            let mine = changes.iter().take_while(|(id, _)| *id == row.id).count();
+            let these = changes.drain(..mine).map(|(_, c)| c).collect();
+            ApiMutation {
+                row,
+                changes: these,
+            }
+        })
+        .collect();
+    Ok((out, next))
+}
+
+/// Marks one mutation processed or ignored for a DMS. Asking again for the status it
+/// already has is answered as done (a retried request); asking to process an ignored
+/// one (or the reverse) is a conflict.
+pub async fn api_review(
+    state: &AppState,
+    scope: &CompanyScope,
+    actor: &Actor,
+    key_id: i64,
+    id: MutationId,
+    action: ReviewAction,
+) -> Result<MutationStatus, AppError> {
+    let target = match action {
+        ReviewAction::Process => MutationStatus::Processed,
+        ReviewAction::Ignore => MutationStatus::Ignored,
+        ReviewAction::Delete => return Err(AppError::Forbidden),
+    };
+    let head = db::mutation::head(&state.pool, scope, id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = status_of(&head.status);
+    if now == target {
+        return Ok(target);
+    }
+    if now != MutationStatus::New {
+        return Err(AppError::Conflict(format!(
+            "This mutation is {} already.",
+            now.as_str()
+        )));
+    }
+    match act(
+        state,
+        scope,
+        actor,
+        Reviewer::ApiKey(key_id),
+        action,
+        &Selection::Ids(vec![id]),
+        1,
+    )
+    .await
+    {
+        Ok(_) => Ok(target),
+        // Someone else reviewed it in between.
+        Err(AppError::Conflict(_)) => Err(AppError::Conflict(
+            "This mutation was reviewed meanwhile.".into(),
+        )),
+        Err(e) => Err(e),
+    }
+}

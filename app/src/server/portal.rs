@@ -530,6 +530,23 @@ async fn save(
         })
         .collect();
     db::mutation::insert_changes(&mut *tx, mutation_id, &rows).await?;
+    // DMSs with a webhook hear of it once this commits (never of an answer that did not).
+    let notice = serde_json::json!({
+        "event": "mutation.created",
+        "mutation_id": mutation_id,
+        "company_id": row.company_id,
+        "kind": if found.is_empty() { "unchanged" } else { "changed" },
+        "created_at": OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+    });
+    db::webhook_delivery::enqueue(
+        &mut *tx,
+        row.company_id,
+        "mutation.created",
+        &notice.to_string(),
+    )
+    .await?;
 
     // Consent is not DMS data: it takes effect now, with its proof.
     let l = text::locale(&view.language);

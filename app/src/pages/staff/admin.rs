@@ -471,6 +471,11 @@ fn ApiKeysAdmin() -> impl IntoView {
                                 <p>"The key “"{k.name}"”:"</p>
                                 <p><code class="secret">{k.key}</code></p>
                                 <p class="muted">"Copy it into your DMS now: it is shown only this once. Send it as “Authorization: Bearer …”."</p>
+                                {k.webhook_secret.map(|s| view! {
+                                    <p>"Webhook secret:"</p>
+                                    <p><code class="secret" data-testid="webhook-secret">{s}</code></p>
+                                    <p class="muted">"Each call carries “X-Datacheck-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of “<t>.<body>” with this secret>”; also shown only once."</p>
+                                })}
                             </div>
                         })}
                         <FormError error=create_error />
@@ -491,6 +496,12 @@ fn ApiKeysAdmin() -> impl IntoView {
                                 }).collect_view()}
                                 <FieldError error=create_error name="company_ids" />
                             </fieldset>
+                            <div class="field">
+                                <label for="key-webhook">"Webhook URL (optional)"</label>
+                                <input id="key-webhook" name="webhook_url" type="url" autocomplete="off" placeholder="https://dms.example.nl/datacheck" aria-describedby="key-webhook-hint" />
+                                <p class="hint" id="key-webhook-hint">"Called with a signed POST each time a customer answers, so the DMS need not poll."</p>
+                                <FieldError error=create_error name="webhook_url" />
+                            </div>
                             <div class="form-actions">
                                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>"Create key"</button>
                             </div>

@@ -92,3 +92,20 @@ pub async fn revoke(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<String>
     .fetch_optional(exec)
     .await
 }
+
+pub async fn set_webhook(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    url: &str,
+    secret: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE api_key SET webhook_url = $2, webhook_secret = $3 WHERE id = $1",
+        id,
+        url,
+        secret
+    )
+    .execute(exec)
+    .await?;
+    Ok(())
+}

@@ -20,6 +20,7 @@ pub mod sign_in_attempt;
 pub mod staff_session;
 pub mod staff_user;
 pub mod subscription;
+pub mod webhook_delivery;
 
 /// A `LIKE` pattern matching `text` anywhere, case-folded, with LIKE's own wildcards
 /// in the text taken literally.

@@ -205,6 +205,10 @@ fn push_filters(
 #[derive(sqlx::FromRow, Debug)]
 pub struct ListRow {
     pub id: i64,
+    pub company_id: i64,
+    /// `changed` or `unchanged`.
+    pub answer: String,
+    pub language: String,
     pub contact_id: i64,
     pub customer_no: String,
     pub kind: String,
@@ -222,7 +226,8 @@ pub struct ListRow {
     pub changes: i64,
 }
 
-const LIST_COLUMNS: &str = "SELECT m.id, m.contact_id, k.customer_no, k.kind, k.first_name, \
+const LIST_COLUMNS: &str = "SELECT m.id, m.company_id, m.kind AS answer, m.language, m.contact_id, \
+     k.customer_no, k.kind, k.first_name, \
      k.last_name_prefix, k.last_name, k.organisation_name, c.name AS company_name, m.run_id, \
      r.name AS run_name, m.status, m.created_at, m.processed_at, \
      coalesce(u.display_name, a.name) AS processed_by, \
@@ -537,4 +542,60 @@ pub fn export_query(
         " ORDER BY m.created_at, m.id, x.position"
     });
     b
+}
+
+/// The changes of several mutations, by mutation, in their order.
+pub async fn changes_of(
+    exec: impl PgExecutor<'_>,
+    mutation_ids: &[i64],
+) -> Result<Vec<(i64, ChangeRow)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"
+        SELECT mutation_id, section, field_key, person_id, new_person, dms_value,
+               submitted_value
+        FROM mutation_change WHERE mutation_id = ANY($1) ORDER BY mutation_id, position
+        "#,
+        mutation_ids
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.mutation_id,
+                ChangeRow {
+                    section: r.section,
+                    field_key: r.field_key,
+                    person_id: r.person_id,
+                    new_person: r.new_person,
+                    dms_value: r.dms_value,
+                    submitted_value: r.submitted_value,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Deletes reviewed (processed or ignored) mutations reviewed before `before`, at most
+/// `batch` at a time so the purge never holds long locks; answers how many went.
+pub async fn purge_reviewed(
+    exec: impl PgExecutor<'_>,
+    before: OffsetDateTime,
+    batch: i64,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        r#"
+        DELETE FROM mutation WHERE id IN (
+            SELECT id FROM mutation
+            WHERE status <> 'new' AND processed_at < $1
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED)
+        "#,
+        before,
+        batch
+    )
+    .execute(exec)
+    .await?;
+    Ok(done.rows_affected())
 }
