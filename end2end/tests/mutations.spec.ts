@@ -38,6 +38,17 @@ test.describe('mutations', () => {
     await expect(changes.locator('tbody tr').first()).toBeVisible();
     await snap(page, testInfo, 'mutation-view');
 
+    // Keys: j to the next answer, k back, i asks to ignore and Escape drops the question.
+    await page.keyboard.press('j');
+    await expect(page.getByRole('heading', { level: 1 })).not.toContainText(customer);
+    await page.keyboard.press('k');
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(customer);
+    await hydrated(page);
+    await page.keyboard.press('i');
+    await expect(page.getByTestId('confirm-review')).toContainText('Ignore 1 mutation?');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('confirm-review')).toHaveCount(0);
+
     await page.getByRole('button', { name: 'Processed in the DMS' }).click();
     const confirm = page.getByTestId('confirm-review');
     await expect(confirm).toContainText('Mark 1 mutation as processed?');

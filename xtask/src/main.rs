@@ -385,7 +385,17 @@ fn bench(root: &Path) -> Result<()> {
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
     cmd.args([
-        "bench", "-p", "server", "--bench", "import", "--bench", "send", "--bench", "portal",
+        "bench",
+        "-p",
+        "server",
+        "--bench",
+        "import",
+        "--bench",
+        "send",
+        "--bench",
+        "portal",
+        "--bench",
+        "mutations",
     ]);
     build_env(&mut cmd, root, &db);
     cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"));

@@ -19,7 +19,7 @@ enum Inner {
 
 impl CompanyScope {
     /// Admins, the CLI and the demo seed: every company.
-    pub(crate) fn all() -> Self {
+    pub fn all() -> Self {
         CompanyScope(Inner::All)
     }
 

@@ -105,7 +105,13 @@ fn ConfirmReview(
     });
     move || {
         let p = pending.get()?;
-        let answer = counting.value().get();
+        // While a count is out, the last answer is about another question: never offer
+        // to confirm a number that is not this selection's.
+        let answer = if counting.pending().get() {
+            None
+        } else {
+            counting.value().get()
+        };
         let body = match answer {
             None => view! { <p class="muted">"Counting…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
