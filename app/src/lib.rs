@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::Landing />
                 <Route path=path!("/c/:token") view=pages::portal::PortalPage ssr=SsrMode::Async />
+                <Route path=path!("/p/:token") view=pages::portal::preferences::PreferencesPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/login") view=pages::sign_in::SignInPage />
                 <Route path=path!("/staff/password") view=pages::sign_in::ChooseOwnPasswordPage />
                 <ParentRoute path=path!("/staff") view=staff::StaffShell ssr=SsrMode::Async>

@@ -3,10 +3,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod contact_export;
 pub mod dms_api;
 pub mod dms_mutations;
 pub mod import_upload;
 pub mod mutation_export;
 pub mod portal_post;
+pub mod preferences_post;
 pub mod startup;
 pub mod webhook;

@@ -116,6 +116,18 @@ pub fn router(state: AppState) -> Router {
         // The customer page's forms; the GET of the same address is the Leptos route.
         .route("/c/{token}", axum::routing::post(crate::portal_post::post))
         .route(
+            "/p/{token}",
+            axum::routing::post(crate::preferences_post::post),
+        )
+        .route(
+            "/u/{token}",
+            get(crate::preferences_post::unsubscribe_page).post(crate::preferences_post::one_click),
+        )
+        .route(
+            "/staff/contacts/{id}/export.json",
+            get(crate::contact_export::export),
+        )
+        .route(
             "/staff/mutations/export.csv",
             get(crate::mutation_export::export),
         )

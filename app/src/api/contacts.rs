@@ -47,3 +47,73 @@ pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
     let staff = auth::require_staff().await?;
     contacts::detail(&state, &staff.scope, id).await
 }
+
+/// The consent card of a contact: purposes, subscriptions, history.
+#[server(endpoint = "contacts/consent")]
+pub async fn get_contact_consent(id: ContactId) -> Result<crate::model::ContactConsent, AppError> {
+    use crate::server::{AppState, auth, consent, db};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    db::contact::get(&state.pool, &staff.scope, id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    consent::contact_consent(&state, id).await
+}
+
+/// Records how a person stands on a purpose, as staff heard it (a form signed at the
+/// desk, a phone call). The note is kept as the proof.
+#[server(endpoint = "contacts/consent/record")]
+pub async fn record_consent(
+    id: ContactId,
+    purpose: String,
+    legal_basis: String,
+    state: String,
+    note: String,
+) -> Result<bool, AppError> {
+    use crate::server::{AppState, auth, consent};
+    let app = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    consent::record_for_contact(
+        &app,
+        &staff.scope,
+        &staff.actor(),
+        consent::Source::Staff,
+        id,
+        &consent::Recorded {
+            purpose: &purpose,
+            legal_basis: &legal_basis,
+            state: &state,
+            note: &note,
+        },
+    )
+    .await
+}
+
+/// The contact's lasting preferences link, to paste into other mailing tools.
+#[server(endpoint = "contacts/preferences-link")]
+pub async fn preferences_link(id: ContactId) -> Result<String, AppError> {
+    use crate::server::{AppState, auth, consent};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    consent::link_for_contact(&state, &staff.scope, &staff.actor(), id).await
+}
+
+/// Revokes the contact's preferences link; links already sent stop working.
+#[server(endpoint = "contacts/preferences-link/revoke")]
+pub async fn revoke_preferences_link(id: ContactId) -> Result<u64, AppError> {
+    use crate::server::{AppState, auth, consent};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    consent::revoke_link(&state, &staff.scope, &staff.actor(), id).await
+}
+
+/// Erases a contact on their request. `confirm` is the customer number, typed.
+#[server(endpoint = "contacts/erase")]
+pub async fn erase_contact(id: ContactId, confirm: String) -> Result<(), AppError> {
+    use crate::server::{AppState, auth, data_request};
+    let state = AppState::get()?;
+    let staff = auth::require_staff().await?;
+    data_request::erase(&state, &staff.scope, &staff.actor(), id, &confirm).await?;
+    leptos_axum::redirect("/staff/contacts?erased=1");
+    Ok(())
+}

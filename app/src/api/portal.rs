@@ -25,6 +25,27 @@ pub async fn open_portal(
     Ok(result)
 }
 
+/// A lasting preferences link (a GET: records "opened", nothing else). `saved` is what
+/// the last POST did, to say so once.
+#[server(endpoint = "preferences/open")]
+pub async fn open_preferences(
+    token: String,
+    #[server(default)] lang: Option<String>,
+    #[server(default)] saved: Option<String>,
+) -> Result<crate::model::PreferencesState, AppError> {
+    use crate::server::{AppState, auth, portal, preferences};
+    let state = AppState::get()?;
+    let client = portal::Client {
+        hash: auth::request_client_hash(&state.settings).await?,
+    };
+    let result =
+        preferences::open(&state, &token, lang.as_deref(), saved.as_deref(), &client).await?;
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(preferences::status(&result));
+    }
+    Ok(result)
+}
+
 /// The dev mailbox (development without SMTP only): the newest mails.
 #[server(endpoint = "dev/mailbox")]
 pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {

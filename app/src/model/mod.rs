@@ -142,12 +142,14 @@ pub struct CompanyContactCount {
     pub with_email: i64,
 }
 
+mod consent;
 mod contacts;
 mod fields;
 mod import;
 pub mod mutations;
 mod portal;
 mod runs;
+pub use consent::*;
 pub use contacts::*;
 pub use fields::*;
 pub use import::*;

@@ -13,6 +13,8 @@ pub enum Actor {
         email: String,
     },
     System(&'static str),
+    /// The person the data is about, through their own link.
+    Customer,
     /// A DMS calling the API with one of the organisation's keys.
     ApiKey {
         id: i64,
@@ -24,14 +26,15 @@ impl Actor {
     fn id(&self) -> Option<i64> {
         match self {
             Actor::Staff { id, .. } => Some(id.0),
-            Actor::System(_) | Actor::ApiKey { .. } => None,
+            Actor::System(_) | Actor::ApiKey { .. } | Actor::Customer => None,
         }
     }
 
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         match self {
             Actor::Staff { email, .. } => email.clone(),
             Actor::System(what) => format!("system: {what}"),
+            Actor::Customer => "customer".into(),
             Actor::ApiKey { id, name } => format!("API key {name} (#{id})"),
         }
     }

@@ -4,7 +4,9 @@
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod consent;
 pub mod contacts;
+pub mod data_request;
 pub mod db;
 pub mod fields;
 pub mod import;
@@ -13,6 +15,7 @@ pub mod mutations;
 pub mod password;
 pub mod plausible;
 pub mod portal;
+pub mod preferences;
 pub mod runs;
 pub mod scope;
 pub mod seed;

@@ -9,13 +9,15 @@
 //! key.
 
 use crate::error::AppError;
+use crate::model::ConsentState;
 use crate::model::{
     Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalPerson, PortalState,
     PortalStep, PortalView, Posted, Responded, SubscriptionChoice, Subscriptions, changes,
     parse_posted,
 };
 use crate::pages::portal::text;
-use crate::server::{AppState, db, mail, runs};
+use crate::server::audit::Actor;
+use crate::server::{AppState, consent, db, mail, runs};
 use time::{Duration, OffsetDateTime};
 
 /// Invalid links from one client address within the window before it is refused.
@@ -59,7 +61,7 @@ pub struct Client {
     pub hash: Vec<u8>,
 }
 
-async fn throttled(
+pub(crate) async fn throttled(
     state: &AppState,
     client: &Client,
     now: OffsetDateTime,
@@ -407,7 +409,9 @@ async fn build_view(
                 subscribed: t.subscribed,
             })
             .collect();
-        let consent = db::consent_event::current(pool, k.id, "e_marketing").await?;
+        let consent = db::contact_consent::get(pool, k.id, consent::E_MARKETING)
+            .await?
+            .map_or_else(|| "none".to_string(), |(_, s)| s);
         Some(Subscriptions { types, consent })
     } else {
         None
@@ -531,22 +535,7 @@ async fn save(
         .collect();
     db::mutation::insert_changes(&mut *tx, mutation_id, &rows).await?;
     // DMSs with a webhook hear of it once this commits (never of an answer that did not).
-    let notice = serde_json::json!({
-        "event": "mutation.created",
-        "mutation_id": mutation_id,
-        "company_id": row.company_id,
-        "kind": if found.is_empty() { "unchanged" } else { "changed" },
-        "created_at": OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-    });
-    db::webhook_delivery::enqueue(
-        &mut *tx,
-        row.company_id,
-        "mutation.created",
-        &notice.to_string(),
-    )
-    .await?;
+    consent::announce_mutation(&mut *tx, row.company_id, mutation_id, !found.is_empty()).await?;
 
     // Consent is not DMS data: it takes effect now, with its proof.
     let l = text::locale(&view.language);
@@ -562,20 +551,15 @@ async fn save(
                 else {
                     continue;
                 };
-                let on = c.new.as_deref() == Some("yes");
-                db::subscription::set(&mut *tx, row.contact_id, &t.key, on).await?;
-                let shown = format!("{}: {}", t.name, t.description);
-                db::consent_event::insert(
-                    &mut *tx,
-                    &db::consent_event::NewEvent {
-                        contact_id: row.contact_id,
-                        purpose: &format!("subscription:{}", t.key),
-                        legal_basis: "consent",
-                        state: if on { "given" } else { "withdrawn" },
-                        source: "portal",
-                        shown_text: &shown,
-                        run_recipient_id: Some(row.id),
-                    },
+                consent::set_subscription(
+                    &mut tx,
+                    &Actor::Customer,
+                    row.contact_id,
+                    &t.key,
+                    c.new.as_deref() == Some("yes"),
+                    consent::Source::Portal,
+                    &format!("{}: {}", t.name, t.description),
+                    Some(row.id),
                 )
                 .await?;
             }
@@ -585,14 +569,19 @@ async fn save(
                     crate::i18n::td_string!(l, consent_legend),
                     consent_text
                 );
-                db::consent_event::insert(
-                    &mut *tx,
-                    &db::consent_event::NewEvent {
+                consent::set_purpose(
+                    &mut tx,
+                    &Actor::Customer,
+                    &consent::PurposeChange {
                         contact_id: row.contact_id,
-                        purpose: "e_marketing",
-                        legal_basis: "consent",
-                        state: c.new.as_deref().unwrap_or("none"),
-                        source: "portal",
+                        purpose: consent::E_MARKETING,
+                        state: c
+                            .new
+                            .as_deref()
+                            .and_then(ConsentState::parse)
+                            .unwrap_or(ConsentState::None),
+                        legal_basis: None,
+                        source: consent::Source::Portal,
                         shown_text: &shown,
                         run_recipient_id: Some(row.id),
                     },

@@ -721,7 +721,7 @@ pub async fn send_test(
     let (subject, text, content) = mail::render(&template.subject, &template.body, &values)
         .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
     let subject = format!("[Test] {subject}");
-    let html = mail::html_document(language, &run.company_name, &subject, &content);
+    let html = mail::html_document(language, &run.company_name, &subject, &content, None);
     let from = mail::mailbox(Some(&run.sender_name), &run.sender_email)
         .map_err(|e| AppError::invalid("sender_email", e))?;
     let mut tx = state.pool.begin().await?;

@@ -927,9 +927,11 @@ async fn seed_review_examples(tx: &mut sqlx::PgConnection, run_id: i64) -> Resul
     Ok(())
 }
 
-/// Subscriptions and a consent history: most people subscribed to service reminders,
-/// some to the newsletter; e-marketing consent given at import, withdrawn later by
-/// some through the customer page.
+/// Subscriptions and a consent history from every source: consent taken over from the
+/// DMS at import, legitimate interest for customers mailed before, withdrawals on the
+/// customer page and by one-click unsubscribe, choices on the preferences page, forms
+/// recorded by staff and consent the DMS reported over the API. The current state of
+/// each contact follows its newest event, as `server::consent` keeps it.
 async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
@@ -944,10 +946,28 @@ async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     .await?;
     sqlx::query!(
         r#"
-        INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text, at)
-        SELECT k.id, 'e_marketing', 'consent', 'given', 'import',
-               'Toestemming overgenomen uit het DMS bij de eerste import.', k.created_at
-        FROM contact k WHERE k.id % 2 = 1
+        INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text,
+                                   actor, run_recipient_id, at)
+        SELECT k.id, 'e_marketing', e.basis, e.state, e.source, e.shown, e.actor, NULL,
+               k.created_at + e.after
+        FROM contact k
+        CROSS JOIN LATERAL (VALUES
+            (k.id % 2 = 1, 'consent', 'given', 'import',
+             'Toestemming overgenomen uit het DMS bij de eerste import.', 'system: demo import',
+             interval '0 days'),
+            (k.id % 2 = 0 AND EXISTS (SELECT 1 FROM run_recipient r WHERE r.contact_id = k.id),
+             'legitimate_interest', 'none', 'migration',
+             'Default when purposes were introduced: mailed before, so legitimate interest.',
+             'system: migration', interval '1 day'),
+            (k.id % 10 = 4, 'consent', 'given', 'staff', 'Signed form at the service desk.',
+             'staff@datacheck.test', interval '3 days'),
+            (k.id % 19 = 9, 'consent', 'given', 'api', 'Consent recorded at the showroom (DMS).',
+             'API key Demo DMS (#1)', interval '4 days'),
+            (k.id % 13 = 6, 'consent', 'withdrawn', 'unsubscribe',
+             'U bent afgemeld voor e-mail met aanbiedingen en nieuws.', 'customer',
+             interval '5 days')
+        ) AS e(applies, basis, state, source, shown, actor, after)
+        WHERE e.applies
         "#
     )
     .execute(&mut *tx)
@@ -955,12 +975,66 @@ async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
         INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text,
-                                   run_recipient_id, at)
+                                   actor, run_recipient_id, at)
         SELECT m.contact_id, 'e_marketing', 'consent', 'withdrawn', 'portal',
                'Mogen wij u e-mail sturen met aanbiedingen en nieuws? Nee, liever niet',
-               m.run_recipient_id, m.created_at
+               'customer', m.run_recipient_id, m.created_at
         FROM mutation m JOIN mutation_change c ON c.mutation_id = m.id
         WHERE c.section = 'consent' AND c.submitted_value = 'withdrawn'
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Newsletter choices made on the preferences page.
+    sqlx::query!(
+        r#"
+        INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text,
+                                   actor, at)
+        SELECT k.id, 'subscription:newsletter', 'consent',
+               CASE WHEN k.id % 4 = 1 THEN 'given' ELSE 'withdrawn' END, 'preferences',
+               'Nieuwsbrief: Nieuws en tips, ongeveer eens per maand.', 'customer',
+               k.created_at + interval '6 days'
+        FROM contact k WHERE k.id % 17 = 8 OR k.id % 17 = 9
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO contact_consent (contact_id, purpose, legal_basis, state, changed_at)
+        SELECT DISTINCT ON (e.contact_id) e.contact_id, 'e_marketing', e.legal_basis, e.state, e.at
+        FROM consent_event e WHERE e.purpose = 'e_marketing'
+        ORDER BY e.contact_id, e.at DESC, e.id DESC
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"
+        INSERT INTO contact_consent (contact_id, purpose, legal_basis, state)
+        SELECT id, 'sales_service', 'contract', 'none' FROM contact
+        "#
+    )
+    .execute(&mut *tx)
+    .await?;
+    // One-click unsubscribes reach the DMS as answers too.
+    sqlx::query!(
+        r#"
+        WITH l AS (
+            INSERT INTO preference_link (contact_id, created_by, created_at, opened_at)
+            SELECT e.contact_id, 'mail', e.at - interval '2 days', NULL
+            FROM consent_event e WHERE e.source = 'unsubscribe'
+            RETURNING id, contact_id
+        ), m AS (
+            INSERT INTO mutation (company_id, contact_id, preference_link_id, source, kind,
+                                  submission_key, language, created_at)
+            SELECT k.company_id, k.id, l.id, 'unsubscribe', 'changed', md5(l.id::text || 'unsub'),
+                   k.language, k.created_at + interval '5 days'
+            FROM l JOIN contact k ON k.id = l.contact_id
+            RETURNING id
+        )
+        INSERT INTO mutation_change (mutation_id, section, field_key, dms_value, submitted_value, position)
+        SELECT id, 'consent', 'e_marketing', 'given', 'withdrawn', 1 FROM m
         "#
     )
     .execute(&mut *tx)
@@ -1002,7 +1076,7 @@ pub async fn demo_links(
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let mut links: Vec<(String, String)> = rows
         .into_iter()
         .map(|r| {
             (
@@ -1010,5 +1084,26 @@ pub async fn demo_links(
                 crate::server::mail::portal_link(settings, r.id, r.expires_at),
             )
         })
-        .collect())
+        .collect();
+    // A lasting preferences page, of a contact with some history.
+    let prefs = sqlx::query!(
+        r#"
+        SELECT k.id, k.customer_no FROM contact k
+        WHERE k.id % 10 = 4 AND k.email IS NOT NULL ORDER BY k.id LIMIT 1
+        "#
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some(k) = prefs {
+        let id = crate::server::db::preference_link::live_or_new(pool, k.id, "demo").await?;
+        links.push((
+            format!("{}, preferences", k.customer_no),
+            format!(
+                "{}/p/{}",
+                settings.public_url.trim_end_matches('/'),
+                crate::server::consent::seal_preferences(settings, id)
+            ),
+        ));
+    }
+    Ok(links)
 }

@@ -7,6 +7,7 @@
 //! `server::portal`). After a POST the server renders this page with the outcome as
 //! context (`PortalPosted`) instead of fetching it.
 
+pub mod preferences;
 pub mod text;
 
 use crate::api::portal::open_portal;

@@ -1,6 +1,7 @@
 //! The contact register for staff: the filtered table and one contact's page. Both are
 //! read-only: the register changes through the DMS (CSV import, API), never by hand.
 
+use super::consent::ConsentCards;
 use crate::api::contacts::{get_contact, list_contacts};
 use crate::components::data_table::{
     CompanyFilter, FilterBar, Pager, SortHeader, company_param, count,
@@ -244,6 +245,9 @@ fn contact_detail(c: ContactDetail) -> impl IntoView {
                 </section>
                 <p class="muted small">{format!("In the register since {}, last updated {}.", c.created, c.updated)}</p>
             </div>
+        </div>
+        <div class="detail-wide">
+            <ConsentCards id=c.id customer_no=c.customer_no.clone() />
         </div>
     }
 }

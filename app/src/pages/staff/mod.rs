@@ -1,6 +1,7 @@
 //! The staff single-page app: the shell (navigation, signed-in user) and its sections.
 
 pub mod admin;
+pub mod consent;
 pub mod contacts;
 pub mod dev_mailbox;
 pub mod fields;

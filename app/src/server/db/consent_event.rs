@@ -1,7 +1,9 @@
 //! `consent_event`: the append-only proof of every consent choice. There is no update
-//! or delete here, on purpose.
+//! or delete here, on purpose, and the database refuses both (a trigger) except while a
+//! contact is erased on request.
 
 use sqlx::PgExecutor;
+use time::OffsetDateTime;
 
 pub struct NewEvent<'a> {
     pub contact_id: i64,
@@ -11,14 +13,15 @@ pub struct NewEvent<'a> {
     pub source: &'a str,
     pub shown_text: &'a str,
     pub run_recipient_id: Option<i64>,
+    pub actor: &'a str,
 }
 
 pub async fn insert(exec: impl PgExecutor<'_>, e: &NewEvent<'_>) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"
         INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source,
-                                   shown_text, run_recipient_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+                                   shown_text, run_recipient_id, actor)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         "#,
         e.contact_id,
         e.purpose,
@@ -26,28 +29,42 @@ pub async fn insert(exec: impl PgExecutor<'_>, e: &NewEvent<'_>) -> Result<(), s
         e.state,
         e.source,
         e.shown_text,
-        e.run_recipient_id
+        e.run_recipient_id,
+        e.actor
     )
     .execute(exec)
     .await?;
     Ok(())
 }
 
-/// The contact's current state for a purpose: the newest event's, or `none`.
-pub async fn current(
+pub struct EventRow {
+    pub id: i64,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub state: String,
+    pub source: String,
+    pub shown_text: String,
+    pub actor: String,
+    pub at: OffsetDateTime,
+}
+
+/// A contact's history, newest first.
+pub async fn history(
     exec: impl PgExecutor<'_>,
     contact_id: i64,
-    purpose: &str,
-) -> Result<String, sqlx::Error> {
-    Ok(sqlx::query_scalar!(
+    limit: i64,
+) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as!(
+        EventRow,
         r#"
-        SELECT state FROM consent_event WHERE contact_id = $1 AND purpose = $2
-        ORDER BY at DESC, id DESC LIMIT 1
+        SELECT id, purpose, legal_basis, state, source, shown_text, actor, at
+        FROM consent_event WHERE contact_id = $1
+        ORDER BY at DESC, id DESC
+        LIMIT $2
         "#,
         contact_id,
-        purpose
+        limit
     )
-    .fetch_optional(exec)
-    .await?
-    .unwrap_or_else(|| "none".into()))
+    .fetch_all(exec)
+    .await
 }

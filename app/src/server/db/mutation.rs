@@ -41,6 +41,36 @@ pub async fn insert(
     .await
 }
 
+/// Inserts an answer from the preferences page or a one-click unsubscribe, or returns
+/// `None` when this link's submission key was saved before.
+pub async fn insert_from_preferences(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    contact_id: i64,
+    preference_link_id: i64,
+    source: &str,
+    submission_key: &str,
+    language: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        INSERT INTO mutation (company_id, contact_id, preference_link_id, source, kind,
+                              submission_key, language)
+        VALUES ($1, $2, $3, $4, 'changed', $5, $6)
+        ON CONFLICT ON CONSTRAINT mutation_preference_submission_key DO NOTHING
+        RETURNING id
+        "#,
+        company_id,
+        contact_id,
+        preference_link_id,
+        source,
+        submission_key,
+        language
+    )
+    .fetch_optional(exec)
+    .await
+}
+
 pub struct NewChange<'a> {
     pub section: &'a str,
     pub field_key: &'a str,

@@ -311,8 +311,12 @@ pub struct MailContext {
     pub last_name_prefix: Option<String>,
     pub last_name: Option<String>,
     pub organisation_name: Option<String>,
+    /// The contact's live preferences link (made here when missing).
+    pub preference_link_id: Option<i64>,
 }
 
+/// What the mails of these recipients are rendered from. Contacts without a live
+/// preferences link get one: every mail carries it.
 pub async fn mail_contexts(
     exec: impl PgExecutor<'_>,
     recipient_ids: &[i64],
@@ -320,16 +324,26 @@ pub async fn mail_contexts(
     sqlx::query_as!(
         MailContext,
         r#"
+        WITH made AS (
+            INSERT INTO preference_link (contact_id, created_by)
+            SELECT DISTINCT contact_id, 'mail' FROM run_recipient WHERE id = ANY($1)
+            ON CONFLICT (contact_id) WHERE revoked_at IS NULL DO NOTHING
+            RETURNING id, contact_id
+        )
         SELECT r.id AS recipient_id, r.run_id, run.status AS run_status,
                (r.revoked_at IS NOT NULL) AS "revoked!", r.email, r.language, r.expires_at,
                run.templates AS "templates: sqlx::types::Json<crate::model::RunTemplates>",
                run.sender_name, run.sender_email, run.reply_to, c.name AS company_name,
                k.kind, k.salutation, k.first_name, k.last_name_prefix, k.last_name,
-               k.organisation_name
+               k.organisation_name,
+               coalesce(made.id, live.id) AS "preference_link_id?"
         FROM run_recipient r
         JOIN run ON run.id = r.run_id
         JOIN company c ON c.id = run.company_id
         JOIN contact k ON k.id = r.contact_id
+        LEFT JOIN made ON made.contact_id = r.contact_id
+        LEFT JOIN preference_link live ON live.contact_id = r.contact_id
+                                      AND live.revoked_at IS NULL
         WHERE r.id = ANY($1)
         "#,
         recipient_ids

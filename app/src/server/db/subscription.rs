@@ -34,14 +34,15 @@ pub async fn for_contact(
     .await
 }
 
-/// Subscribes or unsubscribes a contact to the type with this key.
+/// Subscribes or unsubscribes a contact to the type with this key; whether that
+/// changed anything.
 pub async fn set(
     exec: impl PgExecutor<'_>,
     contact_id: i64,
     type_key: &str,
     subscribed: bool,
-) -> Result<(), sqlx::Error> {
-    if subscribed {
+) -> Result<bool, sqlx::Error> {
+    let done = if subscribed {
         sqlx::query!(
             r#"
             INSERT INTO contact_subscription (contact_id, subscription_type_id)
@@ -52,7 +53,7 @@ pub async fn set(
             type_key
         )
         .execute(exec)
-        .await?;
+        .await?
     } else {
         sqlx::query!(
             r#"
@@ -64,9 +65,9 @@ pub async fn set(
             type_key
         )
         .execute(exec)
-        .await?;
-    }
-    Ok(())
+        .await?
+    };
+    Ok(done.rows_affected() > 0)
 }
 
 /// Every type's key and English name, inactive ones too (old answers name them).

@@ -8,6 +8,7 @@ use crate::domain::{MailValues, Template, escape};
 use crate::model::{MailPreview, display_name};
 use crate::server::Settings;
 use crate::server::db::run_recipient::MailContext;
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use time::OffsetDateTime;
@@ -59,6 +60,8 @@ pub struct Outgoing {
     /// The complete HTML document.
     pub html: String,
     pub message_id: String,
+    /// The one-click unsubscribe address (RFC 8058), for mails to a contact.
+    pub list_unsubscribe: Option<String>,
 }
 
 impl Outgoing {
@@ -71,6 +74,18 @@ impl Outgoing {
             .date_now();
         if let Some(r) = &self.reply_to {
             b = b.reply_to(r.clone());
+        }
+        if let Some(url) = &self.list_unsubscribe {
+            // Mail clients show an "unsubscribe" button; the POST needs no page (RFC 8058).
+            b = b
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".into(),
+                ));
         }
         b.multipart(MultiPart::alternative_plain_html(
             self.text.clone(),
@@ -166,8 +181,14 @@ fn problems(p: Vec<crate::domain::TemplateProblem>) -> String {
 
 /// The HTML document around a mail's content: the company's name on top, the content
 /// on a white card, a short footer. Inline styles: mail clients ignore style sheets.
-pub fn html_document(language: &str, company: &str, subject: &str, content: &str) -> String {
-    let footer = if language == "en" {
+pub fn html_document(
+    language: &str,
+    company: &str,
+    subject: &str,
+    content: &str,
+    preferences: Option<&str>,
+) -> String {
+    let mut footer = if language == "en" {
         format!(
             "You receive this e-mail because you are a customer of {}.",
             escape(company)
@@ -178,6 +199,13 @@ pub fn html_document(language: &str, company: &str, subject: &str, content: &str
             escape(company)
         )
     };
+    if let Some(url) = preferences {
+        footer.push_str(&format!(
+            " <a style=\"color:#4b5563\" href=\"{}\">{}</a>",
+            escape(url),
+            preferences_words(language)
+        ));
+    }
     let content = content.replace(
         "<a href=",
         "<a style=\"color:#1d4ed8;font-weight:600;word-break:break-all\" href=",
@@ -195,6 +223,19 @@ pub fn html_document(language: &str, company: &str, subject: &str, content: &str
         subject = escape(subject),
         company = escape(company),
     )
+}
+
+fn preferences_words(language: &str) -> &'static str {
+    if language == "en" {
+        "Manage your subscriptions"
+    } else {
+        "Uw abonnementen beheren"
+    }
+}
+
+/// The plain-text footer that carries the preferences link.
+pub fn preferences_footer(language: &str, url: &str) -> String {
+    format!("\n\n--\n{}: {url}\n", preferences_words(language))
 }
 
 /// A preview as the wizard and the dev mailbox show it.
@@ -232,11 +273,27 @@ pub fn run_mail(
     let link = portal_link(settings, ctx.recipient_id, ctx.expires_at);
     let values = values_for(ctx, link, settings);
     let t = ctx.templates.for_language(&ctx.language);
-    let (mut subject, text, content) = render(&t.subject, &t.body, &values)?;
+    let (mut subject, mut text, content) = render(&t.subject, &t.body, &values)?;
     if kind == "reminder" {
         subject = reminder_subject(&ctx.language, &subject);
     }
-    let html = html_document(&ctx.language, &ctx.company_name, &subject, &content);
+    // Every mail to a contact carries their lasting preferences link, and the same
+    // token for one-click unsubscribe.
+    let preferences = ctx.preference_link_id.map(|id| {
+        let token = crate::server::consent::seal_preferences(settings, id);
+        let base = settings.public_url.trim_end_matches('/');
+        (format!("{base}/p/{token}"), format!("{base}/u/{token}"))
+    });
+    if let Some((url, _)) = &preferences {
+        text.push_str(&preferences_footer(&ctx.language, url));
+    }
+    let html = html_document(
+        &ctx.language,
+        &ctx.company_name,
+        &subject,
+        &content,
+        preferences.as_ref().map(|(p, _)| p.as_str()),
+    );
     Ok(Outgoing {
         from: mailbox(Some(&ctx.sender_name), &ctx.sender_email)?,
         reply_to: Some(mailbox(None, &ctx.reply_to)?),
@@ -245,6 +302,7 @@ pub fn run_mail(
         text,
         html,
         message_id: message_id.to_string(),
+        list_unsubscribe: preferences.map(|(_, u)| u),
     })
 }
 

@@ -230,6 +230,7 @@ impl Job {
                 text: c.text.clone(),
                 html: c.html.clone(),
                 message_id: mail.message_id.clone(),
+                list_unsubscribe: None,
             });
         }
         let Some(ctx) = ctx else {
