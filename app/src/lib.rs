@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/companies") view=staff::admin::CompaniesPage />
                     <Route path=path!("admin/audit") view=staff::admin::AuditPage />
                     <Route path=path!("admin/api-keys") view=staff::admin::ApiKeysPage />
+                    <Route path=path!("admin/subscriptions") view=staff::admin::SubscriptionTypesPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -109,7 +109,8 @@ async fn main() -> anyhow::Result<()> {
         let plan = rows::plan(&t, &mapping, &catalogue);
         check_times.push(started.elapsed());
         let mut tx = pool.begin().await?;
-        let outcome = write(&mut tx, company, &plan, None).await?;
+        let bench = app::server::audit::Actor::System("bench");
+        let outcome = write(&mut tx, company, &plan, None, &bench, "bench.csv").await?;
         tx.commit().await?;
         assert_eq!(outcome.unchanged, ROWS);
         unchanged_times.push(started.elapsed());

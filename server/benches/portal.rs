@@ -150,7 +150,15 @@ async fn main() -> anyhow::Result<()> {
         },
     )
     .await?;
-    db::run::update_recipients(&pool, run, "filter", &RecipientFilter::default(), &[]).await?;
+    db::run::update_recipients(
+        &pool,
+        run,
+        "filter",
+        &RecipientFilter::default(),
+        &[],
+        false,
+    )
+    .await?;
     let expires = time::OffsetDateTime::now_utc() + time::Duration::days(5);
     let filter = ListFilter {
         company: Some(company),
@@ -164,7 +172,7 @@ async fn main() -> anyhow::Result<()> {
         filter: &filter,
         confirmed_before: None,
     };
-    db::run_recipient::issue(&mut tx, run, company, &sel, 1, expires, "example.nl").await?;
+    db::run_recipient::issue(&mut tx, run, company, &sel, false, 1, expires, "example.nl").await?;
     db::run::mark_sending(&mut *tx, run, staff, expires).await?;
     tx.commit().await?;
     sqlx::query("ANALYZE").execute(&pool).await?;

@@ -66,7 +66,15 @@ async fn main() -> anyhow::Result<()> {
             },
         )
         .await?;
-        db::run::update_recipients(&pool, run, "filter", &RecipientFilter::default(), &[]).await?;
+        db::run::update_recipients(
+            &pool,
+            run,
+            "filter",
+            &RecipientFilter::default(),
+            &[],
+            false,
+        )
+        .await?;
         let filter = ListFilter {
             company: Some(company),
             kind: None,
@@ -82,9 +90,10 @@ async fn main() -> anyhow::Result<()> {
             filter: &filter,
             confirmed_before: None,
         };
-        let counted = db::run_recipient::counts(&mut *tx, company, &sel).await?;
+        let counted = db::run_recipient::counts(&mut *tx, company, &sel, false).await?;
         let issued =
-            db::run_recipient::issue(&mut tx, run, company, &sel, 1, expires, "example.nl").await?;
+            db::run_recipient::issue(&mut tx, run, company, &sel, false, 1, expires, "example.nl")
+                .await?;
         tx.commit().await?;
         send_times.push(started.elapsed());
         assert_eq!(

@@ -34,10 +34,11 @@ pub const BATCH_MAX: usize = 1_000;
             same rules as the CSV import: a request with any invalid contact changes nothing \
             and answers 422 with every problem. Mutations are the customers' answers: pull \
             them oldest first with a cursor, and mark each processed or ignored once your DMS \
-            has dealt with it."
+            has dealt with it. Consent (purposes, legal bases, history) can be read and \
+            reported per contact."
     ),
-    paths(get_contact, put_contact, batch_contacts, crate::dms_mutations::list_mutations, crate::dms_mutations::process_mutation, crate::dms_mutations::ignore_mutation),
-    components(schemas(ContactInput, ContactOutput, ContactPersonOutput, PutResult, BatchInput, BatchInputContact, BatchResult, ApiError, ApiProblem, crate::dms_mutations::MutationList, crate::dms_mutations::ApiMutation, crate::dms_mutations::ApiChange, crate::dms_mutations::ReviewResult)),
+    paths(get_contact, put_contact, batch_contacts, crate::dms_mutations::list_mutations, crate::dms_mutations::process_mutation, crate::dms_mutations::ignore_mutation, crate::dms_consent::get_consent, crate::dms_consent::post_consent, crate::dms_consent::preferences_link),
+    components(schemas(ContactInput, ContactOutput, ContactPersonOutput, PutResult, BatchInput, BatchInputContact, BatchResult, ApiError, ApiProblem, crate::dms_mutations::MutationList, crate::dms_mutations::ApiMutation, crate::dms_mutations::ApiChange, crate::dms_mutations::ReviewResult, crate::dms_consent::ApiConsent, crate::dms_consent::ApiPurpose, crate::dms_consent::ApiConsentEvent, crate::dms_consent::ConsentInput, crate::dms_consent::ConsentResult, crate::dms_consent::PreferencesLinkResult)),
     modifiers(&BearerKey),
     security(("api_key" = []))
 )]
@@ -80,6 +81,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/contacts/{company}/{customer_no}",
             get(get_contact).put(put_contact),
+        )
+        .route(
+            "/api/v1/contacts/{company}/{customer_no}/consent",
+            get(crate::dms_consent::get_consent).post(crate::dms_consent::post_consent),
+        )
+        .route(
+            "/api/v1/contacts/{company}/{customer_no}/preferences-link",
+            post(crate::dms_consent::preferences_link),
         )
         .layer(axum::extract::DefaultBodyLimit::max(10 * 1024 * 1024))
 }
@@ -307,7 +316,7 @@ pub struct ContactPersonOutput {
     pub left_at: Option<String>,
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //! a cursor, and marking them processed or ignored once applied. Same keys, scope and
 //! error shape as the contacts part (`dms_api`).
 
-use crate::dms_api::{ApiError, Client, from_app};
+use crate::dms_api::{ApiError, Client, from_app, rfc3339};
 use app::model::mutations::{MutationId, MutationStatus, ReviewAction};
 use app::server::{AppState, mutations};
 use axum::Json;
@@ -73,11 +73,6 @@ pub struct ReviewResult {
     pub id: i64,
     /// `processed` or `ignored`.
     pub status: String,
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 /// Mutations for the key's companies, oldest first.

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod contact_export;
 pub mod dms_api;
+pub mod dms_consent;
 pub mod dms_mutations;
 pub mod import_upload;
 pub mod mutation_export;

@@ -923,3 +923,427 @@ async fn erasing_a_contact_leaves_no_personal_data_anywhere(pool: PgPool) {
     // Other contacts are untouched.
     assert_eq!(count(&pool, "SELECT count(*) FROM contact").await, 2);
 }
+
+async fn withdraw(pool: &PgPool, email: &str) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM contact WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    app::server::consent::set_purpose(
+        &mut tx,
+        &app::server::audit::Actor::Customer,
+        &app::server::consent::PurposeChange {
+            contact_id: id,
+            purpose: "e_marketing",
+            state: app::model::ConsentState::Withdrawn,
+            legal_basis: None,
+            source: app::server::consent::Source::Unsubscribe,
+            shown_text: "U bent afgemeld.",
+            run_recipient_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_marketing_run_leaves_out_who_withdrew_and_a_data_check_does_not(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 4, 0).await;
+    withdraw(&pool, "c1@example.nl").await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+
+    let check = ready_run(
+        &app,
+        &cookie,
+        f.company_a,
+        "Data check",
+        &[("mode", "filter")],
+    )
+    .await;
+    let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &check)]).await;
+    assert_eq!(
+        (summary["reachable"].as_i64(), summary["withdrawn"].as_i64()),
+        (Some(4), Some(1))
+    );
+
+    let offer = ready_run(
+        &app,
+        &cookie,
+        f.company_a,
+        "Winter offer",
+        &[("mode", "filter")],
+    )
+    .await;
+    ok(
+        &app,
+        "/api/runs/save_recipients",
+        &cookie,
+        &[("id", &offer), ("mode", "filter"), ("marketing", "on")],
+    )
+    .await;
+    let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &offer)]).await;
+    assert_eq!(summary["marketing"], serde_json::json!(true));
+    assert_eq!(
+        (
+            summary["reachable"].as_i64(),
+            summary["withdrawn"].as_i64(),
+            summary["unreachable_total"].as_i64()
+        ),
+        (Some(3), Some(1), Some(0))
+    );
+    ok(
+        &app,
+        "/api/runs/send",
+        &cookie,
+        &[("id", &offer), ("expected", "3")],
+    )
+    .await;
+    let reached: Vec<String> = sqlx::query_scalar(
+        "SELECT email FROM run_recipient WHERE run_id = $1::bigint ORDER BY email",
+    )
+    .bind(&offer)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        reached,
+        vec!["c2@example.nl", "c3@example.nl", "c4@example.nl"]
+    );
+
+    // Someone who withdraws after the marketing mail was queued does not get it.
+    withdraw(&pool, "c2@example.nl").await;
+    let smtp = TestSmtp::start();
+    let w = Worker::new(
+        pool.clone(),
+        Arc::new(settings()),
+        Transport::from_url(Some(&smtp.url())).unwrap(),
+        quick(),
+    );
+    drain(&w).await;
+    let mut to: Vec<String> = smtp.mails().into_iter().flat_map(|m| m.to).collect();
+    to.sort();
+    assert_eq!(to, vec!["c3@example.nl", "c4@example.nl"]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn reminders_never_go_to_someone_who_withdrew(pool: PgPool) {
+    let (app, cookie, id) = sent_run(&pool, 3, "Remind consent").await;
+    let smtp = TestSmtp::start();
+    let w = Worker::new(
+        pool.clone(),
+        Arc::new(settings()),
+        Transport::from_url(Some(&smtp.url())).unwrap(),
+        quick(),
+    );
+    drain(&w).await;
+    // c1 used the one-click unsubscribe of the first mail.
+    let unsubscribe = smtp
+        .mails()
+        .into_iter()
+        .find(|m| m.to == ["c1@example.nl"])
+        .and_then(|m| header_value(&m.raw, "List-Unsubscribe"))
+        .unwrap();
+    let res = post_raw(&app, &path_of(&unsubscribe), "List-Unsubscribe=One-Click").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let view = ok(&app, "/api/runs/view", &cookie, &[("id", &id)]).await;
+    assert_eq!(view["remindable"], 2);
+    assert_eq!(
+        ok(
+            &app,
+            "/api/runs/remind",
+            &cookie,
+            &[("id", &id), ("expected", "2")]
+        )
+        .await,
+        2
+    );
+    // c2 withdraws while the reminders wait in the outbox: theirs is not sent.
+    withdraw(&pool, "c2@example.nl").await;
+    drain(&w).await;
+    let reminders: Vec<Vec<String>> = smtp
+        .mails()
+        .into_iter()
+        .filter(|m| {
+            let s = header_value(&m.raw, "Subject").unwrap_or_default();
+            s.starts_with("Herinnering:") || s.starts_with("Reminder:")
+        })
+        .map(|m| m.to)
+        .collect();
+    assert_eq!(reminders, vec![vec!["c3@example.nl".to_string()]]);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM outbox_mail WHERE kind = 'reminder' AND status = 'cancelled'"
+        )
+        .await,
+        1
+    );
+}
+
+async fn api_key(app: &axum::Router, cookie: &str, company: i64) -> String {
+    let company = company.to_string();
+    let created = ok(
+        app,
+        "/api/admin/create_api_key",
+        cookie,
+        &[("name", "DMS"), ("company_ids[0]", &company)],
+    )
+    .await;
+    created["key"].as_str().unwrap().to_string()
+}
+
+async fn api(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"));
+    let body = match body {
+        Some(b) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            axum::body::Body::from(b.to_string())
+        }
+        None => axum::body::Body::empty(),
+    };
+    json(app.clone().oneshot(req.body(body).unwrap()).await.unwrap()).await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_dms_reads_and_reports_consent_and_gets_the_preferences_link(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 1, 0).await;
+    seed_contacts(&pool, f.company_b, 1, 0).await;
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let key = api_key(&app, &admin, f.company_a).await;
+    let base = format!("/api/v1/contacts/{}/K1", f.company_a);
+
+    let (status, v) = api(
+        &app,
+        "POST",
+        &format!("{base}/consent"),
+        &key,
+        Some(serde_json::json!({"purpose": "e_marketing", "legal_basis": "consent", "state": "given", "note": "Form signed in the showroom"})),
+    )
+    .await;
+    assert_eq!(
+        (status, v["changed"].clone()),
+        (StatusCode::OK, serde_json::json!(true)),
+        "{v}"
+    );
+    let (status, v) = api(
+        &app,
+        "POST",
+        &format!("{base}/consent"),
+        &key,
+        Some(serde_json::json!({"purpose": "e_marketing", "legal_basis": "hearsay", "state": "given", "note": "Form signed"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["problems"][0]["field"], "legal_basis");
+
+    let (status, v) = api(&app, "GET", &format!("{base}/consent"), &key, None).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["may_market"], serde_json::json!(true));
+    let e = &v["history"][0];
+    assert_eq!(
+        (e["source"].as_str(), e["state"].as_str()),
+        (Some("api"), Some("given"))
+    );
+    assert_eq!(e["actor"], "API key DMS (#1)");
+    assert_eq!(e["shown_text"], "Form signed in the showroom");
+    assert!(
+        v["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["purpose"] == "sales_service")
+    );
+
+    let (status, v) = api(
+        &app,
+        "POST",
+        &format!("{base}/preferences-link"),
+        &key,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let url = v["url"].as_str().unwrap();
+    assert_eq!(
+        get(&app, &path_of(url), None).await.status(),
+        StatusCode::OK
+    );
+
+    // Another company's contact does not exist for this key.
+    let other = format!("/api/v1/contacts/{}/K1/consent", f.company_b);
+    assert_eq!(
+        api(&app, "GET", &other, &key, None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, doc) = api(&app, "GET", "/api/v1/openapi.json", &key, None).await;
+    assert!(doc["paths"]["/api/v1/contacts/{company}/{customer_no}/consent"]["get"].is_object());
+    assert!(
+        doc["paths"]["/api/v1/contacts/{company}/{customer_no}/preferences-link"]["post"]
+            .is_object()
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn admins_manage_subscription_types_and_removing_one_in_use_needs_its_count(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 2, 0).await;
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
+    let (status, _) =
+        json(call(&app, "/api/admin/subscription_types", Some(&staff), &[]).await).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let save = |pairs: Vec<(&'static str, &'static str)>| {
+        let app = app.clone();
+        let admin = admin.clone();
+        async move {
+            json(
+                call(
+                    &app,
+                    "/api/admin/save_subscription_type",
+                    Some(&admin),
+                    &pairs,
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let (status, err) = save(vec![
+        ("id", "0"),
+        ("key", "Bad Key"),
+        ("name_nl", ""),
+        ("name_en", "Tips"),
+        ("position", "x"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = err["Fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["name_nl", "position", "key"]);
+    let (status, _) = save(vec![
+        ("id", "0"),
+        ("key", "car_care"),
+        ("name_nl", "Onderhoudstips"),
+        ("name_en", "Car care tips"),
+        ("description_nl", "Tips voor uw auto."),
+        ("description_en", "Tips for your car."),
+        ("active", "on"),
+        ("position", "50"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let list = ok(&app, "/api/admin/subscription_types", &admin, &[]).await;
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    let car = rows
+        .iter()
+        .find(|r| r["key"] == "car_care")
+        .unwrap()
+        .clone();
+    assert_eq!(car["position"], 50);
+
+    // Offered on the preferences page; someone subscribes.
+    let contact: i64 = count(&pool, "SELECT min(id) FROM contact").await;
+    let st = state(pool.clone());
+    let url = app::server::consent::preferences_url(&st, &pool, contact, "test")
+        .await
+        .unwrap();
+    let html = body_text(get(&app, &path_of(&url), None).await).await;
+    assert!(html.contains("Onderhoudstips") || html.contains("Car care tips"));
+    let key = form_key(&html);
+    post_form(
+        &app,
+        &path_of(&url),
+        &[("key", &key), ("sub.car_care", "on"), ("intent", "save")],
+    )
+    .await;
+
+    // Made inactive, it is no longer offered.
+    let id = car["id"].to_string();
+    let id_s: &'static str = Box::leak(id.clone().into_boxed_str());
+    let (status, _) = save(vec![
+        ("id", id_s),
+        ("name_nl", "Onderhoudstips"),
+        ("name_en", "Car care tips"),
+        ("position", "50"),
+    ])
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let html = body_text(get(&app, &path_of(&url), None).await).await;
+    assert!(!html.contains("sub.car_care"));
+
+    // Removing it while one contact is subscribed asks for that number.
+    let (status, v) = json(
+        call(
+            &app,
+            "/api/admin/delete_subscription_type",
+            Some(&admin),
+            &[("id", &id), ("expected", "0")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM subscription_type WHERE key = 'car_care'"
+        )
+        .await,
+        1
+    );
+    ok(
+        &app,
+        "/api/admin/delete_subscription_type",
+        &admin,
+        &[("id", &id), ("expected", "1")],
+    )
+    .await;
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM subscription_type WHERE key = 'car_care'"
+        )
+        .await,
+        0
+    );
+    // The history of the choice stays.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM consent_event WHERE purpose = 'subscription:car_care'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM audit_event WHERE action LIKE 'subscription_type.%'"
+        )
+        .await,
+        3
+    );
+}

@@ -331,6 +331,8 @@ async fn the_openapi_document_parses_and_every_reference_resolves(pool: PgPool) 
         [
             "/api/v1/contacts/{company}",
             "/api/v1/contacts/{company}/{customer_no}",
+            "/api/v1/contacts/{company}/{customer_no}/consent",
+            "/api/v1/contacts/{company}/{customer_no}/preferences-link",
             "/api/v1/mutations",
             "/api/v1/mutations/{id}/ignore",
             "/api/v1/mutations/{id}/process"

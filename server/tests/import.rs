@@ -436,3 +436,87 @@ async fn scoped_staff_cannot_upload_to_or_touch_imports_of_another_company(pool:
         .unwrap();
     assert_eq!(status, "uploaded");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn an_import_records_e_marketing_consent_and_its_basis_with_the_file_as_proof(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let staff = staff_of(&pool, &cookie).await;
+    let file = "Klantnr;Achternaam;E-mail;Toestemming;Grondslag\n\
+                C1;Smit;c1@example.nl;ja;\n\
+                C2;Kok;c2@example.nl;;gerechtvaardigd belang\n\
+                C3;Bos;c3@example.nl;opt-out;\n\
+                C4;Vos;c4@example.nl;;\n\
+                C5;Wit;c5@example.nl;misschien;\n\
+                C6;Zwart;c6@example.nl;ja;overeenkomst\n";
+    let id = import::upload(&pool, &staff, f.company_a, "dms.csv", file.as_bytes())
+        .await
+        .unwrap();
+    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
+    assert_eq!(view.mapping[3], "e_marketing", "the header is recognised");
+    assert_eq!(view.mapping[4], "e_marketing_basis");
+    let report = check(&app, &cookie, id, &mapping_pairs(&view))
+        .await
+        .unwrap();
+    let bad: Vec<(String, String)> = report
+        .problems
+        .iter()
+        .map(|p| (p.customer_no.clone(), p.column.clone()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            ("C5".to_string(), "Toestemming".to_string()),
+            ("C6".to_string(), "Grondslag".to_string())
+        ]
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM consent_event").await,
+        0,
+        "the check writes nothing"
+    );
+    by_id::<()>(&app, &cookie, "/api/import/start", id)
+        .await
+        .unwrap();
+    wait_done(&app, &cookie, id).await;
+    let states: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT k.customer_no, coalesce(c.legal_basis, '-'), coalesce(c.state, '-') FROM contact k
+         LEFT JOIN contact_consent c ON c.contact_id = k.id AND c.purpose = 'e_marketing'
+         ORDER BY k.customer_no",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        states,
+        vec![
+            s("C1", "consent", "given"),
+            s("C2", "legitimate_interest", "none"),
+            s("C3", "consent", "withdrawn"),
+            // No consent in the file: nothing recorded, the defaults apply.
+            s("C4", "-", "-"),
+        ]
+    );
+    let proof: (String, String, String) = sqlx::query_as(
+        "SELECT source, actor, shown_text FROM consent_event e JOIN contact k ON k.id = e.contact_id
+         WHERE k.customer_no = 'C1'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        proof,
+        (
+            "import".to_string(),
+            "admin@test.nl".to_string(),
+            "Imported from dms.csv, line 2.".to_string()
+        )
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM consent_event").await,
+        3,
+        "no row for C4"
+    );
+}

@@ -10,3 +10,4 @@ pub mod import;
 pub mod mutations;
 pub mod portal;
 pub mod runs;
+pub mod subscriptions;

@@ -79,6 +79,7 @@ pub async fn save_run_recipients(
     #[server(default)] q: String,
     #[server(default)] confirmed_before: String,
     #[server(default)] list: String,
+    #[server(default)] marketing: Option<String>,
 ) -> Result<RunId, AppError> {
     use crate::server::{AppState, auth, runs};
     let state = AppState::get()?;
@@ -90,6 +91,7 @@ pub async fn save_run_recipients(
         q,
         confirmed_before,
         list,
+        marketing: marketing.is_some(),
     };
     runs::save_recipients(&state, &staff, RunId(id), &form).await?;
     Ok(RunId(id))

@@ -137,6 +137,8 @@ pub struct RunDraft {
     pub show_contact_persons: bool,
     pub show_notifications: bool,
     pub show_subscriptions: bool,
+    /// The mail is marketing: contacts who withdrew e-marketing consent are left out.
+    pub marketing: bool,
 }
 
 /// Defaults for a new run's first step.
@@ -178,6 +180,9 @@ pub struct RecipientSummary {
     /// The first unreachable contacts (at most 100), and how many there are.
     pub unreachable: Vec<UnreachableContact>,
     pub unreachable_total: i64,
+    /// Reachable contacts who withdrew e-marketing consent; left out when `marketing`.
+    pub withdrawn: i64,
+    pub marketing: bool,
     /// Listed customer numbers that are not in the company's register.
     pub unknown_numbers: Vec<String>,
     /// A few reachable contacts to preview the mail for.

@@ -333,6 +333,8 @@ pub struct RecipientsForm {
     pub q: String,
     pub confirmed_before: String,
     pub list: String,
+    /// The mail is marketing: contacts who withdrew e-marketing consent are left out.
+    pub marketing: bool,
 }
 
 /// Customer numbers from pasted text or a file: one per line, or separated by commas,
@@ -435,7 +437,7 @@ pub async fn save_recipients(
         }
     };
     let mut tx = state.pool.begin().await?;
-    if !db::run::update_recipients(&mut *tx, id.0, mode, &filter, &list).await? {
+    if !db::run::update_recipients(&mut *tx, id.0, mode, &filter, &list, f.marketing).await? {
         return Err(not_draft());
     }
     audit_step(&mut *tx, &staff.actor(), &run, "recipients").await?;
@@ -518,31 +520,34 @@ pub async fn recipient_summary(
 async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSummary, AppError> {
     let owned = OwnedSelection::of(&state.settings, run)?;
     let sel = owned.selection();
-    let counts = db::run_recipient::counts(&state.pool, run.company_id, &sel).await?;
-    let unreachable = db::run_recipient::briefs(&state.pool, run.company_id, &sel, false, 100)
-        .await?
-        .into_iter()
-        .map(|b| UnreachableContact {
-            id: b.id,
-            name: brief_name(&b),
-            customer_no: b.customer_no.clone(),
-            reason: if b.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
-                "No e-mail address".into()
-            } else {
-                "The e-mail address is not valid".into()
-            },
-        })
-        .collect();
-    let sample = db::run_recipient::briefs(&state.pool, run.company_id, &sel, true, 20)
-        .await?
-        .into_iter()
-        .map(|b| PreviewContact {
-            id: b.id,
-            name: brief_name(&b),
-            customer_no: b.customer_no,
-            language: b.language,
-        })
-        .collect();
+    let counts =
+        db::run_recipient::counts(&state.pool, run.company_id, &sel, run.marketing).await?;
+    let unreachable =
+        db::run_recipient::briefs(&state.pool, run.company_id, &sel, false, false, 100)
+            .await?
+            .into_iter()
+            .map(|b| UnreachableContact {
+                id: b.id,
+                name: brief_name(&b),
+                customer_no: b.customer_no.clone(),
+                reason: if b.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                    "No e-mail address".into()
+                } else {
+                    "The e-mail address is not valid".into()
+                },
+            })
+            .collect();
+    let sample =
+        db::run_recipient::briefs(&state.pool, run.company_id, &sel, true, run.marketing, 20)
+            .await?
+            .into_iter()
+            .map(|b| PreviewContact {
+                id: b.id,
+                name: brief_name(&b),
+                customer_no: b.customer_no,
+                language: b.language,
+            })
+            .collect();
     let unknown_numbers = match &owned.list {
         Some(l) => db::run_recipient::unknown_numbers(&state.pool, run.company_id, l).await?,
         None => Vec::new(),
@@ -553,7 +558,11 @@ async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSu
         dutch: counts.dutch,
         english: counts.english,
         unreachable,
-        unreachable_total: counts.selected - counts.reachable,
+        unreachable_total: counts.selected
+            - counts.reachable
+            - if run.marketing { counts.withdrawn } else { 0 },
+        withdrawn: counts.withdrawn,
+        marketing: run.marketing,
         unknown_numbers,
         sample,
     })
@@ -919,6 +928,7 @@ pub async fn draft(state: &AppState, staff: &Staff, id: RunId) -> Result<RunDraf
         show_contact_persons: run.show_contact_persons,
         show_notifications: run.show_notifications,
         show_subscriptions: run.show_subscriptions,
+        marketing: run.marketing,
     })
 }
 
@@ -984,7 +994,7 @@ pub async fn send(
     }
     let owned = OwnedSelection::of(&state.settings, &run)?;
     let sel = owned.selection();
-    let counts = db::run_recipient::counts(&mut *tx, run.company_id, &sel).await?;
+    let counts = db::run_recipient::counts(&mut *tx, run.company_id, &sel, run.marketing).await?;
     if counts.reachable == 0 {
         return Err(AppError::invalid(
             "recipients",
@@ -1003,6 +1013,7 @@ pub async fn send(
         run.id,
         run.company_id,
         &sel,
+        run.marketing,
         state.settings.link_keys.active_id() as i16,
         expires_at,
         &message_id_domain(&state.settings),

@@ -598,7 +598,7 @@ async fn seed_runs(
     let today = time::OffsetDateTime::now_utc().date();
     // (name, company, created by, kind filter, days ago sent, valid days after sending, end state)
     type DemoRun<'a> = (&'a str, usize, i64, &'a str, Option<i64>, i64, &'a str);
-    let runs: [DemoRun; 4] = [
+    let runs: [DemoRun; 5] = [
         (
             "Voorjaarscontrole 2026",
             0,
@@ -627,6 +627,16 @@ async fn seed_runs(
             7,
             "draft",
         ),
+        // Marketing: the recipient step leaves out who withdrew e-marketing consent.
+        (
+            "Winterbandenactie 2026 (aanbieding)",
+            0,
+            staff_id,
+            "person",
+            None,
+            14,
+            "draft",
+        ),
     ];
     for (name, company, by, kind, sent_days_ago, valid_days, state) in runs {
         let company_id = company_ids[company];
@@ -653,7 +663,8 @@ async fn seed_runs(
             kind: kind.map(str::to_string),
             ..RecipientFilter::default()
         };
-        db::run::update_recipients(&mut *tx, id, "filter", &filter, &[]).await?;
+        let marketing = name.contains("aanbieding");
+        db::run::update_recipients(&mut *tx, id, "filter", &filter, &[], marketing).await?;
         db::run::update_templates(&mut *tx, id, &templates).await?;
         let Some(days_ago) = sent_days_ago else {
             continue;
@@ -704,6 +715,7 @@ async fn seed_runs(
             id,
             company_id,
             &selection,
+            false,
             1,
             expires,
             "datacheck.test",
@@ -949,24 +961,24 @@ async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
         INSERT INTO consent_event (contact_id, purpose, legal_basis, state, source, shown_text,
                                    actor, run_recipient_id, at)
         SELECT k.id, 'e_marketing', e.basis, e.state, e.source, e.shown, e.actor, NULL,
-               k.created_at + e.after
+               now() - e.ago - (k.id % 7) * interval '1 hour'
         FROM contact k
         CROSS JOIN LATERAL (VALUES
             (k.id % 2 = 1, 'consent', 'given', 'import',
              'Toestemming overgenomen uit het DMS bij de eerste import.', 'system: demo import',
-             interval '0 days'),
+             interval '400 days'),
             (k.id % 2 = 0 AND EXISTS (SELECT 1 FROM run_recipient r WHERE r.contact_id = k.id),
              'legitimate_interest', 'none', 'migration',
              'Default when purposes were introduced: mailed before, so legitimate interest.',
-             'system: migration', interval '1 day'),
+             'system: migration', interval '90 days'),
             (k.id % 10 = 4, 'consent', 'given', 'staff', 'Signed form at the service desk.',
-             'staff@datacheck.test', interval '3 days'),
+             'staff@datacheck.test', interval '30 days'),
             (k.id % 19 = 9, 'consent', 'given', 'api', 'Consent recorded at the showroom (DMS).',
-             'API key Demo DMS (#1)', interval '4 days'),
+             'API key Demo DMS (#1)', interval '20 days'),
             (k.id % 13 = 6, 'consent', 'withdrawn', 'unsubscribe',
              'U bent afgemeld voor e-mail met aanbiedingen en nieuws.', 'customer',
-             interval '5 days')
-        ) AS e(applies, basis, state, source, shown, actor, after)
+             interval '6 days')
+        ) AS e(applies, basis, state, source, shown, actor, ago)
         WHERE e.applies
         "#
     )
@@ -993,7 +1005,7 @@ async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
         SELECT k.id, 'subscription:newsletter', 'consent',
                CASE WHEN k.id % 4 = 1 THEN 'given' ELSE 'withdrawn' END, 'preferences',
                'Nieuwsbrief: Nieuws en tips, ongeveer eens per maand.', 'customer',
-               k.created_at + interval '6 days'
+               now() - interval '3 days'
         FROM contact k WHERE k.id % 17 = 8 OR k.id % 17 = 9
         "#
     )
@@ -1022,14 +1034,14 @@ async fn seed_consent(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
         r#"
         WITH l AS (
             INSERT INTO preference_link (contact_id, created_by, created_at, opened_at)
-            SELECT e.contact_id, 'mail', e.at - interval '2 days', NULL
+            SELECT e.contact_id, 'mail', e.at - interval '2 days', e.at
             FROM consent_event e WHERE e.source = 'unsubscribe'
             RETURNING id, contact_id
         ), m AS (
             INSERT INTO mutation (company_id, contact_id, preference_link_id, source, kind,
                                   submission_key, language, created_at)
             SELECT k.company_id, k.id, l.id, 'unsubscribe', 'changed', md5(l.id::text || 'unsub'),
-                   k.language, k.created_at + interval '5 days'
+                   k.language, now() - interval '6 days'
             FROM l JOIN contact k ON k.id = l.contact_id
             RETURNING id
         )
@@ -1085,16 +1097,16 @@ pub async fn demo_links(
             )
         })
         .collect();
-    // A lasting preferences page, of a contact with some history.
+    // Lasting preferences pages, of contacts with some history.
     let prefs = sqlx::query!(
         r#"
         SELECT k.id, k.customer_no FROM contact k
-        WHERE k.id % 10 = 4 AND k.email IS NOT NULL ORDER BY k.id LIMIT 1
+        WHERE k.id % 10 = 4 AND k.email IS NOT NULL ORDER BY k.id LIMIT 2
         "#
     )
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await?;
-    if let Some(k) = prefs {
+    for k in prefs {
         let id = crate::server::db::preference_link::live_or_new(pool, k.id, "demo").await?;
         links.push((
             format!("{}, preferences", k.customer_no),

@@ -222,7 +222,7 @@ fn history_table(rows: Vec<ConsentHistoryRow>) -> impl IntoView {
                             <td data-label="State">{state_badge(r.state)}</td>
                             <td data-label="Basis">{r.legal_basis.label()}</td>
                             <td data-label="Source">{source_label(&r.source)}</td>
-                            <td data-label="By" class="break">{r.actor}</td>
+                            <td data-label="By">{r.actor}</td>
                             <td data-label="Text shown" class="small">{r.shown_text}</td>
                         </tr>
                     }).collect_view()}

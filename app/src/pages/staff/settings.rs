@@ -30,6 +30,10 @@ pub fn SettingsPage() -> impl IntoView {
                             {icons::lock()}
                             <span><strong>"API keys"</strong><span class="muted">"Keys for your DMS to send contacts and fetch mutations"</span></span>
                         </a>
+                        <a class="link-card" href="/staff/admin/subscriptions">
+                            {icons::inbox()}
+                            <span><strong>"Subscription types"</strong><span class="muted">"What customers can subscribe to, in Dutch and English"</span></span>
+                        </a>
                         <a class="link-card" href="/staff/admin/audit">
                             {icons::history()}
                             <span><strong>"Audit log"</strong><span class="muted">"Who changed what, and when"</span></span>

@@ -323,6 +323,10 @@ fn RecipientsStep(draft: RunDraft, summary: Summary) -> impl IntoView {
                     {move || file_note.get().map(|n| view! { <p class="hint" role="status">{n}</p> })}
                     <FieldError error=error name="list" />
                 </div>
+                <label class="choice">
+                    <input type="checkbox" name="marketing" checked=draft.marketing data-testid="r-marketing" />
+                    "This mail is marketing (offers, news): leave out contacts who withdrew e-marketing consent"
+                </label>
                 <div class="form-actions">
                     <button type="submit" class="button button-primary">"Save and count"</button>
                     {(steps_done >= 2).then(|| view! { <a class="button" href=continue_href.clone()>"Continue to the e-mail →"</a> })}
@@ -354,6 +358,14 @@ fn SummaryCard(summary: RecipientSummary, run: i64) -> impl IntoView {
                 <div class="stat"><span class="stat-number">{count(s.dutch)}</span><span class="label">"in Dutch"</span></div>
                 <div class="stat"><span class="stat-number">{count(s.english)}</span><span class="label">"in English"</span></div>
             </div>
+            {(s.withdrawn > 0).then(|| {
+                let note = if s.marketing {
+                    format!("{} selected contact(s) withdrew e-marketing consent and are left out: this mail is marketing.", count(s.withdrawn))
+                } else {
+                    format!("{} of them withdrew e-marketing consent. A data check is not marketing, so they get it; tick \"This mail is marketing\" to leave them out.", count(s.withdrawn))
+                };
+                view! { <p class="alert alert-info" role="status" data-testid="withdrawn-note">{note}</p> }
+            })}
             {(!s.unknown_numbers.is_empty()).then(|| view! {
                 <div class="alert alert-warning" role="status" data-testid="unknown-numbers">
                     {format!("{} customer number(s) are not in this company's register: {}", s.unknown_numbers.len(),

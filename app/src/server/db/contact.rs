@@ -772,3 +772,19 @@ pub async fn erase(tx: &mut sqlx::PgConnection, contact_id: i64) -> Result<Erase
         .await?;
     Ok(counts)
 }
+
+/// Contact ids of a company by customer number.
+pub async fn ids_by_customer_nos(
+    exec: impl PgExecutor<'_>,
+    company_id: i64,
+    numbers: &[String],
+) -> Result<std::collections::HashMap<String, i64>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT customer_no, id FROM contact WHERE company_id = $1 AND customer_no = ANY($2)",
+        company_id,
+        numbers
+    )
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.customer_no, r.id)).collect())
+}

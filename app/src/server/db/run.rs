@@ -27,6 +27,7 @@ pub struct Full {
     pub show_contact_persons: bool,
     pub show_notifications: bool,
     pub show_subscriptions: bool,
+    pub marketing: bool,
     pub steps_done: i16,
     pub sent_at: Option<OffsetDateTime>,
     pub sent_by_name: Option<String>,
@@ -84,7 +85,7 @@ pub async fn get(
                r.templates AS "templates: Json<RunTemplates>",
                r.field_rules AS "field_rules: Json<std::collections::BTreeMap<String, String>>",
                r.show_contact_persons, r.show_notifications, r.show_subscriptions,
-               r.steps_done, r.sent_at, s.display_name AS "sent_by_name?", r.links_expire_at,
+               r.marketing, r.steps_done, r.sent_at, s.display_name AS "sent_by_name?", r.links_expire_at,
                r.cancelled_at
         FROM run r
         JOIN company c ON c.id = r.company_id
@@ -156,17 +157,19 @@ pub async fn update_recipients(
     mode: &str,
     filter: &RecipientFilter,
     list: &[String],
+    marketing: bool,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         r#"
         UPDATE run SET recipient_mode = $2, recipient_filter = $3, recipient_list = $4,
-               steps_done = greatest(steps_done, 2), updated_at = now()
+               marketing = $5, steps_done = greatest(steps_done, 2), updated_at = now()
         WHERE id = $1 AND status = 'draft'
         "#,
         id,
         mode,
         Json(filter) as _,
-        list
+        list,
+        marketing
     )
     .execute(exec)
     .await?;

@@ -27,6 +27,20 @@ pub enum Selection<'a> {
 const REACHABLE: &str =
     "(k.email IS NOT NULL AND k.email ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$')";
 
+/// The contact withdrew e-marketing consent.
+const WITHDRAWN: &str = "EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = k.id \
+     AND cc.purpose = 'e_marketing' AND cc.state = 'withdrawn')";
+
+/// Who a run's mail goes to: a reachable address, and for a marketing mail no
+/// withdrawn consent.
+fn mailable(marketing: bool) -> String {
+    if marketing {
+        format!("({REACHABLE} AND NOT {WITHDRAWN})")
+    } else {
+        REACHABLE.to_string()
+    }
+}
+
 fn push_selection<'a>(
     b: &mut QueryBuilder<'a, Postgres>,
     company_id: i64,
@@ -65,19 +79,25 @@ pub struct Counts {
     pub reachable: i64,
     pub dutch: i64,
     pub english: i64,
+    /// Reachable contacts who withdrew e-marketing consent (left out of a marketing
+    /// mail, so not in `reachable` then).
+    pub withdrawn: i64,
 }
 
 pub async fn counts(
     exec: impl PgExecutor<'_>,
     company_id: i64,
     sel: &Selection<'_>,
+    marketing: bool,
 ) -> Result<Counts, sqlx::Error> {
     let scope = CompanyScope::all();
+    let ok = mailable(marketing);
     let mut b = QueryBuilder::new(format!(
         "SELECT count(*) AS selected, \
-         count(*) FILTER (WHERE {REACHABLE}) AS reachable, \
-         count(*) FILTER (WHERE {REACHABLE} AND k.language = 'nl') AS dutch, \
-         count(*) FILTER (WHERE {REACHABLE} AND k.language = 'en') AS english \
+         count(*) FILTER (WHERE {ok}) AS reachable, \
+         count(*) FILTER (WHERE {ok} AND k.language = 'nl') AS dutch, \
+         count(*) FILTER (WHERE {ok} AND k.language = 'en') AS english, \
+         count(*) FILTER (WHERE {REACHABLE} AND {WITHDRAWN}) AS withdrawn \
          FROM contact k"
     ));
     push_selection(&mut b, company_id, sel, &scope);
@@ -103,6 +123,7 @@ pub async fn briefs(
     company_id: i64,
     sel: &Selection<'_>,
     reachable: bool,
+    marketing: bool,
     limit: i64,
 ) -> Result<Vec<ContactBrief>, sqlx::Error> {
     let scope = CompanyScope::all();
@@ -112,7 +133,7 @@ pub async fn briefs(
     );
     push_selection(&mut b, company_id, sel, &scope);
     b.push(if reachable {
-        format!(" AND {REACHABLE}")
+        format!(" AND {}", mailable(marketing))
     } else {
         format!(" AND NOT {REACHABLE}")
     });
@@ -143,11 +164,13 @@ pub async fn unknown_numbers(
 /// Issues a link to every reachable selected contact and queues its invitation, in
 /// two set-based statements: a run of 100,000 recipients is queued in seconds. The
 /// caller holds the transaction that also marks the run as sending.
+#[allow(clippy::too_many_arguments)] // one set-based statement's parameters, all distinct
 pub async fn issue(
     tx: &mut sqlx::PgConnection,
     run_id: i64,
     company_id: i64,
     sel: &Selection<'_>,
+    marketing: bool,
     key_id: i16,
     expires_at: OffsetDateTime,
     message_id_domain: &str,
@@ -164,7 +187,7 @@ pub async fn issue(
         .push_bind(expires_at)
         .push(" FROM contact k");
     push_selection(&mut b, company_id, sel, &scope);
-    b.push(format!(" AND {REACHABLE}"));
+    b.push(format!(" AND {}", mailable(marketing)));
     let issued = b.build().execute(&mut *tx).await?.rows_affected();
     sqlx::query!(
         r#"
@@ -201,6 +224,9 @@ pub async fn queue_reminders(
                         AND o.kind = 'invitation' AND o.status = 'sent')
           AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
                             AND o.kind = 'reminder' AND o.status = 'queued')
+          -- Never a reminder to someone who withdrew (one-click from the first mail).
+          AND NOT EXISTS (SELECT 1 FROM contact_consent c WHERE c.contact_id = r.contact_id
+                            AND c.purpose = 'e_marketing' AND c.state = 'withdrawn')
         ORDER BY r.id
         "#,
         run_id,
@@ -222,6 +248,9 @@ pub async fn remindable(exec: impl PgExecutor<'_>, run_id: i64) -> Result<i64, s
                         AND o.kind = 'invitation' AND o.status = 'sent')
           AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
                             AND o.kind = 'reminder' AND o.status = 'queued')
+          -- Never a reminder to someone who withdrew (one-click from the first mail).
+          AND NOT EXISTS (SELECT 1 FROM contact_consent c WHERE c.contact_id = r.contact_id
+                            AND c.purpose = 'e_marketing' AND c.state = 'withdrawn')
         "#,
         run_id
     )
@@ -313,6 +342,9 @@ pub struct MailContext {
     pub organisation_name: Option<String>,
     /// The contact's live preferences link (made here when missing).
     pub preference_link_id: Option<i64>,
+    pub marketing: bool,
+    /// The contact withdrew e-marketing consent (since the mail was queued, perhaps).
+    pub withdrawn: bool,
 }
 
 /// What the mails of these recipients are rendered from. Contacts without a live
@@ -336,7 +368,10 @@ pub async fn mail_contexts(
                run.sender_name, run.sender_email, run.reply_to, c.name AS company_name,
                k.kind, k.salutation, k.first_name, k.last_name_prefix, k.last_name,
                k.organisation_name,
-               coalesce(made.id, live.id) AS "preference_link_id?"
+               coalesce(made.id, live.id) AS "preference_link_id?", run.marketing,
+               EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = k.id
+                         AND cc.purpose = 'e_marketing' AND cc.state = 'withdrawn')
+                   AS "withdrawn!"
         FROM run_recipient r
         JOIN run ON run.id = r.run_id
         JOIN company c ON c.id = run.company_id

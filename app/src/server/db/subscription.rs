@@ -77,3 +77,112 @@ pub async fn names(exec: impl PgExecutor<'_>) -> Result<Vec<(String, String)>, s
         .await?;
     Ok(rows.into_iter().map(|r| (r.key, r.name_en)).collect())
 }
+
+/// Every type for the admin page, with how many contacts are subscribed now.
+pub async fn admin_list(
+    exec: impl PgExecutor<'_>,
+) -> Result<Vec<crate::model::SubscriptionTypeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::model::SubscriptionTypeRow,
+        r#"
+        SELECT t.id, t.key, t.name_nl, t.name_en, t.description_nl, t.description_en,
+               t.active, t.position,
+               (SELECT count(*) FROM contact_subscription s
+                WHERE s.subscription_type_id = t.id) AS "subscribers!"
+        FROM subscription_type t
+        ORDER BY t.position, t.id
+        "#
+    )
+    .fetch_all(exec)
+    .await
+}
+
+pub struct TypeInput<'a> {
+    pub name_nl: &'a str,
+    pub name_en: &'a str,
+    pub description_nl: &'a str,
+    pub description_en: &'a str,
+    pub active: bool,
+    pub position: i32,
+}
+
+/// A new type; `None` when the key is taken.
+pub async fn insert(
+    exec: impl PgExecutor<'_>,
+    key: &str,
+    t: &TypeInput<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"
+        INSERT INTO subscription_type (key, name_nl, name_en, description_nl, description_en,
+                                       active, position)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (key) DO NOTHING
+        RETURNING id
+        "#,
+        key,
+        t.name_nl,
+        t.name_en,
+        t.description_nl,
+        t.description_en,
+        t.active,
+        t.position
+    )
+    .fetch_optional(exec)
+    .await
+}
+
+/// Updates a type (its key stays); whether it existed.
+pub async fn update(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+    t: &TypeInput<'_>,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"
+        UPDATE subscription_type
+        SET name_nl = $2, name_en = $3, description_nl = $4, description_en = $5,
+            active = $6, position = $7
+        WHERE id = $1
+        "#,
+        id,
+        t.name_nl,
+        t.name_en,
+        t.description_nl,
+        t.description_en,
+        t.active,
+        t.position
+    )
+    .execute(exec)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// The type's key and its subscribers now, the row held until the transaction ends.
+pub async fn lock_with_subscribers(
+    exec: impl PgExecutor<'_>,
+    id: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"
+        SELECT t.key,
+               (SELECT count(*) FROM contact_subscription s
+                WHERE s.subscription_type_id = t.id) AS "subscribers!"
+        FROM subscription_type t WHERE t.id = $1
+        FOR UPDATE
+        "#,
+        id
+    )
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.map(|r| (r.key, r.subscribers)))
+}
+
+/// Removes a type and, with it, every subscription to it.
+pub async fn delete(exec: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM subscription_type WHERE id = $1", id)
+        .execute(exec)
+        .await?;
+    Ok(())
+}

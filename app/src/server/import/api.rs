@@ -137,7 +137,15 @@ pub async fn upsert(
     let mut tx = pool.begin().await?;
     let mut total = Outcome::default();
     for plan in &plans {
-        let o = write(&mut tx, company_id, plan, None).await?;
+        let o = write(
+            &mut tx,
+            company_id,
+            plan,
+            None,
+            &client.actor(),
+            "the DMS API",
+        )
+        .await?;
         total.created += o.created;
         total.updated += o.updated;
         total.unchanged += o.unchanged;

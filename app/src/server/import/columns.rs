@@ -7,6 +7,13 @@ use crate::model::FieldDef;
 
 /// The pseudo-field for a contact's kind (person or organisation).
 pub const KIND: &str = "kind";
+/// Pseudo-fields for e-marketing consent: its state (given, none, withdrawn) and its
+/// legal basis. Not contact fields: an import records them in the consent history.
+pub const E_MARKETING: &str = "e_marketing";
+pub const E_MARKETING_BASIS: &str = "e_marketing_basis";
+
+/// Targets that are not in the field catalogue.
+pub const PSEUDO: [&str; 3] = [KIND, E_MARKETING, E_MARKETING_BASIS];
 
 /// Header spellings per field, compared after `squash` (lower case, letters and
 /// digits only).
@@ -43,6 +50,28 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("salutation", &["aanhef", "salutation", "title", "titel"]),
+    (
+        E_MARKETING,
+        &[
+            "emarketing",
+            "toestemming",
+            "emailtoestemming",
+            "marketingtoestemming",
+            "optin",
+            "consent",
+            "marketingconsent",
+        ],
+    ),
+    (
+        E_MARKETING_BASIS,
+        &[
+            "emarketingbasis",
+            "grondslag",
+            "rechtsgrond",
+            "legalbasis",
+            "marketinggrondslag",
+        ],
+    ),
     (
         "first_name",
         &["voornaam", "roepnaam", "firstname", "givenname", "forename"],

@@ -95,6 +95,14 @@ fn targets(catalogue: &[FieldDef]) -> Vec<ImportTarget> {
             label: "Kind (person or organisation)".into(),
         },
     );
+    out.push(ImportTarget {
+        key: columns::E_MARKETING.into(),
+        label: "E-marketing consent (given, none, withdrawn)".into(),
+    });
+    out.push(ImportTarget {
+        key: columns::E_MARKETING_BASIS.into(),
+        label: "E-marketing legal basis".into(),
+    });
     out
 }
 
@@ -248,6 +256,8 @@ pub async fn write(
     company_id: i64,
     plan: &Plan,
     progress: Option<(&PgPool, i64)>,
+    by: &Actor,
+    file: &str,
 ) -> Result<Outcome, sqlx::Error> {
     let mut created: HashSet<i64> = HashSet::new();
     let mut changed: HashSet<i64> = HashSet::new();
@@ -280,6 +290,7 @@ pub async fn write(
                 }
             }
         }
+        write_consent(&mut *tx, company_id, chunk, by, file).await?;
         done += chunk.len();
         if let Some((pool, id)) = progress {
             store::progress(pool, id, done as i32).await?;
@@ -294,6 +305,45 @@ pub async fn write(
         updated: changed.len(),
         unchanged: valid - created.len() - changed.len(),
     })
+}
+
+/// Records the e-marketing consent a file gives, with the file and line as proof.
+async fn write_consent(
+    tx: &mut sqlx::PgConnection,
+    company_id: i64,
+    chunk: &[rows::Record],
+    by: &Actor,
+    file: &str,
+) -> Result<(), sqlx::Error> {
+    let with: Vec<&rows::Record> = chunk.iter().filter(|r| r.consent.is_some()).collect();
+    if with.is_empty() {
+        return Ok(());
+    }
+    let numbers: Vec<String> = with.iter().map(|r| r.customer_no.clone()).collect();
+    let ids =
+        crate::server::db::contact::ids_by_customer_nos(&mut *tx, company_id, &numbers).await?;
+    for r in with {
+        let (Some((basis, state)), Some(id)) = (r.consent, ids.get(&r.customer_no)) else {
+            continue;
+        };
+        let proof = format!("Imported from {file}, line {}.", r.line);
+        crate::server::consent::set_purpose(
+            &mut *tx,
+            by,
+            &crate::server::consent::PurposeChange {
+                contact_id: *id,
+                purpose: crate::server::consent::E_MARKETING,
+                state,
+                legal_basis: Some(basis),
+                source: crate::server::consent::Source::Import,
+                shown_text: &proof,
+                run_recipient_id: None,
+            },
+        )
+        .await
+        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// The full check: every row validated, and the write done and rolled back, so the
@@ -315,7 +365,15 @@ pub async fn check(
     let plan = prepare(&l, &mapping)?;
     store::set_mapping(&state.pool, id, &serde_json::json!(mapping)).await?;
     let mut tx = state.pool.begin().await?;
-    let outcome = write(&mut tx, l.row.company_id, &plan, None).await?;
+    let outcome = write(
+        &mut tx,
+        l.row.company_id,
+        &plan,
+        None,
+        &Actor::System("import check"),
+        &l.row.file_name,
+    )
+    .await?;
     tx.rollback().await?;
     let total_problems = plan.problems.len();
     let mut problems = plan.problems;
@@ -381,7 +439,7 @@ pub async fn run(
     started: std::time::Instant,
 ) -> Result<ImportSummary, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let outcome = write(&mut tx, company_id, plan, Some((pool, id))).await?;
+    let outcome = write(&mut tx, company_id, plan, Some((pool, id)), actor, file).await?;
     let summary = ImportSummary {
         created: outcome.created,
         updated: outcome.updated,

@@ -3,11 +3,11 @@
 //! whole: half a contact is worse than none, and the report says what to fix in the
 //! DMS.
 
-use super::columns::KIND;
+use super::columns::{E_MARKETING, E_MARKETING_BASIS, KIND, PSEUDO};
 use super::table::Table;
 use crate::domain::{BUILTIN_KEYS, CountryCode, FieldType, builtin_canonical};
 use crate::error::AppError;
-use crate::model::{FieldDef, RowProblem};
+use crate::model::{ConsentState, FieldDef, LegalBasis, RowProblem};
 use std::collections::HashMap;
 
 /// Built-in keys in the order of `db::contact_import::Columns::values`.
@@ -26,6 +26,8 @@ pub struct Record {
     pub values: Vec<Option<String>>,
     /// Per `Plan::attributes`.
     pub attributes: Vec<Option<String>>,
+    /// E-marketing consent to record, when the file has it for this row.
+    pub consent: Option<(LegalBasis, ConsentState)>,
 }
 
 #[derive(Debug, Default)]
@@ -58,7 +60,7 @@ pub fn check_mapping(
         .zip(headers)
         .filter_map(|(t, h)| Some((t.as_deref()?, h)))
     {
-        if target != KIND && !catalogue.iter().any(|f| f.key == target) {
+        if !PSEUDO.contains(&target) && !catalogue.iter().any(|f| f.key == target) {
             return Err(bad(format!(
                 "Column “{header}”: there is no field “{target}”."
             )));
@@ -77,6 +79,34 @@ pub fn check_mapping(
     Ok(())
 }
 
+/// The state of e-marketing consent as DMS exports write it; `Ok(None)` for empty.
+fn parse_consent(raw: &str) -> Result<Option<ConsentState>, ()> {
+    match super::columns::squash(raw).as_str() {
+        "" => Ok(None),
+        "optin" | "ingeschreven" | "toestemming" | "gegeven" | "true" | "1" | "j" | "y" => {
+            Ok(Some(ConsentState::Given))
+        }
+        "optout" | "afgemeld" | "geenmailings" | "nomailings" | "ingetrokken" | "false" | "0"
+        | "n" => Ok(Some(ConsentState::Withdrawn)),
+        "onbekend" | "unknown" | "geen" => Ok(Some(ConsentState::None)),
+        _ => ConsentState::parse(raw).map(Some).ok_or(()),
+    }
+}
+
+/// A legal basis in English or Dutch; `Ok(None)` for empty.
+fn parse_basis(raw: &str) -> Result<Option<LegalBasis>, ()> {
+    match super::columns::squash(raw).as_str() {
+        "" => Ok(None),
+        "toestemming" => Ok(Some(LegalBasis::Consent)),
+        "overeenkomst" | "contractueel" => Ok(Some(LegalBasis::Contract)),
+        "wettelijkeverplichting" => Ok(Some(LegalBasis::LegalObligation)),
+        "gerechtvaardigdbelang" => Ok(Some(LegalBasis::LegitimateInterest)),
+        "vitaalbelang" => Ok(Some(LegalBasis::VitalInterest)),
+        "algemeenbelang" | "publiekrechtelijketaak" => Ok(Some(LegalBasis::PublicTask)),
+        _ => LegalBasis::parse(raw).map(Some).ok_or(()),
+    }
+}
+
 fn parse_kind(raw: &str) -> Option<&'static str> {
     match super::columns::squash(raw).as_str() {
         "person" | "persoon" | "particulier" | "prive" | "p" | "individual" | "consumer" => {
@@ -92,6 +122,8 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
     let col = |key: &str| mapping.iter().position(|m| m.as_deref() == Some(key));
     let customer_col = col("customer_no").unwrap_or(0);
     let kind_col = col(KIND);
+    let consent_col = col(E_MARKETING);
+    let basis_col = col(E_MARKETING_BASIS);
     let country_col = col("country");
     let builtin_cols: Vec<Option<usize>> = value_keys().iter().map(|k| col(k)).collect();
     let attribute_cols: Vec<(usize, &FieldDef)> = mapping
@@ -267,8 +299,53 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
                 }
             }
         }
+        let state = consent_col.map(|c| (c, parse_consent(cell(c))));
+        let basis = basis_col.map(|c| (c, parse_basis(cell(c))));
+        let state = match state {
+            Some((c, Err(()))) => {
+                problem(
+                    c,
+                    cell(c),
+                    "Write given, none or withdrawn (ja, nee, opt-in, opt-out).".into(),
+                    &customer_no,
+                );
+                None
+            }
+            Some((_, Ok(s))) => s,
+            None => None,
+        };
+        let basis = match basis {
+            Some((c, Err(()))) => {
+                problem(
+                    c,
+                    cell(c),
+                    "Write a legal basis: consent, contract, legal obligation, legitimate interest, vital interest or public task.".into(),
+                    &customer_no,
+                );
+                None
+            }
+            Some((_, Ok(b))) => b,
+            None => None,
+        };
+        let consent = match (basis, state) {
+            (None, None) => None,
+            (Some(b), s) => Some((b, s.unwrap_or(ConsentState::None))),
+            (None, Some(s)) => Some((LegalBasis::Consent, s)),
+        };
+        if let Some((b, ConsentState::Given)) = consent
+            && b != LegalBasis::Consent
+        {
+            let c = basis_col.unwrap_or(customer_col);
+            problem(
+                c,
+                cell(c),
+                "Only consent can be given; with another legal basis leave the state empty or write withdrawn.".into(),
+                &customer_no,
+            );
+        }
         if problems.is_empty() {
             plan.records.push(Record {
+                consent,
                 line,
                 customer_no,
                 kind: kind.to_string(),

@@ -239,6 +239,10 @@ impl Job {
         if ctx.run_status == "cancelled" || ctx.revoked {
             return Err(Outcome::Cancelled);
         }
+        // Consent withdrawn after the mail was queued: no reminder, no marketing.
+        if ctx.withdrawn && (mail.kind == "reminder" || ctx.marketing) {
+            return Err(Outcome::Cancelled);
+        }
         if ctx.expires_at <= time::OffsetDateTime::now_utc() {
             return Err(Outcome::Permanent(
                 "the link expired before the mail could be sent".into(),
