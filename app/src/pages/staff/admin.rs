@@ -670,7 +670,16 @@ fn SubscriptionTypesAdmin() -> impl IntoView {
     let editing = RwSignal::new(None::<i64>);
     let removing = RwSignal::new(None::<SubscriptionTypeRow>);
     let owner = BodyOwner::new();
-    // A finished save closes its form; a finished removal its question.
+    // A finished save closes its form (or empties the add form); a finished removal
+    // its question.
+    let add_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_)))
+            && let Some(form) = add_form.get()
+        {
+            form.reset();
+        }
+    });
     Effect::new(move |_| {
         if edit.value().get().is_some_and(|r| r.is_ok()) {
             editing.set(None);
@@ -775,7 +784,7 @@ fn SubscriptionTypesAdmin() -> impl IntoView {
                     <section class="card">
                         <h2>"Add a subscription type"</h2>
                         <FormError error=create_error />
-                        <ActionForm action=create attr:class="form form-grid" attr:novalidate=true attr:data-testid="subscription-add">
+                        <ActionForm action=create node_ref=add_form attr:class="form form-grid" attr:novalidate=true attr:data-testid="subscription-add">
                             {subscription_type_fields(None, create_error, "new")}
                             <div class="form-actions">
                                 <button type="submit" class="button button-primary" disabled=move || create.pending().get()>"Add"</button>

@@ -106,19 +106,21 @@ fn consent_view(
                     view! { <span class="badge badge-warning">"No marketing mail"</span> }.into_any()
                 }}
             </p>
-            <table class="data-table compact" data-testid="contact-purposes">
+            <div class="table-wrap">
+            <table class="data-table stack compact" data-testid="contact-purposes">
                 <thead><tr><th scope="col">"Purpose"</th><th scope="col">"Legal basis"</th><th scope="col">"State"</th><th scope="col">"Since"</th></tr></thead>
                 <tbody>
                     {purposes.into_iter().map(|p| view! {
                         <tr data-purpose=p.key.clone()>
-                            <td>{p.name}</td>
-                            <td>{p.legal_basis.label()}</td>
-                            <td>{state_badge(p.state)}</td>
-                            <td class="nowrap muted">{p.changed.unwrap_or_else(|| "—".into())}</td>
+                            <td data-label="Purpose"><strong>{p.name}</strong></td>
+                            <td data-label="Legal basis">{p.legal_basis.label()}</td>
+                            <td data-label="State">{state_badge(p.state)}</td>
+                            <td data-label="Since" class="nowrap muted">{p.changed.unwrap_or_else(|| "—".into())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <h3>"Subscriptions"</h3>
             <ul class="plain-list" data-testid="contact-subscriptions">
                 {c.subscriptions.into_iter().map(|s| view! {
@@ -209,7 +211,7 @@ fn history_table(rows: Vec<ConsentHistoryRow>) -> impl IntoView {
     }
     view! {
         <div class="table-wrap">
-            <table class="data-table compact" data-testid="consent-history">
+            <table class="data-table stack compact" data-testid="consent-history">
                 <thead><tr>
                     <th scope="col">"When"</th><th scope="col">"Purpose"</th><th scope="col">"State"</th>
                     <th scope="col">"Basis"</th><th scope="col">"Source"</th><th scope="col">"By"</th><th scope="col">"Text shown"</th>
