@@ -24,6 +24,9 @@ test.describe('mutations', () => {
     await page.getByLabel('Data check').selectOption({ label: 'Najaarscontrole 2026 (Autobedrijf Dekker Amersfoort)' });
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(/run=\d+/);
+    // The run stays in the filter below: a customer may also have answers from elsewhere
+    // (a one-click unsubscribe).
+    const run = new URL(page.url()).searchParams.get('run');
     const table = page.getByTestId('mutations-table');
     await expect(table.locator('tbody tr').first()).toBeVisible();
     await expect(table.locator('td[data-label="Data check"]').first()).toContainText('Najaarscontrole 2026');
@@ -56,7 +59,7 @@ test.describe('mutations', () => {
     // On to the next answer of the filtered list.
     await expect(page.getByRole('heading', { level: 1 })).not.toContainText(customer);
 
-    await page.goto(`/staff/mutations?q=${customer}`);
+    await page.goto(`/staff/mutations?q=${customer}&run=${run}`);
     await expect(page.getByText('No mutations here')).toBeVisible();
     await page.getByTestId('tab-processed').click();
     await expect(page.getByTestId('mutations-table')).toContainText(customer);
@@ -64,7 +67,7 @@ test.describe('mutations', () => {
     await expect(page.getByTestId('mutations-table')).toContainText('Anna de Vries');
 
     // The export of what was just processed: one row per changed value.
-    const csv = await (await page.request.get(`/staff/mutations/export.csv?status=processed&q=${customer}`)).text();
+    const csv = await (await page.request.get(`/staff/mutations/export.csv?status=processed&q=${customer}&run=${run}`)).text();
     const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
     expect(lines[0]).toBe('customer_no,field,dms_value,submitted_value,submitted_at,mutation_id');
     expect(lines.length).toBeGreaterThan(1);

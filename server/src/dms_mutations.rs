@@ -53,6 +53,9 @@ pub struct ApiMutation {
     pub status: String,
     /// The run (data check) the answer came through, if it still exists.
     pub run_id: Option<i64>,
+    /// `portal` (a data check), `preferences` (the contact's preferences page) or
+    /// `unsubscribe` (one-click unsubscribe from a mail).
+    pub source: String,
     /// The language the customer answered in, `nl` or `en`.
     pub language: String,
     /// RFC 3339, UTC.
@@ -137,6 +140,7 @@ pub async fn list_mutations(
                     company_id: m.row.company_id,
                     customer_no: m.row.customer_no,
                     kind: m.row.answer,
+                    source: m.row.source.clone(),
                     status: m.row.status,
                     run_id: m.row.run_id,
                     language: m.row.language,

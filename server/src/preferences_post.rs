@@ -116,13 +116,20 @@ pub async fn one_click(
     }
     let client = client(&state, &parts.headers, peer(&parts));
     match preferences::one_click(&state, &token, &client).await {
-        Ok(true) => (
+        Ok(preferences::OneClick::Done) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
             "U bent afgemeld. You are unsubscribed.\n",
         )
             .into_response(),
-        Ok(false) => (StatusCode::NOT_FOUND, "This link is not valid.\n").into_response(),
+        Ok(preferences::OneClick::Invalid) => {
+            (StatusCode::NOT_FOUND, "This link is not valid.\n").into_response()
+        }
+        Ok(preferences::OneClick::Throttled) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many invalid links from this address; try again later.\n",
+        )
+            .into_response(),
         Err(e) => failed(e),
     }
 }

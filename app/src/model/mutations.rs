@@ -138,6 +138,9 @@ pub struct MutationRow {
     pub name: String,
     pub company: String,
     pub run: Option<(RunId, String)>,
+    /// Where the answer came from: `portal` (a data check), `preferences` (the
+    /// preferences page) or `unsubscribe` (one-click from a mail).
+    pub source: String,
     pub status: MutationStatus,
     /// Changed fields and details; 0 for "confirmed unchanged".
     pub changes: i64,
@@ -217,6 +220,9 @@ pub struct MutationView {
     pub name: String,
     pub company: CompanyRef,
     pub run: Option<(RunId, String)>,
+    /// Where the answer came from: `portal` (a data check), `preferences` (the
+    /// preferences page) or `unsubscribe` (one-click from a mail).
+    pub source: String,
     /// The language the customer answered in.
     pub language: String,
     pub created: String,
@@ -324,5 +330,16 @@ mod tests {
             q.filter_pairs(),
             vec![("status", "all".to_string()), ("run", "5".to_string())]
         );
+    }
+}
+
+/// Where an answer came from, in words: its data check, or the preferences page or a
+/// one-click unsubscribe.
+pub fn answer_origin(source: &str, run: Option<&(RunId, String)>) -> String {
+    match (source, run) {
+        ("preferences", _) => "the preferences page".into(),
+        ("unsubscribe", _) => "one-click unsubscribe".into(),
+        (_, Some((_, name))) => name.clone(),
+        (_, None) => "a data check since deleted".into(),
     }
 }

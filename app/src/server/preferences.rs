@@ -357,11 +357,27 @@ async fn apply(
     Ok(true)
 }
 
-/// One-click unsubscribe (RFC 8058): withdraws e-marketing consent, no page. `false`
-/// for a token that is not a live preferences link.
-pub async fn one_click(state: &AppState, token: &str, client: &Client) -> Result<bool, AppError> {
+/// What a one-click unsubscribe came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OneClick {
+    Done,
+    /// Not a live preferences link.
+    Invalid,
+    /// This client opened too many invalid links lately.
+    Throttled,
+}
+
+/// One-click unsubscribe (RFC 8058): withdraws e-marketing consent, no page.
+pub async fn one_click(
+    state: &AppState,
+    token: &str,
+    client: &Client,
+) -> Result<OneClick, AppError> {
+    if crate::server::portal::throttled(state, client, OffsetDateTime::now_utc()).await? {
+        return Ok(OneClick::Throttled);
+    }
     let Some(row) = check(state, token, client).await? else {
-        return Ok(false);
+        return Ok(OneClick::Invalid);
     };
     let shown = view(state, &row, token, row.language.clone(), None).await?;
     let mut tx = state.pool.begin().await?;
@@ -376,7 +392,7 @@ pub async fn one_click(state: &AppState, token: &str, client: &Client) -> Result
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(OneClick::Done)
 }
 
 #[cfg(test)]

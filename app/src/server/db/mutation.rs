@@ -249,6 +249,8 @@ pub struct ListRow {
     pub company_name: String,
     pub run_id: Option<i64>,
     pub run_name: Option<String>,
+    /// portal, preferences or unsubscribe.
+    pub source: String,
     pub status: String,
     pub created_at: OffsetDateTime,
     pub processed_at: Option<OffsetDateTime>,
@@ -259,7 +261,7 @@ pub struct ListRow {
 const LIST_COLUMNS: &str = "SELECT m.id, m.company_id, m.kind AS answer, m.language, m.contact_id, \
      k.customer_no, k.kind, k.first_name, \
      k.last_name_prefix, k.last_name, k.organisation_name, c.name AS company_name, m.run_id, \
-     r.name AS run_name, m.status, m.created_at, m.processed_at, \
+     r.name AS run_name, m.source, m.status, m.created_at, m.processed_at, \
      coalesce(u.display_name, a.name) AS processed_by, \
      (SELECT count(*) FROM mutation_change x WHERE x.mutation_id = m.id) AS changes \
      FROM mutation m \
@@ -374,6 +376,7 @@ pub struct Head {
     pub contact_id: i64,
     pub run_id: Option<i64>,
     pub run_name: Option<String>,
+    pub source: String,
     pub status: String,
     pub language: String,
     pub created_at: OffsetDateTime,
@@ -390,7 +393,7 @@ pub async fn head(
         Head,
         r#"
         SELECT m.id, m.company_id, c.name AS company_name, m.contact_id, m.run_id,
-               r.name AS "run_name?", m.status, m.language, m.created_at, m.processed_at,
+               r.name AS "run_name?", m.source, m.status, m.language, m.created_at, m.processed_at,
                coalesce(u.display_name, a.name) AS processed_by
         FROM mutation m
         JOIN company c ON c.id = m.company_id
