@@ -285,6 +285,17 @@ impl ReviewAction {
     }
 }
 
+/// Where an answer came from, in words: its data check, or the preferences page or a
+/// one-click unsubscribe.
+pub fn answer_origin(source: &str, run: Option<&(RunId, String)>) -> String {
+    match (source, run) {
+        ("preferences", _) => "the preferences page".into(),
+        ("unsubscribe", _) => "one-click unsubscribe".into(),
+        (_, Some((_, name))) => name.clone(),
+        (_, None) => "a data check since deleted".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,16 +341,5 @@ mod tests {
             q.filter_pairs(),
             vec![("status", "all".to_string()), ("run", "5".to_string())]
         );
-    }
-}
-
-/// Where an answer came from, in words: its data check, or the preferences page or a
-/// one-click unsubscribe.
-pub fn answer_origin(source: &str, run: Option<&(RunId, String)>) -> String {
-    match (source, run) {
-        ("preferences", _) => "the preferences page".into(),
-        ("unsubscribe", _) => "one-click unsubscribe".into(),
-        (_, Some((_, name))) => name.clone(),
-        (_, None) => "a data check since deleted".into(),
     }
 }
