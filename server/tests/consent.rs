@@ -120,29 +120,47 @@ async fn migration_gives_mailed_never_mailed_and_no_mailings_contacts_their_defa
     assert_eq!(may, vec![true, false, false, false, true]);
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn consent_history_is_append_only(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 1, 0).await;
-    let id: i64 = count(&pool, "SELECT id FROM contact").await;
-    let st = state(pool.clone());
+/// Records a customer's e-marketing choice the way every consent change is made.
+async fn record(
+    pool: &PgPool,
+    contact_id: i64,
+    state: app::model::ConsentState,
+    source: app::server::consent::Source,
+    shown_text: &str,
+) {
     let mut tx = pool.begin().await.unwrap();
     app::server::consent::set_purpose(
         &mut tx,
         &app::server::audit::Actor::Customer,
         &app::server::consent::PurposeChange {
-            contact_id: id,
+            contact_id,
             purpose: "e_marketing",
-            state: app::model::ConsentState::Given,
+            state,
             legal_basis: None,
-            source: app::server::consent::Source::Portal,
-            shown_text: "Mogen wij u e-mail sturen?",
+            source,
+            shown_text,
             run_recipient_id: None,
         },
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn consent_history_is_append_only(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 1, 0).await;
+    let id: i64 = count(&pool, "SELECT id FROM contact").await;
+    let st = state(pool.clone());
+    record(
+        &pool,
+        id,
+        app::model::ConsentState::Given,
+        app::server::consent::Source::Portal,
+        "Mogen wij u e-mail sturen?",
+    )
+    .await;
     let before = count(&pool, "SELECT count(*) FROM consent_event").await;
     assert_eq!(before, 1);
 
@@ -170,23 +188,14 @@ async fn consent_history_is_append_only(pool: PgPool) {
         ("given", "Mogen wij u e-mail sturen?")
     );
     // A change is a new row; the current state follows the newest.
-    let mut tx = pool.begin().await.unwrap();
-    app::server::consent::set_purpose(
-        &mut tx,
-        &app::server::audit::Actor::Customer,
-        &app::server::consent::PurposeChange {
-            contact_id: id,
-            purpose: "e_marketing",
-            state: app::model::ConsentState::Withdrawn,
-            legal_basis: None,
-            source: app::server::consent::Source::Preferences,
-            shown_text: "Nee, liever niet",
-            run_recipient_id: None,
-        },
+    record(
+        &pool,
+        id,
+        app::model::ConsentState::Withdrawn,
+        app::server::consent::Source::Preferences,
+        "Nee, liever niet",
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_event").await, 2);
     assert!(
         !app::server::consent::may_market_now(&st.pool, id)
@@ -940,23 +949,14 @@ async fn withdraw(pool: &PgPool, email: &str) {
         .fetch_one(pool)
         .await
         .unwrap();
-    let mut tx = pool.begin().await.unwrap();
-    app::server::consent::set_purpose(
-        &mut tx,
-        &app::server::audit::Actor::Customer,
-        &app::server::consent::PurposeChange {
-            contact_id: id,
-            purpose: "e_marketing",
-            state: app::model::ConsentState::Withdrawn,
-            legal_basis: None,
-            source: app::server::consent::Source::Unsubscribe,
-            shown_text: "U bent afgemeld.",
-            run_recipient_id: None,
-        },
+    record(
+        pool,
+        id,
+        app::model::ConsentState::Withdrawn,
+        app::server::consent::Source::Unsubscribe,
+        "U bent afgemeld.",
     )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::model::{
     ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis, PurposeState,
-    SubscriptionChoice, may_market,
+    SubscriptionChoice, Subscriptions, may_market,
 };
 use crate::server::audit::Actor;
 use crate::server::{AppState, Settings, db, timefmt};
@@ -147,6 +147,35 @@ pub async fn may_market_now(
     ))
 }
 
+/// The subscription types offered now, in `language`, with whether the contact is
+/// subscribed to each, and their e-marketing state: what the customer page, the
+/// preferences page and the staff card show.
+pub async fn subscriptions(
+    pool: &sqlx::PgPool,
+    contact_id: i64,
+    language: &str,
+) -> Result<Subscriptions, AppError> {
+    let dutch = language != "en";
+    let types = db::subscription::for_contact(pool, contact_id)
+        .await?
+        .into_iter()
+        .map(|t| SubscriptionChoice {
+            key: t.key,
+            name: if dutch { t.name_nl } else { t.name_en },
+            description: if dutch {
+                t.description_nl
+            } else {
+                t.description_en
+            },
+            subscribed: t.subscribed,
+        })
+        .collect();
+    let consent = db::contact_consent::get(pool, contact_id, E_MARKETING)
+        .await?
+        .map_or_else(|| ConsentState::None.as_str().to_string(), |(_, s)| s);
+    Ok(Subscriptions { types, consent })
+}
+
 /// The consent card of a contact the caller may see (checked by the caller).
 pub async fn contact_consent(
     state: &AppState,
@@ -169,16 +198,7 @@ pub async fn contact_consent(
         .iter()
         .find(|p| p.key == E_MARKETING)
         .is_some_and(|p| may_market(p.legal_basis, p.state));
-    let subscriptions = db::subscription::for_contact(pool, contact_id.0)
-        .await?
-        .into_iter()
-        .map(|t| SubscriptionChoice {
-            key: t.key,
-            name: t.name_en,
-            description: t.description_en,
-            subscribed: t.subscribed,
-        })
-        .collect();
+    let subscriptions = subscriptions(pool, contact_id.0, "en").await?.types;
     let history = history(state, contact_id, 200).await?;
     Ok(ContactConsent {
         contact: contact_id,
@@ -238,15 +258,27 @@ pub async fn preferences_url(
     created_by: &str,
 ) -> Result<String, AppError> {
     let link_id = db::preference_link::live_or_new(exec, contact_id, created_by).await?;
-    Ok(format!(
-        "{}/p/{}",
-        state.settings.public_url.trim_end_matches('/'),
-        seal_preferences(&state.settings, link_id)
-    ))
+    Ok(preference_urls(&state.settings, link_id).page)
+}
+
+/// The addresses of a preference link row, from one freshly sealed token: its page
+/// (`/p/`) and its one-click unsubscribe (`/u/`).
+pub struct PreferenceUrls {
+    pub page: String,
+    pub unsubscribe: String,
+}
+
+pub fn preference_urls(settings: &Settings, link_id: i64) -> PreferenceUrls {
+    let token = seal_preferences(settings, link_id);
+    let base = settings.public_url.trim_end_matches('/');
+    PreferenceUrls {
+        page: format!("{base}/p/{token}"),
+        unsubscribe: format!("{base}/u/{token}"),
+    }
 }
 
 /// A fresh token for a preference link row.
-pub fn seal_preferences(settings: &Settings, link_id: i64) -> String {
+fn seal_preferences(settings: &Settings, link_id: i64) -> String {
     let expires = OffsetDateTime::now_utc() + time::Duration::days(PREFERENCES_LINK_DAYS);
     settings.link_keys.seal(
         link_token::Purpose::Preferences,

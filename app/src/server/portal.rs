@@ -12,8 +12,7 @@ use crate::error::AppError;
 use crate::model::ConsentState;
 use crate::model::{
     Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalPerson, PortalState,
-    PortalStep, PortalView, Posted, Responded, SubscriptionChoice, Subscriptions, changes,
-    parse_posted,
+    PortalStep, PortalView, Posted, Responded, changes, parse_posted,
 };
 use crate::pages::portal::text;
 use crate::server::audit::Actor;
@@ -395,24 +394,7 @@ async fn build_view(
         None
     };
     let subscriptions = if row.show_subscriptions {
-        let types = db::subscription::for_contact(pool, k.id)
-            .await?
-            .into_iter()
-            .map(|t| SubscriptionChoice {
-                key: t.key,
-                name: if dutch { t.name_nl } else { t.name_en },
-                description: if dutch {
-                    t.description_nl
-                } else {
-                    t.description_en
-                },
-                subscribed: t.subscribed,
-            })
-            .collect();
-        let consent = db::contact_consent::get(pool, k.id, consent::E_MARKETING)
-            .await?
-            .map_or_else(|| "none".to_string(), |(_, s)| s);
-        Some(Subscriptions { types, consent })
+        Some(consent::subscriptions(pool, k.id, &language).await?)
     } else {
         None
     };

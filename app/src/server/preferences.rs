@@ -11,7 +11,7 @@
 use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::model::{
-    ConsentState, PreferencesSaved, PreferencesState, PreferencesView, SubscriptionChoice,
+    ConsentState, PreferencesSaved, PreferencesState, PreferencesView, Subscriptions,
 };
 use crate::pages::portal::text;
 use crate::server::audit::Actor;
@@ -63,27 +63,11 @@ async fn view(
     saved: Option<PreferencesSaved>,
 ) -> Result<PreferencesView, AppError> {
     let pool = &state.pool;
-    let dutch = language != "en";
     let k = db::contact::get(pool, &CompanyScope::all(), row.contact_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let types = db::subscription::for_contact(pool, row.contact_id)
-        .await?
-        .into_iter()
-        .map(|t| SubscriptionChoice {
-            key: t.key,
-            name: if dutch { t.name_nl } else { t.name_en },
-            description: if dutch {
-                t.description_nl
-            } else {
-                t.description_en
-            },
-            subscribed: t.subscribed,
-        })
-        .collect();
-    let consent = db::contact_consent::get(pool, row.contact_id, consent::E_MARKETING)
-        .await?
-        .map_or_else(|| "none".to_string(), |(_, s)| s);
+    let Subscriptions { types, consent } =
+        consent::subscriptions(pool, row.contact_id, &language).await?;
     Ok(PreferencesView {
         action: format!("/p/{token}"),
         company: row.company_name.clone(),
@@ -224,11 +208,6 @@ pub async fn post(
     } else {
         posted.consent
     };
-    let source = if posted.unsubscribe_all {
-        "all"
-    } else {
-        "save"
-    };
     let mut tx = state.pool.begin().await?;
     let changed = apply(
         &mut tx,
@@ -241,10 +220,10 @@ pub async fn post(
     )
     .await?;
     tx.commit().await?;
-    let saved = match (source, changed) {
-        ("all", _) => "all",
-        (_, true) => "1",
-        (_, false) => "0",
+    let saved = match (posted.unsubscribe_all, changed) {
+        (true, _) => "all",
+        (false, true) => "1",
+        (false, false) => "0",
     };
     Ok(Posting::SeeOther(format!(
         "/p/{token}?lang={language}&saved={saved}"

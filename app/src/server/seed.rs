@@ -1110,11 +1110,7 @@ pub async fn demo_links(
         let id = crate::server::db::preference_link::live_or_new(pool, k.id, "demo").await?;
         links.push((
             format!("{}, preferences", k.customer_no),
-            format!(
-                "{}/p/{}",
-                settings.public_url.trim_end_matches('/'),
-                crate::server::consent::seal_preferences(settings, id)
-            ),
+            crate::server::consent::preference_urls(settings, id).page,
         ));
     }
     Ok(links)

@@ -15,7 +15,7 @@ use crate::domain::FieldType;
 use crate::i18n::{Locale, td, td_string};
 use crate::model::{
     Answer, AnswerProblem, ChangeLine, FreshLinkOutcome, PersonAnswer, PortalField, PortalState,
-    PortalStep, PortalView, check_field_input, problem_for,
+    PortalStep, PortalView, SubscriptionChoice, check_field_input, problem_for,
 };
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
@@ -232,42 +232,11 @@ fn FormStep(view: PortalView, answer: Answer, problems: Vec<AnswerProblem>) -> i
             {view.subscriptions.clone().map(|subs| {
                 let ticked = answer.with_value(|a| a.subscriptions.clone()).unwrap_or_default();
                 let consent = answer.with_value(|a| a.consent.clone()).unwrap_or(subs.consent.clone());
-                let consent_text = td_string!(l, consent_text, company = view.company.clone());
                 view! {
                     <section class="portal-card" aria-labelledby="subs-h" data-testid="portal-subscriptions">
                         <h2 id="subs-h">{td!(l, section_subscriptions)}</h2>
                         <input type="hidden" name="subs" value="1" />
-                        <fieldset class="portal-choices">
-                            <legend>{td!(l, subscriptions_intro)}</legend>
-                            {subs.types.into_iter().map(|t| {
-                                let id = format!("sub-{}", t.key);
-                                let desc_id = format!("{id}-d");
-                                view! {
-                                    <div class="portal-check">
-                                        <input type="checkbox" id=id.clone() name=format!("sub.{}", t.key)
-                                            checked=ticked.contains(&t.key) aria-describedby=desc_id.clone() />
-                                        <label for=id>
-                                            <span class="portal-check-name">{t.name}</span>
-                                            <span class="portal-hint" id=desc_id>{t.description}</span>
-                                        </label>
-                                    </div>
-                                }
-                            }).collect_view()}
-                        </fieldset>
-                        <fieldset class="portal-choices">
-                            <legend>{td!(l, consent_legend)}</legend>
-                            <p class="portal-hint">{consent_text}</p>
-                            <div class="portal-radio-row">
-                                <label class="portal-radio">
-                                    <input type="radio" name="consent" value="given" checked=consent == "given" />
-                                    {td!(l, consent_given)}
-                                </label>
-                                <label class="portal-radio">
-                                    <input type="radio" name="consent" value="withdrawn" checked=consent == "withdrawn" />
-                                    {td!(l, consent_withdrawn)}
-                                </label>
-                            </div>
-                        </fieldset>
+                        {subscription_fieldsets(l, &view.company, subs.types.into_iter().map(|t| SubscriptionChoice { subscribed: ticked.contains(&t.key), ..t }).collect(), &consent)}
                     </section>
                 }
             })}
@@ -284,6 +253,50 @@ fn FormStep(view: PortalView, answer: Answer, problems: Vec<AnswerProblem>) -> i
                 </div>
             </section>
         </form>
+    }
+}
+
+/// The subscription checkboxes and the e-marketing question, as the customer page and
+/// the preferences page both ask them; a type's box starts checked when `subscribed`.
+fn subscription_fieldsets(
+    l: Locale,
+    company: &str,
+    types: Vec<SubscriptionChoice>,
+    consent: &str,
+) -> impl IntoView + use<> {
+    let consent_text = td_string!(l, consent_text, company = company.to_string());
+    view! {
+        <fieldset class="portal-choices">
+            <legend>{td!(l, subscriptions_intro)}</legend>
+            {types.into_iter().map(|t| {
+                let id = format!("sub-{}", t.key);
+                let desc_id = format!("{id}-d");
+                view! {
+                    <div class="portal-check">
+                        <input type="checkbox" id=id.clone() name=format!("sub.{}", t.key)
+                            checked=t.subscribed aria-describedby=desc_id.clone() />
+                        <label for=id>
+                            <span class="portal-check-name">{t.name}</span>
+                            <span class="portal-hint" id=desc_id>{t.description}</span>
+                        </label>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+        <fieldset class="portal-choices">
+            <legend>{td!(l, consent_legend)}</legend>
+            <p class="portal-hint">{consent_text}</p>
+            <div class="portal-radio-row">
+                <label class="portal-radio">
+                    <input type="radio" name="consent" value="given" checked=consent == "given" />
+                    {td!(l, consent_given)}
+                </label>
+                <label class="portal-radio">
+                    <input type="radio" name="consent" value="withdrawn" checked=consent == "withdrawn" />
+                    {td!(l, consent_withdrawn)}
+                </label>
+            </div>
+        </fieldset>
     }
 }
 

@@ -4,7 +4,7 @@
 //! never changes anything (see `server::preferences`).
 
 use super::text::locale;
-use super::{Frame, PortalInvalid, PortalThrottled, switch_links};
+use super::{Frame, PortalInvalid, PortalThrottled, subscription_fieldsets, switch_links};
 use crate::api::portal::open_preferences;
 use crate::i18n::{td, td_string};
 use crate::model::{PreferencesSaved, PreferencesState, PreferencesView};
@@ -61,7 +61,6 @@ fn PreferencesForm(view: PreferencesView) -> impl IntoView {
     let l = locale(&view.language);
     let greeting = td_string!(l, prefs_greeting, name = view.name.clone());
     let intro = td_string!(l, prefs_intro, company = view.company.clone());
-    let consent_text = td_string!(l, consent_text, company = view.company.clone());
     let saved = view.saved.map(|s| {
         let (class, words) = match s {
             PreferencesSaved::Saved => ("portal-success", td_string!(l, prefs_saved)),
@@ -70,7 +69,6 @@ fn PreferencesForm(view: PreferencesView) -> impl IntoView {
         };
         view! { <p class=class role="status" data-testid="prefs-saved">{words}</p> }
     });
-    let consent = view.consent.clone();
     let switch = switch_links(l, "");
     view! {
         <Frame l company=Some(view.company.clone()) title=td_string!(l, prefs_title).to_string() switch=switch>
@@ -84,37 +82,7 @@ fn PreferencesForm(view: PreferencesView) -> impl IntoView {
                 <input type="hidden" name="lang" value=view.language.clone() />
                 <section class="portal-card" aria-labelledby="subs-h">
                     <h2 id="subs-h">{td!(l, section_subscriptions)}</h2>
-                    <fieldset class="portal-choices">
-                        <legend>{td!(l, subscriptions_intro)}</legend>
-                        {view.types.clone().into_iter().map(|t| {
-                            let id = format!("sub-{}", t.key);
-                            let desc_id = format!("{id}-d");
-                            view! {
-                                <div class="portal-check">
-                                    <input type="checkbox" id=id.clone() name=format!("sub.{}", t.key)
-                                        checked=t.subscribed aria-describedby=desc_id.clone() />
-                                    <label for=id>
-                                        <span class="portal-check-name">{t.name}</span>
-                                        <span class="portal-hint" id=desc_id>{t.description}</span>
-                                    </label>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                    <fieldset class="portal-choices">
-                        <legend>{td!(l, consent_legend)}</legend>
-                        <p class="portal-hint">{consent_text}</p>
-                        <div class="portal-radio-row">
-                            <label class="portal-radio">
-                                <input type="radio" name="consent" value="given" checked=consent == "given" />
-                                {td!(l, consent_given)}
-                            </label>
-                            <label class="portal-radio">
-                                <input type="radio" name="consent" value="withdrawn" checked=consent == "withdrawn" />
-                                {td!(l, consent_withdrawn)}
-                            </label>
-                        </div>
-                    </fieldset>
+                    {subscription_fieldsets(l, &view.company, view.types.clone(), &view.consent)}
                     <div class="portal-actions">
                         <button type="submit" name="intent" value="save" class="button button-primary portal-button" data-testid="prefs-save">
                             {td!(l, prefs_save)}

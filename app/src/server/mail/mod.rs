@@ -279,20 +279,18 @@ pub fn run_mail(
     }
     // Every mail to a contact carries their lasting preferences link, and the same
     // token for one-click unsubscribe.
-    let preferences = ctx.preference_link_id.map(|id| {
-        let token = crate::server::consent::seal_preferences(settings, id);
-        let base = settings.public_url.trim_end_matches('/');
-        (format!("{base}/p/{token}"), format!("{base}/u/{token}"))
-    });
-    if let Some((url, _)) = &preferences {
-        text.push_str(&preferences_footer(&ctx.language, url));
+    let preferences = ctx
+        .preference_link_id
+        .map(|id| crate::server::consent::preference_urls(settings, id));
+    if let Some(urls) = &preferences {
+        text.push_str(&preferences_footer(&ctx.language, &urls.page));
     }
     let html = html_document(
         &ctx.language,
         &ctx.company_name,
         &subject,
         &content,
-        preferences.as_ref().map(|(p, _)| p.as_str()),
+        preferences.as_ref().map(|u| u.page.as_str()),
     );
     Ok(Outgoing {
         from: mailbox(Some(&ctx.sender_name), &ctx.sender_email)?,
@@ -302,7 +300,7 @@ pub fn run_mail(
         text,
         html,
         message_id: message_id.to_string(),
-        list_unsubscribe: preferences.map(|(_, u)| u),
+        list_unsubscribe: preferences.map(|u| u.unsubscribe),
     })
 }
 
