@@ -1,6 +1,6 @@
 //! Middleware and operations endpoints: security headers, health, readiness, start-up.
 
-mod common;
+use crate::common;
 
 use common::*;
 use http::{StatusCode, header};

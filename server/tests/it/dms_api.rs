@@ -2,7 +2,7 @@
 //! batches, JSON errors by field, and an OpenAPI document that parses and whose
 //! references all resolve.
 
-mod common;
+use crate::common;
 
 use app::server::db;
 use axum::body::Body;

@@ -1,7 +1,7 @@
 //! Logs of the customer page: captured in full, they hold neither the token nor any
 //! personal data. A binary of its own, so the capturing subscriber can be global.
 
-mod common;
+use crate::common;
 
 use common::*;
 use sqlx::PgPool;

@@ -1,7 +1,7 @@
 //! The contacts table and contact page: filters, sort and keyset paging against an
 //! independent oracle, and company scope by forged ids.
 
-mod common;
+use crate::common;
 
 use app::model::{ContactDetail, ContactPage};
 use app::server::db;

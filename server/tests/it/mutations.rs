@@ -3,7 +3,7 @@
 //! delete with their audit rows and confirmed numbers, scope, the view's values and
 //! flags, and the CSV export.
 
-mod common;
+use crate::common;
 
 use app::model::mutations::{MutationPage, MutationView};
 use common::*;

@@ -1,6 +1,6 @@
 //! Staff sign-in, sessions and throttling against a real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::server::{auth, db, throttle};
 use common::*;

@@ -3,7 +3,7 @@
 //! binding of tokens, the preferences page, one-click unsubscribe, staff recording, and
 //! data subject requests.
 
-mod common;
+use crate::common;
 
 use app::server::mail::Transport;
 use app::server::mail::outbox::{Worker, WorkerConfig};

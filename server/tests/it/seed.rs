@@ -1,6 +1,6 @@
 //! The demo seed: rich enough to show every admin state, idempotent.
 
-mod common;
+use crate::common;
 
 use app::server::seed;
 use common::*;

@@ -1,6 +1,6 @@
 //! Roles and company scope: what an admin may do, and what a scoped staff user may not.
 
-mod common;
+use crate::common;
 
 use app::server::db;
 use common::*;

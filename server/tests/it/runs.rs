@@ -2,7 +2,7 @@
 //! the wizard's server functions, sending, the outbox worker, links that open, retries,
 //! failures, reminders, cancelling, and scope.
 
-mod common;
+use crate::common;
 
 use app::server::mail::Transport;
 use app::server::mail::outbox::{Worker, WorkerConfig};

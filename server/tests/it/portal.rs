@@ -2,7 +2,7 @@
 //! what a form may change, how answers are saved (once), the expired and invalid
 //! pages, fresh links, throttling, headers and logs.
 
-mod common;
+use crate::common;
 
 use common::*;
 use http::{Request, StatusCode, header};

@@ -1,6 +1,6 @@
 //! The command line's `create-admin`, used to bootstrap a production deployment.
 
-mod common;
+use crate::common;
 
 use common::*;
 use sqlx::PgPool;

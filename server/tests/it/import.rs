@@ -3,14 +3,14 @@
 //! nothing; importing writes exactly the valid rows in one go; a second import of the
 //! same file changes nothing; scope is enforced by forged ids.
 
-mod common;
+use crate::common;
 
 use app::model::{ImportProgress, ImportReport, ImportView};
 use app::server::{auth, db, import};
 use common::*;
 use sqlx::PgPool;
 
-const MESSY: &[u8] = include_bytes!("../../end2end/fixtures/contacts-messy.csv");
+const MESSY: &[u8] = include_bytes!("../../../end2end/fixtures/contacts-messy.csv");
 
 async fn staff_of(pool: &PgPool, cookie: &str) -> auth::Staff {
     let mut headers = http::HeaderMap::new();

@@ -2,7 +2,7 @@
 //! each key with a webhook in the same transaction, and the deliverer POSTs it, signed,
 //! to a real HTTP receiver on loopback, retrying after the receiver fails once.
 
-mod common;
+use crate::common;
 
 use common::*;
 use http::StatusCode;

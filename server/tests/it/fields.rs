@@ -1,7 +1,7 @@
 //! The field catalogue: adding attributes, type changes that report and clear values
 //! only when confirmed, built-in fields' fixed parts, admin-only changes, audit.
 
-mod common;
+use crate::common;
 
 use app::model::{FieldDef, FieldSaved};
 use app::server::db;

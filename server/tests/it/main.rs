@@ -1,0 +1,21 @@
+//! The integration tests, linked into one binary. Linked one per file, each test
+//! executable carried the whole server (over a gigabyte apiece in a dev build), so
+//! sixteen of them cost minutes of linking and tens of gigabytes of disk.
+
+mod common;
+
+mod admin_scope;
+mod auth;
+mod cli;
+mod consent;
+mod contacts;
+mod dms_api;
+mod fields;
+mod http_layer;
+mod import;
+mod mutations;
+mod portal;
+mod portal_log;
+mod runs;
+mod seed;
+mod webhook;
