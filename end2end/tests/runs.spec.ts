@@ -76,6 +76,9 @@ test.describe('data checks', () => {
     await page.getByLabel('For recipient').selectOption({ index: 1 });
     await expect(page.getByTestId('preview-subject')).toContainText('Autobedrijf Dekker Amersfoort');
     await expect(page.getByTestId('preview-body')).toContainText('/c/personal-link-appears-here');
+    // The footer every run mail carries, with its preferences link.
+    await expect(page.getByTestId('preview-body').getByRole('link', { name: 'Uw abonnementen beheren' }))
+      .toHaveAttribute('href', /\/p\/preferences-link-appears-here$/);
     await page.getByRole('button', { name: 'Send a test mail to me' }).click();
     await expect(page.getByTestId('test-mail-status')).toContainText('queued to admin@datacheck.test');
     await snap(page, testInfo, 'wizard-3-email');

@@ -630,6 +630,11 @@ fn preview_link(settings: &Settings) -> String {
     format!("{}/c/personal-link-appears-here", settings.public_url)
 }
 
+/// The placeholder for the preferences link every run mail carries in its footer.
+fn preview_preferences_link(settings: &Settings) -> String {
+    format!("{}/p/preferences-link-appears-here", settings.public_url)
+}
+
 /// The mail as `contact` would receive it if the run were sent now, from the given
 /// subject and body (the form's current text) or the saved ones.
 pub async fn preview(
@@ -646,8 +651,13 @@ pub async fn preview(
     let language = if language == "en" { "en" } else { "nl" };
     let template = draft.unwrap_or_else(|| run.templates.0.for_language(language).clone());
     let (to, values) = preview_values(state, &run, contact_id, language).await?;
-    let (subject, text, content) = mail::render(&template.subject, &template.body, &values)
+    let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
         .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
+    // The footer as every run mail ends: why the reader gets it, and the preferences
+    // link (a placeholder here, like the personal link).
+    let preferences = preview_preferences_link(&state.settings);
+    text.push_str(&mail::preferences_footer(language, &preferences));
+    let footer = mail::footer_html(language, &run.company_name, Some(&preferences));
     Ok(MailPreview {
         from: mail::mailbox(Some(&run.sender_name), &run.sender_email)
             .map(|m| m.to_string())
@@ -656,7 +666,7 @@ pub async fn preview(
         to,
         subject,
         text,
-        html: content,
+        html: format!("{content}\n<p class=\"mail-footer\">{footer}</p>"),
     })
 }
 
@@ -727,10 +737,18 @@ pub async fn send_test(
     let language = if language == "en" { "en" } else { "nl" };
     let template = run.templates.0.for_language(language).clone();
     let (_, values) = preview_values(state, &run, contact_id, language).await?;
-    let (subject, text, content) = mail::render(&template.subject, &template.body, &values)
+    let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
         .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
     let subject = format!("[Test] {subject}");
-    let html = mail::html_document(language, &run.company_name, &subject, &content, None);
+    let preferences = preview_preferences_link(&state.settings);
+    text.push_str(&mail::preferences_footer(language, &preferences));
+    let html = mail::html_document(
+        language,
+        &run.company_name,
+        &subject,
+        &content,
+        Some(&preferences),
+    );
     let from = mail::mailbox(Some(&run.sender_name), &run.sender_email)
         .map_err(|e| AppError::invalid("sender_email", e))?;
     let mut tx = state.pool.begin().await?;

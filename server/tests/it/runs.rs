@@ -832,6 +832,20 @@ async fn a_test_mail_reaches_the_signed_in_user_from_the_runs_sender_with_a_dead
             .starts_with("[Test] Is your information at Company A")
     );
     assert!(text_part(raw).contains("Dear Klant Nummer 1,"));
+    // It ends like the real mail: the footer with a preferences link, a dead one here.
+    let text = text_part(raw);
+    let footer = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Manage your subscriptions: "))
+        .unwrap_or_else(|| panic!("no preferences footer in {text}"));
+    let footer_path = footer.trim().replace("http://127.0.0.1:3000", "");
+    assert!(footer_path.starts_with("/p/"), "{footer}");
+    let res = get(&app, &footer_path, None).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a test preferences link opens nothing"
+    );
     let path = link_path(raw);
     assert_eq!(
         get(&app, &path, None).await.status(),
@@ -843,6 +857,55 @@ async fn a_test_mail_reaches_the_signed_in_user_from_the_runs_sender_with_a_dead
         .await
         .unwrap();
     assert_eq!(recipients, 0, "a test mail issues no link");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_wizard_preview_ends_with_the_footer_every_run_mail_carries(pool: PgPool) {
+    let f = fixture(&pool).await;
+    seed_contacts(&pool, f.company_a, 1, 0).await;
+    let app = app(pool.clone());
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let id = ready_run(&app, &cookie, f.company_a, "Preview", &[("mode", "filter")]).await;
+    for (language, words, why) in [
+        (
+            "en",
+            "Manage your subscriptions",
+            "because you are a customer of Company A",
+        ),
+        (
+            "nl",
+            "Uw abonnementen beheren",
+            "omdat u klant bent bij Company A",
+        ),
+    ] {
+        let p = ok(
+            &app,
+            "/api/runs/preview",
+            &cookie,
+            &[("id", &id), ("language", language)],
+        )
+        .await;
+        let text = p["text"].as_str().unwrap();
+        assert!(
+            text.ends_with(&format!(
+                "{words}: http://127.0.0.1:3000/p/preferences-link-appears-here\n"
+            )),
+            "{text}"
+        );
+        let html = p["html"].as_str().unwrap();
+        let footer = html
+            .split("<p class=\"mail-footer\">")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no footer in {html}"));
+        assert!(footer.contains(why), "{footer}");
+        assert!(
+            footer.contains("href=\"http://127.0.0.1:3000/p/preferences-link-appears-here\""),
+            "{footer}"
+        );
+        assert!(footer.contains(words), "{footer}");
+        // Shown inside a staff page, whose CSP refuses inline styles.
+        assert!(!html.contains("style="), "{html}");
+    }
 }
 
 #[sqlx::test(migrations = "../migrations")]

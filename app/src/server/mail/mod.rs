@@ -179,15 +179,10 @@ fn problems(p: Vec<crate::domain::TemplateProblem>) -> String {
         .join("; ")
 }
 
-/// The HTML document around a mail's content: the company's name on top, the content
-/// on a white card, a short footer. Inline styles: mail clients ignore style sheets.
-pub fn html_document(
-    language: &str,
-    company: &str,
-    subject: &str,
-    content: &str,
-    preferences: Option<&str>,
-) -> String {
+/// The footer line of a mail's HTML: why the reader gets it and, for a mail to a
+/// contact, the link to their subscriptions. The wizard's preview shows the same line,
+/// so it carries no inline style (the staff pages' CSP refuses those).
+pub fn footer_html(language: &str, company: &str, preferences: Option<&str>) -> String {
     let mut footer = if language == "en" {
         format!(
             "You receive this e-mail because you are a customer of {}.",
@@ -201,11 +196,25 @@ pub fn html_document(
     };
     if let Some(url) = preferences {
         footer.push_str(&format!(
-            " <a style=\"color:#4b5563\" href=\"{}\">{}</a>",
+            " <a href=\"{}\">{}</a>",
             escape(url),
             preferences_words(language)
         ));
     }
+    footer
+}
+
+/// The HTML document around a mail's content: the company's name on top, the content
+/// on a white card, a short footer. Inline styles: mail clients ignore style sheets.
+pub fn html_document(
+    language: &str,
+    company: &str,
+    subject: &str,
+    content: &str,
+    preferences: Option<&str>,
+) -> String {
+    let footer = footer_html(language, company, preferences)
+        .replace("<a href=", "<a style=\"color:#4b5563\" href=");
     let content = content.replace(
         "<a href=",
         "<a style=\"color:#1d4ed8;font-weight:600;word-break:break-all\" href=",
