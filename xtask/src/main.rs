@@ -30,7 +30,8 @@ commands:
                  the .sqlx freshness check, a release build and the Playwright suite
   e2e            only the release build and the Playwright suite
   sqlx-prepare   rebuild the query metadata in .sqlx/ from the live schema
-  db-url         start the database if needed and print its URL
+  db-url         start the database server if needed and print the URL of its
+                 `datacheck` database (made when missing)
   bench          benchmarks (not tests): the 50,000-row CSV import against COPY
 ";
 
@@ -56,6 +57,9 @@ fn run() -> Result<()> {
         Some("bench") => bench(&root),
         Some("db-url") => {
             let db = pg::ensure(&root)?;
+            // The URL must open something: `#[sqlx::test]` connects to it to make its
+            // per-test databases, also before the first `serve` made this one.
+            pg::create_db_if_missing(&db, "datacheck")?;
             println!("{}", db.url("datacheck"));
             Ok(())
         }
