@@ -21,14 +21,35 @@ use crate::server::{AppState, consent, db};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
-/// Opens a token; `None` when it is not a live preferences link. Invalid tokens are
-/// counted against the client like the portal's.
+/// Why a token opened nothing.
+enum Refusal {
+    /// Not a live preferences link.
+    Invalid,
+    /// This client opened too many invalid links lately.
+    Throttled,
+}
+
+impl From<Refusal> for PreferencesState {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Invalid => PreferencesState::Invalid,
+            Refusal::Throttled => PreferencesState::Throttled,
+        }
+    }
+}
+
+/// Opens a token for the page, its form and one-click unsubscribe alike: a client that
+/// guessed too many links lately is refused first, and an invalid token is counted
+/// against the client like the portal's.
 async fn check(
     state: &AppState,
     token: &str,
     client: &Client,
-) -> Result<Option<db::preference_link::LinkRow>, AppError> {
+) -> Result<Result<db::preference_link::LinkRow, Refusal>, AppError> {
     let now = OffsetDateTime::now_utc();
+    if crate::server::portal::throttled(state, client, now).await? {
+        return Ok(Err(Refusal::Throttled));
+    }
     let claims = state.settings.link_keys.open(
         link_token::Purpose::Preferences,
         token,
@@ -39,10 +60,10 @@ async fn check(
         None => None,
     };
     match row {
-        Some(r) if !r.revoked => Ok(Some(r)),
+        Some(r) if !r.revoked => Ok(Ok(r)),
         _ => {
             db::link_attempt::record(&state.pool, &client.hash).await?;
-            Ok(None)
+            Ok(Err(Refusal::Invalid))
         }
     }
 }
@@ -88,11 +109,9 @@ pub async fn open(
     saved: Option<&str>,
     client: &Client,
 ) -> Result<PreferencesState, AppError> {
-    if crate::server::portal::throttled(state, client, OffsetDateTime::now_utc()).await? {
-        return Ok(PreferencesState::Throttled);
-    }
-    let Some(row) = check(state, token, client).await? else {
-        return Ok(PreferencesState::Invalid);
+    let row = match check(state, token, client).await? {
+        Ok(row) => row,
+        Err(refused) => return Ok(refused.into()),
     };
     db::preference_link::mark_opened(&state.pool, row.id).await?;
     let saved = match saved {
@@ -177,11 +196,9 @@ pub async fn post(
     pairs: &[(String, String)],
     client: &Client,
 ) -> Result<Posting, AppError> {
-    if crate::server::portal::throttled(state, client, OffsetDateTime::now_utc()).await? {
-        return Ok(Posting::Show(PreferencesState::Throttled));
-    }
-    let Some(row) = check(state, token, client).await? else {
-        return Ok(Posting::Show(PreferencesState::Invalid));
+    let row = match check(state, token, client).await? {
+        Ok(row) => row,
+        Err(refused) => return Ok(Posting::Show(refused.into())),
     };
     let Ok(posted) = parse(pairs) else {
         return Ok(Posting::Refused);
@@ -352,11 +369,10 @@ pub async fn one_click(
     token: &str,
     client: &Client,
 ) -> Result<OneClick, AppError> {
-    if crate::server::portal::throttled(state, client, OffsetDateTime::now_utc()).await? {
-        return Ok(OneClick::Throttled);
-    }
-    let Some(row) = check(state, token, client).await? else {
-        return Ok(OneClick::Invalid);
+    let row = match check(state, token, client).await? {
+        Ok(row) => row,
+        Err(Refusal::Invalid) => return Ok(OneClick::Invalid),
+        Err(Refusal::Throttled) => return Ok(OneClick::Throttled),
     };
     let shown = view(state, &row, token, row.language.clone(), None).await?;
     let mut tx = state.pool.begin().await?;

@@ -630,9 +630,41 @@ fn preview_link(settings: &Settings) -> String {
     format!("{}/c/personal-link-appears-here", settings.public_url)
 }
 
-/// The placeholder for the preferences link every run mail carries in its footer.
-fn preview_preferences_link(settings: &Settings) -> String {
-    format!("{}/p/preferences-link-appears-here", settings.public_url)
+/// A run's mail for a sample recipient, as the preview and the test mail show it: the
+/// template rendered with placeholder links, its text ending with the preferences
+/// footer every run mail carries.
+struct SampleMail {
+    to: String,
+    subject: String,
+    text: String,
+    /// The rendered body, without the document around it.
+    content: String,
+    /// The placeholder for the preferences link: it opens nothing.
+    preferences: String,
+}
+
+async fn sample_mail(
+    state: &AppState,
+    run: &db::run::Full,
+    contact_id: Option<i64>,
+    language: &str,
+    template: &MailTemplate,
+) -> Result<SampleMail, AppError> {
+    let (to, values) = preview_values(state, run, contact_id, language).await?;
+    let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
+        .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
+    let preferences = format!(
+        "{}/p/preferences-link-appears-here",
+        state.settings.public_url
+    );
+    text.push_str(&mail::preferences_footer(language, &preferences));
+    Ok(SampleMail {
+        to,
+        subject,
+        text,
+        content,
+        preferences,
+    })
 }
 
 /// The mail as `contact` would receive it if the run were sent now, from the given
@@ -650,13 +682,15 @@ pub async fn preview(
         .ok_or(AppError::NotFound)?;
     let language = if language == "en" { "en" } else { "nl" };
     let template = draft.unwrap_or_else(|| run.templates.0.for_language(language).clone());
-    let (to, values) = preview_values(state, &run, contact_id, language).await?;
-    let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
-        .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
+    let SampleMail {
+        to,
+        subject,
+        text,
+        content,
+        preferences,
+    } = sample_mail(state, &run, contact_id, language, &template).await?;
     // The footer as every run mail ends: why the reader gets it, and the preferences
     // link (a placeholder here, like the personal link).
-    let preferences = preview_preferences_link(&state.settings);
-    text.push_str(&mail::preferences_footer(language, &preferences));
     let footer = mail::footer_html(language, &run.company_name, Some(&preferences));
     Ok(MailPreview {
         from: mail::mailbox(Some(&run.sender_name), &run.sender_email)
@@ -736,12 +770,14 @@ pub async fn send_test(
         .ok_or(AppError::NotFound)?;
     let language = if language == "en" { "en" } else { "nl" };
     let template = run.templates.0.for_language(language).clone();
-    let (_, values) = preview_values(state, &run, contact_id, language).await?;
-    let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
-        .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
+    let SampleMail {
+        subject,
+        text,
+        content,
+        preferences,
+        ..
+    } = sample_mail(state, &run, contact_id, language, &template).await?;
     let subject = format!("[Test] {subject}");
-    let preferences = preview_preferences_link(&state.settings);
-    text.push_str(&mail::preferences_footer(language, &preferences));
     let html = mail::html_document(
         language,
         &run.company_name,
