@@ -51,7 +51,7 @@ async fn main() -> anyhow::Result<()> {
     let runs: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO run (company_id, name, status, valid_to, sender_name, sender_email, reply_to,
                           templates, sent_at, links_expire_at)
-         SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $2 END, 'Bench run ' || i, 'sent', current_date,
+         SELECT CASE WHEN i % 2 = 0 THEN $1 ELSE $2 END, 'Review bench run ' || i, 'sent', current_date,
                 'B', 'b@example.nl', 'b@example.nl', '{}'::jsonb, now(), now()
          FROM generate_series(1, 10) i RETURNING id",
     )

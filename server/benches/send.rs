@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
             &pool,
             &db::run::NewDraft {
                 company_id: company,
-                name: &format!("Bench run {round}"),
+                name: &format!("Send bench round {round}"),
                 valid_to,
                 sender_name: "Bench",
                 sender_email: "bench@example.nl",
