@@ -1,24 +1,11 @@
-import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import * as fs from 'fs';
-import { admin, consoleErrors, hydrated, signIn, snap } from './helpers';
+import { test, expect } from '@playwright/test';
+import { admin, axe, consoleErrors, demoLink, hydrated, signIn, snap } from './helpers';
 
 // The lasting preferences page as a customer uses it on a phone (and a desktop), and
 // the consent history staff then see. The links are the demo links the server prints.
 
 function preferencesLink(index: number): { customerNo: string; path: string } {
-  const log = fs.readFileSync(process.env.SERVER_LOG ?? '../target/e2e-server.log', 'utf8');
-  const found = [...log.matchAll(/demo customer link \(([^,]+), preferences\): (\S+)/g)].map((m) => ({
-    customerNo: m[1],
-    path: new URL(m[2]).pathname,
-  }));
-  expect(found.length, 'demo preferences links').toBeGreaterThan(index);
-  return found[index];
-}
-
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  return demoLink('preferences', index);
 }
 
 test('switch two subscriptions, unsubscribe from everything, and staff see it in the history', async ({ page }, testInfo) => {

@@ -1,4 +1,6 @@
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import * as fs from 'fs';
 import * as path from 'path';
 
 export const admin = {
@@ -49,4 +51,27 @@ export async function openNav(page: Page) {
   if (await menu.isVisible()) {
     await menu.click();
   }
+}
+
+/** The demo links the server printed at start-up: customer number, kind, path. */
+export function demoLinks(): { customerNo: string; kind: string; path: string }[] {
+  const log = fs.readFileSync(process.env.SERVER_LOG ?? '../target/e2e-server.log', 'utf8');
+  return [...log.matchAll(/demo customer link \(([^,]+), (\w+)\): (\S+)/g)].map((m) => ({
+    customerNo: m[1],
+    kind: m[2],
+    path: new URL(m[3]).pathname,
+  }));
+}
+
+/** The `index`th demo link of a kind ("person", "preferences", …). */
+export function demoLink(kind: string, index: number): { customerNo: string; path: string } {
+  const found = demoLinks().filter((l) => l.kind === kind);
+  expect(found.length, `demo ${kind} links`).toBeGreaterThan(index);
+  return found[index];
+}
+
+/** No accessibility violations (WCAG 2.1 AA) on the page as it is now. */
+export async function axe(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
 }

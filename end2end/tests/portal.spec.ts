@@ -1,36 +1,16 @@
-import { test, expect, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import * as fs from 'fs';
-import { consoleErrors, hydrated, snap } from './helpers';
+import { test, expect } from '@playwright/test';
+import { axe, consoleErrors, demoLink, hydrated, snap } from './helpers';
 
 // The customer page as a customer uses it: on a phone and a desktop, with and without
 // JavaScript. The links are the demo links the server prints at start-up.
 
-function demoLinks(): Map<string, string[]> {
-  const log = fs.readFileSync(process.env.SERVER_LOG ?? '../target/e2e-server.log', 'utf8');
-  const links = new Map<string, string[]>();
-  for (const m of log.matchAll(/demo customer link \(([^,]+), (\w+)\): (\S+)/g)) {
-    const path = new URL(m[3]).pathname;
-    links.set(m[2], [...(links.get(m[2]) ?? []), path]);
-  }
-  return links;
-}
-
 /** A link of this kind; the phone and desktop projects each get their own. */
 function link(kind: string, index: number): string {
-  const found = demoLinks().get(kind) ?? [];
-  expect(found.length, `demo ${kind} links`).toBeGreaterThan(index);
-  return found[index];
+  return demoLink(kind, index).path;
 }
 
 function projectIndex(name: string): number {
   return name === 'phone' ? 1 : 0;
-}
-
-/** No accessibility violations on the page as it is now. */
-async function axe(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
 }
 
 test.describe('customer page', () => {

@@ -1,15 +1,21 @@
 #![recursion_limit = "256"]
-//! The browser entry: hydrates the server-rendered page, then marks `<body>` with
-//! `data-hydrated` so browser tests (and people's first clicks) know the page is live.
+//! The staff app's browser entry: hydrates the server-rendered page.
+//!
+//! Release builds give the customer pages a bundle of their own (`customer-frontend`);
+//! a development build (`cargo leptos watch`) has only this one, so it hydrates those
+//! pages too.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use app::pages::portal::root::{CustomerApp, CustomerRoute};
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if CustomerRoute::is_customer_path(&path) {
+        leptos::mount::hydrate_body(CustomerApp);
+    } else {
+        leptos::mount::hydrate_body(app::App);
     }
+    app::mark_hydrated();
 }

@@ -1,10 +1,15 @@
 //! Benchmark (not a test): `GET /c/{token}`, the customer page as a phone first loads
-//! it, through the real router over TCP on loopback, next to a bare axum handler that
-//! returns a static page of the same size, measured in the same run with the same load
-//! generator (keep-alive HTTP/1.1 connections, each sending its next request as soon as
-//! the last answer is read). Reports throughput and latency percentiles, and the ratios.
+//! it, through the real router over TCP on loopback, measured in the same run with the
+//! same load generator (keep-alive HTTP/1.1 connections, each sending its next request as
+//! soon as the last answer is read) next to:
+//! - a bare axum handler that returns a static page of the same size;
+//! - itself while four clients download the customer bundle (the wave of first visits
+//!   after a run's mails go out);
+//! - the sign-in page (server-rendered, no database) at 64 connections.
 //!
-//! Run with `cargo xtask bench` (BENCH_DATABASE_URL: a fresh, empty database).
+//! Reports throughput and latency percentiles, and the ratios. Run with
+//! `cargo xtask bench` (BENCH_DATABASE_URL: a fresh, empty database; BENCH_SITE_ROOT: the
+//! release site, whose bundle the downloads fetch).
 
 use app::model::{RecipientFilter, RunTemplates};
 use app::server::db::contact::ListFilter;
@@ -20,6 +25,11 @@ use std::time::{Duration, Instant};
 
 const RECIPIENTS: i32 = 2_000;
 const CONNECTIONS: usize = 16;
+/// The rush: customers opening pages while others download the bundle.
+const RUSH_CONNECTIONS: usize = 8;
+const DOWNLOADS: usize = 4;
+/// Many connections: the page against the sign-in page.
+const MANY_CONNECTIONS: usize = 64;
 const SECONDS: u64 = 8;
 const ROUNDS: usize = 2;
 
@@ -40,12 +50,19 @@ impl Load {
     }
 }
 
-/// `CONNECTIONS` clients, each on its own keep-alive connection, for `SECONDS`.
-async fn load(addr: SocketAddr, paths: Arc<Vec<String>>) -> anyhow::Result<Load> {
+/// `connections` clients, each on its own keep-alive connection, for `SECONDS`, asking
+/// for `paths` in turn; with `brotli`, they accept brotli (what a browser downloading the
+/// bundle does).
+async fn load(
+    addr: SocketAddr,
+    paths: Arc<Vec<String>>,
+    connections: usize,
+    brotli: bool,
+) -> anyhow::Result<Load> {
     let deadline = Instant::now() + Duration::from_secs(SECONDS);
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for c in 0..CONNECTIONS {
+    for c in 0..connections {
         let paths = paths.clone();
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await?;
@@ -57,10 +74,16 @@ async fn load(addr: SocketAddr, paths: Arc<Vec<String>>) -> anyhow::Result<Load>
             let mut i = c;
             while Instant::now() < deadline {
                 let path = &paths[i % paths.len()];
-                i += CONNECTIONS;
-                let req = http::Request::get(path.as_str())
+                i += connections;
+                let mut req = http::Request::get(path.as_str())
                     .header(http::header::HOST, "127.0.0.1")
                     .body(Empty::<Bytes>::new())?;
+                if brotli {
+                    req.headers_mut().insert(
+                        http::header::ACCEPT_ENCODING,
+                        http::HeaderValue::from_static("br"),
+                    );
+                }
                 let t = Instant::now();
                 let res = send.send_request(req).await?;
                 let status = res.status();
@@ -199,10 +222,20 @@ async fn main() -> anyhow::Result<()> {
             app::server::mail::portal_link(&settings, *id, *exp).replacen("http://127.0.0.1", "", 1)
         })
         .collect();
+    let site_root = std::env::var("BENCH_SITE_ROOT").map_err(|_| {
+        anyhow::anyhow!("set BENCH_SITE_ROOT to the release site (cargo xtask bench does)")
+    })?;
+    let leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("datacheck")
+        .site_root(site_root)
+        .build();
+    let assets = server::startup::site_assets(&leptos_options)?;
+    let bundle = assets
+        .customer
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("the site has no customer bundle: build it first"))?;
     let state = AppState {
-        leptos_options: leptos::config::LeptosOptions::builder()
-            .output_name("datacheck")
-            .build(),
+        leptos_options,
         pool: pool.clone(),
         settings: Arc::new(settings),
     };
@@ -225,8 +258,8 @@ async fn main() -> anyhow::Result<()> {
     let mut best_bare: Option<Load> = None;
     let mut best_portal: Option<Load> = None;
     for round in 0..ROUNDS {
-        let b = load(bare, paths.clone()).await?;
-        let p = load(portal, paths.clone()).await?;
+        let b = load(bare, paths.clone(), CONNECTIONS, false).await?;
+        let p = load(portal, paths.clone(), CONNECTIONS, false).await?;
         println!(
             "round {round}: bare {:>8.0} req/s p99 {:>6.2} ms | portal {:>7.0} req/s p99 {:>6.2} ms",
             b.per_second(),
@@ -248,25 +281,69 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let (b, p) = (best_bare.expect("a round"), best_portal.expect("a round"));
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!("\nGET /c/{{token}} (best of {ROUNDS}):");
+    print_rows(&[
+        ("bare axum, static page", &b),
+        ("portal (SSR + PostgreSQL)", &p),
+    ]);
     println!(
-        "\nGET /c/{{token}} (best of {ROUNDS}):\n  {:<28} {:>9} {:>9} {:>9}\n  {:<28} {:>9.0} {:>8.2}ms {:>8.2}ms\n  {:<28} {:>9.0} {:>8.2}ms {:>8.2}ms\n  throughput: the portal serves {:.1}× fewer pages; p99 {:.1}× the bare handler's",
-        "",
-        "req/s",
-        "p50",
-        "p99",
-        "bare axum, static page",
-        b.per_second(),
-        ms(b.percentile(0.5)),
-        ms(b.percentile(0.99)),
-        "portal (SSR + PostgreSQL)",
-        p.per_second(),
-        ms(p.percentile(0.5)),
-        ms(p.percentile(0.99)),
+        "  throughput: the portal serves {:.1}× fewer pages; p99 {:.1}× the bare handler's",
         b.per_second() / p.per_second(),
         ms(p.percentile(0.99)) / ms(b.percentile(0.99)),
     );
+
+    // The morning after a run: pages opened while others download the bundle.
+    let wasm = Arc::new(vec![bundle.wasm.clone()]);
+    let alone = load(portal, paths.clone(), RUSH_CONNECTIONS, false).await?;
+    let downloads = tokio::spawn(load(portal, wasm, DOWNLOADS, true));
+    let rushed = load(portal, paths.clone(), RUSH_CONNECTIONS, false).await?;
+    let downloaded = downloads.await??;
+    println!(
+        "\nGET /c/{{token}} at {RUSH_CONNECTIONS} connections, alone and while {DOWNLOADS} clients download {} (brotli):",
+        bundle.wasm
+    );
+    print_rows(&[
+        ("portal alone", &alone),
+        ("portal during the downloads", &rushed),
+        ("the downloads", &downloaded),
+    ]);
+    println!(
+        "  during the downloads the page keeps {:.0}% of its throughput; p50 {:.2}× alone",
+        100.0 * rushed.per_second() / alone.per_second(),
+        ms(rushed.percentile(0.5)) / ms(alone.percentile(0.5)),
+    );
+
+    // Many connections: the page against a server render without the database.
+    let sign_in = Arc::new(vec!["/staff/login".to_string()]);
+    let many = load(portal, paths.clone(), MANY_CONNECTIONS, false).await?;
+    let login = load(portal, sign_in, MANY_CONNECTIONS, false).await?;
+    println!("\nAt {MANY_CONNECTIONS} connections, the customer page and the sign-in page:");
+    print_rows(&[
+        ("portal (SSR + PostgreSQL)", &many),
+        ("sign-in page (SSR, no database)", &login),
+    ]);
+    println!(
+        "  the portal serves {:.0}% of the sign-in page's throughput",
+        100.0 * many.per_second() / login.per_second()
+    );
     Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn print_rows(rows: &[(&str, &Load)]) {
+    println!("  {:<34} {:>9} {:>9} {:>9}", "", "req/s", "p50", "p99");
+    for (name, l) in rows {
+        println!(
+            "  {:<34} {:>9.0} {:>7.2}ms {:>7.2}ms",
+            name,
+            l.per_second(),
+            ms(l.percentile(0.5)),
+            ms(l.percentile(0.99))
+        );
+    }
 }
 
 /// One GET; the body's length.

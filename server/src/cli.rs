@@ -43,6 +43,24 @@ pub enum Command {
     SeedDemo,
 }
 
+/// The site must name the files its pages load. In production the customer pages must
+/// have their own bundle: without it, every phone would download the staff app.
+fn check_site(options: &leptos::config::LeptosOptions, env: app::server::DeployEnv) -> Result<()> {
+    let assets = startup::site_assets(options)?;
+    if assets.customer.is_none() {
+        if env == app::server::DeployEnv::Prod {
+            bail!(
+                "{} has no asset manifest with the customer bundle: build the site with `cargo xtask build`",
+                options.site_root
+            );
+        }
+        tracing::info!(
+            "no asset manifest in the site: the customer pages hydrate with the staff bundle (a development build)"
+        );
+    }
+    Ok(())
+}
+
 pub async fn run(cli: Cli) -> Result<()> {
     // Refuse a bad configuration before touching anything.
     let checked = cli.config.check()?;
@@ -57,6 +75,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 seed_and_report(&pool).await?;
             }
             let conf = get_configuration(None).context("reading Leptos configuration")?;
+            check_site(&conf.leptos_options, checked.env)?;
             let addr = conf.leptos_options.site_addr;
             let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
             if cli.config.demo {

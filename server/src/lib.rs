@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod contact_export;
+pub mod customer_page;
 pub mod dms_api;
 pub mod dms_consent;
 pub mod dms_mutations;

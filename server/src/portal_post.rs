@@ -4,19 +4,23 @@
 //! cannot post it twice.
 
 use app::pages::portal::PortalPosted;
+use app::server::assets::Assets;
 use app::server::{AppState, auth, portal};
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// A form of this page is a few kilobytes; anything far bigger is not one.
 const BODY_LIMIT: usize = 256 * 1024;
 
 pub async fn post(
     State(state): State<AppState>,
+    Extension(assets): Extension<Arc<Assets>>,
     Path(token): Path<String>,
     req: Request<Body>,
 ) -> Response {
@@ -50,18 +54,13 @@ pub async fn post(
     let status = portal::status(&shown);
     // The page renders as for a GET of the same address, with the outcome in hand.
     parts.method = Method::GET;
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        {
-            let state = state.clone();
-            move || {
-                provide_context(state.clone());
-                provide_context(PortalPosted(shown.clone()));
-            }
-        },
-        move || app::shell(options.clone()),
-    );
-    let mut res = render(Request::from_parts(parts, Body::empty())).await;
+    let mut res = crate::customer_page::render(
+        &state,
+        assets,
+        Request::from_parts(parts, Body::empty()),
+        move || provide_context(PortalPosted(shown.clone())),
+    )
+    .await;
     *res.status_mut() = status;
     res
 }

@@ -3,12 +3,15 @@
 //! the browser on with 303, so a reload cannot post it twice.
 
 use app::pages::portal::preferences::PreferencesPosted;
+use app::server::assets::Assets;
 use app::server::{AppState, auth, portal, preferences};
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// A form of this page is small; anything far bigger is not one.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -47,6 +50,7 @@ fn failed(e: app::error::AppError) -> Response {
 
 pub async fn post(
     State(state): State<AppState>,
+    Extension(assets): Extension<Arc<Assets>>,
     Path(token): Path<String>,
     req: Request<Body>,
 ) -> Response {
@@ -72,18 +76,13 @@ pub async fn post(
     // Invalid or throttled: the page as a GET of the same address shows it.
     let status = preferences::status(&shown);
     parts.method = Method::GET;
-    let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_async_with_context(
-        {
-            let state = state.clone();
-            move || {
-                leptos::prelude::provide_context(state.clone());
-                leptos::prelude::provide_context(PreferencesPosted(shown.clone()));
-            }
-        },
-        move || app::shell(options.clone()),
-    );
-    let mut res = render(axum::http::Request::from_parts(parts, Body::empty())).await;
+    let mut res = crate::customer_page::render(
+        &state,
+        assets,
+        axum::http::Request::from_parts(parts, Body::empty()),
+        move || leptos::prelude::provide_context(PreferencesPosted(shown.clone())),
+    )
+    .await;
     *res.status_mut() = status;
     res
 }

@@ -2,10 +2,12 @@
 //! guard), health checks, background housekeeping and graceful shutdown.
 
 use anyhow::{Context, Result};
+use app::App;
+use app::server::assets::Assets;
 use app::server::mail::Transport;
 use app::server::mail::outbox::{Worker, WorkerConfig};
 use app::server::{AppState, DeployEnv, Settings, auth, db};
-use app::{App, shell};
+use app::shell::app_document;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -81,12 +83,23 @@ async fn dev_link_keys(pool: &PgPool) -> Result<link_token::Keyring> {
     link_token::Keyring::new(&[(1, key)]).context("dev link key")
 }
 
+/// The site's files as the build named them; a manifest that cannot be read leaves the
+/// unhashed names (start-up refuses such a site before this, see `site_assets`).
 pub fn router(state: AppState) -> Router {
+    let assets = Arc::new(site_assets(&state.leptos_options).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "asset manifest unreadable");
+        Assets::unhashed(
+            &state.leptos_options.site_pkg_dir,
+            &state.leptos_options.output_name,
+        )
+    }));
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let fn_state = state.clone();
     let leptos_options = state.leptos_options.clone();
     let secure = state.settings.env == DeployEnv::Prod;
+    let page_assets = assets.clone();
+    let fallback_assets = assets.clone();
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -111,13 +124,16 @@ pub fn router(state: AppState) -> Router {
                 let state = state.clone();
                 move || provide_context(state.clone())
             },
-            move || shell(leptos_options.clone()),
+            move || app_document(leptos_options.clone(), &page_assets),
         )
-        // The customer page's forms; the GET of the same address is the Leptos route.
-        .route("/c/{token}", axum::routing::post(crate::portal_post::post))
+        // The customer pages: their own root and bundle; a GET shows, a POST is the form.
+        .route(
+            "/c/{token}",
+            get(crate::customer_page::get).post(crate::portal_post::post),
+        )
         .route(
             "/p/{token}",
-            axum::routing::post(crate::preferences_post::post),
+            get(crate::customer_page::get).post(crate::preferences_post::post),
         )
         .route(
             "/u/{token}",
@@ -132,9 +148,15 @@ pub fn router(state: AppState) -> Router {
             get(crate::mutation_export::export),
         )
         .nest_service("/pkg", bundle_files(&state))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            move |options| app_document(options, &fallback_assets),
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), staff_guard))
-        .layer(middleware::from_fn(no_store_for_pages))
+        .layer(middleware::from_fn_with_state(
+            assets.clone(),
+            cache_control,
+        ))
+        .layer(axum::Extension(assets))
         .layer(middleware::from_fn(server_fn_error_status));
 
     router = security_headers(router, secure);
@@ -155,20 +177,26 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The hydrate bundle (wasm, JS, CSS), compressed for browsers that take brotli or
-/// gzip: a phone on a slow network downloads a quarter of the wasm. Only these static
-/// files are compressed; pages, which carry personal data next to what visitors type,
-/// never are (BREACH).
-fn bundle_files(
-    state: &AppState,
-) -> tower_http::compression::Compression<tower_http::services::ServeDir> {
-    use tower_http::compression::{CompressionLayer, CompressionLevel};
+/// The names of the site's style sheet and bundles (`asset-manifest.json` of the
+/// release build, or cargo-leptos' own names in development).
+pub fn site_assets(options: &LeptosOptions) -> Result<Assets, app::server::assets::AssetsError> {
+    Assets::for_site(
+        std::path::Path::new(&*options.site_root),
+        &options.site_pkg_dir,
+        &options.output_name,
+    )
+}
+
+/// The bundles and the style sheet as the build compressed them, once and at brotli's
+/// best (`.br`, `.gz` beside each file): serving one costs a file read, not a
+/// compression. Only these static files are compressed; pages, which carry personal data
+/// next to what visitors type, never are (BREACH).
+fn bundle_files(state: &AppState) -> tower_http::services::ServeDir {
     let options = &state.leptos_options;
     let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    tower::ServiceBuilder::new()
-        // Brotli's middle quality: nearly the size of its best at a small part of the time.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-        .service(tower_http::services::ServeDir::new(dir))
+    tower_http::services::ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
 }
 
 async fn server_fn(state: AppState, req: Request<Body>) -> impl IntoResponse {
@@ -246,12 +274,16 @@ fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> 
     router
 }
 
-/// Pages and server-function answers carry personal data: browsers must not store them.
-/// Customer pages also never tell the next site where the visitor came from (the
-/// token is in the path).
-async fn no_store_for_pages(req: Request, next: Next) -> Response {
-    let is_asset = req.uri().path().starts_with("/pkg/") || req.uri().path() == "/favicon.svg";
-    let is_portal = req.uri().path().starts_with("/c/") || req.uri().path().starts_with("/p/");
+/// How long browsers keep what they get. Hashed bundle files never change under their
+/// name: a year, without asking again. Other files (unhashed names in development, the
+/// icon) are asked about again each time. Pages and server-function answers carry
+/// personal data: browsers must not store them. Customer pages also never tell the next
+/// site where the visitor came from (the token is in the path).
+async fn cache_control(State(assets): State<Arc<Assets>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let immutable = assets.is_immutable(path);
+    let is_portal = path.starts_with("/c/") || path.starts_with("/p/");
     let mut res = next.run(req).await;
     if is_portal {
         res.headers_mut().insert(
@@ -259,9 +291,16 @@ async fn no_store_for_pages(req: Request, next: Next) -> Response {
             HeaderValue::from_static("no-referrer"),
         );
     }
-    if !is_asset && !res.headers().contains_key(header::CACHE_CONTROL) {
+    let policy = match (is_file, immutable) {
+        (_, true) if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED => {
+            "public, max-age=31536000, immutable"
+        }
+        (true, _) => "no-cache",
+        (false, _) => "no-store",
+    };
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     res
 }

@@ -8,6 +8,7 @@
 //! the server binary owns migrations and demo data.
 
 mod pg;
+mod site;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -29,6 +30,8 @@ commands:
   test           install what is missing, then fmt, clippy (ssr + hydrate), Rust tests,
                  the .sqlx freshness check, a release build and the Playwright suite
   e2e            only the release build and the Playwright suite
+  build          the release site as production serves it: server, both bundles with
+                 hashed names and their brotli/gzip copies, in target/
   sqlx-prepare   rebuild the query metadata in .sqlx/ from the live schema
   db-url         start the database server if needed and print the URL of its
                  `datacheck` database (made when missing)
@@ -52,6 +55,10 @@ fn run() -> Result<()> {
         Some("e2e") => {
             let db = prepare_common(&root, true)?;
             e2e(&root, &db)
+        }
+        Some("build") => {
+            let db = prepare_common(&root, false)?;
+            release_build(&root, &db)
         }
         Some("sqlx-prepare") => sqlx_prepare(&root),
         Some("bench") => bench(&root),
@@ -92,6 +99,9 @@ fn prepare_common(root: &Path, browser: bool) -> Result<pg::Server> {
 /// Environment for every cargo build: online query checking against the schema database,
 /// with the metadata written to target/ so it can be compared to the committed .sqlx/.
 fn build_env(cmd: &mut Command, root: &Path, db: &pg::Server) {
+    // The query macros write their metadata there and fail when it is missing (a fresh
+    // clone that builds before it tests).
+    let _ = std::fs::create_dir_all(root.join("target/sqlx-fresh"));
     if std::env::var_os("CI").is_some() {
         // A clean clone builds everything once: incremental data would only fill the disk.
         cmd.env("CARGO_INCREMENTAL", "0");
@@ -207,6 +217,8 @@ fn test(root: &Path) -> Result<()> {
         "clippy",
         "-p",
         "frontend",
+        "-p",
+        "customer-frontend",
         "--target",
         "wasm32-unknown-unknown",
         "--",
@@ -216,7 +228,7 @@ fn test(root: &Path) -> Result<()> {
     build_env(&mut clippy_wasm, root, &db);
     run_step(
         &mut steps,
-        "clippy (hydrate: frontend + app on wasm32)",
+        "clippy (hydrate: both entries + app on wasm32)",
         clippy_wasm,
     );
 
@@ -235,6 +247,8 @@ fn test(root: &Path) -> Result<()> {
         "app",
         "-p",
         "link-token",
+        "-p",
+        "xtask",
         "--features",
         "app/ssr",
     ]);
@@ -381,11 +395,14 @@ fn list_json(dir: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Runs the benchmarks on a fresh database of their own, in the optimised bench profile:
-/// import, send and the customer page's throughput (cargo bench), then the hydrate
-/// bundle's size and a Lighthouse mobile run of the customer page on the release build.
+/// Runs the benchmarks on a fresh database of their own, in the optimised bench profile,
+/// after the release build: import, send, the customer page's throughput and the
+/// mutation review (cargo bench), then what a browser downloads and a Lighthouse mobile
+/// run of the customer page.
 fn bench(root: &Path) -> Result<()> {
     let db = prepare_common(root, true)?;
+    // The customer page's benchmark downloads the release site's bundle.
+    release_build(root, &db)?;
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
     cmd.args([
@@ -402,28 +419,28 @@ fn bench(root: &Path) -> Result<()> {
         "mutations",
     ]);
     build_env(&mut cmd, root, &db);
-    cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"));
+    cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"))
+        .env("BENCH_SITE_ROOT", root.join("target/site"));
     if !cmd.status()?.success() {
         bail!("benchmark failed");
     }
 
-    release_build(root, &db)?;
-    println!("\n==> hydrate bundle (what a phone downloads once)");
-    let pkg = root.join("target/site/pkg");
-    for name in ["datacheck.wasm", "datacheck.js", "datacheck.css"] {
-        let bytes = std::fs::read(pkg.join(name)).with_context(|| format!("reading {name}"))?;
-        let mut packed = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut bytes.as_slice(), &mut packed, &params)?;
-        println!(
-            "  {name:<16} {:>10} B raw {:>10} B brotli ({:.0}%)",
-            bytes.len(),
-            packed.len(),
-            100.0 * packed.len() as f64 / bytes.len() as f64
-        );
+    println!("\n==> what a browser downloads once (raw, and as sent: brotli at quality 11)");
+    for sent in site::sent(root)? {
+        let (mut raw, mut packed) = (0, 0);
+        for file in &sent.files {
+            let r = std::fs::metadata(file)?.len();
+            let mut br = file.clone().into_os_string();
+            br.push(".br");
+            let b = std::fs::metadata(&br)
+                .with_context(|| format!("no brotli copy of {}", file.display()))?
+                .len();
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            println!("  {name:<44} {r:>10} B raw {b:>9} B sent");
+            raw += r;
+            packed += b;
+        }
+        println!("  {:<44} {raw:>10} B raw {packed:>9} B sent\n", sent.label);
     }
 
     tools::ensure_lighthouse(root)?;
@@ -444,7 +461,6 @@ fn bench(root: &Path) -> Result<()> {
         .arg(format!("--output-path={}", report.display()))
         .env("PATH", tools::path_with_tools(root));
     let ok = lh.status()?.success();
-    drop(server);
     if !ok {
         bail!("lighthouse failed");
     }
@@ -468,6 +484,21 @@ fn bench(root: &Path) -> Result<()> {
         );
     }
     println!("  full report: {}", report.display());
+
+    println!("\n==> first byte until hydrated (Chromium, phone, fresh cache, CPU 6× slower)");
+    let mut hydration = Command::new("node");
+    hydration
+        .current_dir(root.join("end2end"))
+        .args(["bench/hydration.mjs", "7"])
+        .arg(format!("customer page (its own bundle)={link}"))
+        .arg(format!(
+            "sign-in page (staff bundle)={}/staff/login",
+            server.base_url
+        ));
+    if !hydration.status()?.success() {
+        bail!("the hydration benchmark failed");
+    }
+    drop(server);
     Ok(())
 }
 
@@ -532,16 +563,9 @@ fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
     Ok(())
 }
 
-/// The optimised server and the hydrate bundle in target/site, as production runs them.
+/// The optimised server and both hydrate bundles in target/site, as production runs them.
 fn release_build(root: &Path, db: &pg::Server) -> Result<()> {
-    println!("\n==> cargo leptos build --release");
-    let mut build = Command::new("cargo");
-    build.args(["leptos", "build", "--release"]);
-    build_env(&mut build, root, db);
-    if !build.status()?.success() {
-        bail!("release build failed");
-    }
-    Ok(())
+    site::build(root, &|cmd: &mut Command| build_env(cmd, root, db))
 }
 
 /// The release server with demo data on a fresh database and a free port; stopped

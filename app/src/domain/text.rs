@@ -2,12 +2,24 @@
 //! space, no control characters, bounded length.
 
 use super::{Invalid, Problem};
-use unicode_normalization::UnicodeNormalization;
 
 /// NFC, trimmed, every run of white space (tabs and line breaks included) one space.
 pub fn normalize(raw: &str) -> String {
-    let nfc: String = raw.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Unicode NFC on the server, where every value is checked again before it is kept.
+#[cfg(feature = "ssr")]
+fn nfc(raw: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    raw.nfc().collect()
+}
+
+/// Unicode NFC in the browser, by the browser's own `String.prototype.normalize`: the
+/// normalisation tables would otherwise weigh on every phone's download.
+#[cfg(not(feature = "ssr"))]
+fn nfc(raw: &str) -> String {
+    String::from(js_sys::JsString::from(raw).normalize("NFC"))
 }
 
 /// Non-empty normalised text of at most `max` characters.

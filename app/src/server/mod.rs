@@ -2,6 +2,7 @@
 //! Server functions in `crate::api` call into this module; components never do.
 
 pub mod api_keys;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod consent;

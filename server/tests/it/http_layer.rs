@@ -136,14 +136,48 @@ fn help_documents_every_variable() {
     }
 }
 
-#[sqlx::test(migrations = "../migrations")]
-async fn the_bundle_is_served_compressed_and_pages_are_not(pool: PgPool) {
-    use http_body_util::BodyExt;
-    use tower::ServiceExt;
-    let site = std::env::temp_dir().join(format!("datacheck-site-{}", std::process::id()));
+/// A site as `cargo xtask build` leaves it: hashed bundle files, each with its brotli
+/// and gzip copy, and the manifest that names them.
+fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
+    use app::server::assets::{Assets, Bundle, MANIFEST};
+    let site = std::env::temp_dir().join(format!("datacheck-site-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     let wasm: Vec<u8> = (0..200_000u32).map(|i| (i % 7) as u8).collect();
-    std::fs::write(site.join("pkg/datacheck.wasm"), &wasm).unwrap();
+    let file =
+        |name: &str, content: &[u8]| std::fs::write(site.join("pkg").join(name), content).unwrap();
+    file("datacheck-customer.CCCCCCCCCCCCCCCC.wasm", &wasm);
+    // Stand-ins for the build's copies: the server must send these bytes as they are.
+    file(
+        "datacheck-customer.CCCCCCCCCCCCCCCC.wasm.br",
+        b"brotli made at build time",
+    );
+    file(
+        "datacheck-customer.CCCCCCCCCCCCCCCC.wasm.gz",
+        b"gzip made at build time",
+    );
+    file("datacheck.unhashed.js", b"export {}");
+    let manifest = Assets {
+        style: "/pkg/datacheck.SSSSSSSSSSSSSSSS.css".into(),
+        staff: Bundle {
+            js: "/pkg/datacheck.AAAAAAAAAAAAAAAA.js".into(),
+            wasm: "/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm".into(),
+        },
+        customer: Some(Bundle {
+            js: "/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js".into(),
+            wasm: "/pkg/datacheck-customer.CCCCCCCCCCCCCCCC.wasm".into(),
+        }),
+        hashed: true,
+    };
+    std::fs::write(site.join(MANIFEST), serde_json::to_vec(&manifest).unwrap()).unwrap();
+    (site, wasm)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(pool: PgPool) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (site, wasm) = built_site("compressed");
     let mut state = state(pool);
     state.leptos_options = leptos::config::LeptosOptions::builder()
         .output_name("datacheck")
@@ -153,31 +187,95 @@ async fn the_bundle_is_served_compressed_and_pages_are_not(pool: PgPool) {
     let fetch = |path: &'static str, encoding: &'static str| {
         let app = app.clone();
         async move {
-            app.oneshot(
-                http::Request::get(path)
-                    .header(header::ACCEPT_ENCODING, encoding)
-                    .body(axum::body::Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap()
+            let res = app
+                .oneshot(
+                    http::Request::get(path)
+                        .header(header::ACCEPT_ENCODING, encoding)
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let (parts, body) = res.into_parts();
+            (parts, body.collect().await.unwrap().to_bytes())
         }
     };
-    let res = fetch("/pkg/datacheck.wasm", "gzip, deflate, br").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    assert!(body.len() < wasm.len() / 10, "{} bytes", body.len());
-    let mut unpacked = Vec::new();
-    brotli::BrotliDecompress(&mut body.as_ref(), &mut unpacked).unwrap();
-    assert_eq!(unpacked, wasm);
-    let res = fetch("/pkg/datacheck.wasm", "gzip").await;
-    assert_eq!(res.headers()[header::CONTENT_ENCODING], "gzip");
-    let res = fetch("/pkg/datacheck.wasm", "identity").await;
-    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    let wasm_path = "/pkg/datacheck-customer.CCCCCCCCCCCCCCCC.wasm";
+    let (res, body) = fetch(wasm_path, "gzip, deflate, br").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(res.headers[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(
+        &body[..],
+        b"brotli made at build time",
+        "the build's copy, not a new compression"
+    );
+    assert_eq!(
+        res.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let (res, body) = fetch(wasm_path, "gzip").await;
+    assert_eq!(res.headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(&body[..], b"gzip made at build time");
+    let (res, body) = fetch(wasm_path, "identity").await;
+    assert!(res.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(&body[..], &wasm[..]);
+    // A name without a hash may change its content: asked about again each time.
+    let (res, _) = fetch("/pkg/datacheck.unhashed.js", "br").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-cache");
     // A page is never compressed: it carries personal data beside typed input.
-    let res = fetch("/staff/login", "gzip, br").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    let (res, html) = fetch("/staff/login", "gzip, br").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("/pkg/datacheck.SSSSSSSSSSSSSSSS.css"),
+        "{html}"
+    );
+    assert!(
+        html.contains("/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("datacheck-customer"),
+        "the staff pages load the staff bundle"
+    );
+    let _ = std::fs::remove_dir_all(&site);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn customer_pages_load_their_own_bundle_and_never_the_staff_app(pool: PgPool) {
+    let (site, _) = built_site("customer");
+    let mut state = state(pool);
+    state.leptos_options = leptos::config::LeptosOptions::builder()
+        .output_name("datacheck")
+        .site_root(site.to_string_lossy().to_string())
+        .build();
+    let app = server::startup::router(state);
+    for path in ["/c/not-a-link", "/p/not-a-link"] {
+        let res = get(&app, path, None).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
+        assert_eq!(res.headers()[header::REFERRER_POLICY], "no-referrer");
+        let html = body_text(res).await;
+        assert!(
+            html.contains("/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js"),
+            "{html}"
+        );
+        assert!(
+            html.contains("/pkg/datacheck-customer.CCCCCCCCCCCCCCCC.wasm"),
+            "{html}"
+        );
+        assert!(
+            html.contains("/pkg/datacheck.SSSSSSSSSSSSSSSS.css"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("datacheck.AAAA") && !html.contains("datacheck.BBBB"),
+            "{html}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&site);
 }

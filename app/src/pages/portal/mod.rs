@@ -8,6 +8,7 @@
 //! context (`PortalPosted`) instead of fetching it.
 
 pub mod preferences;
+pub mod root;
 pub mod text;
 
 use crate::api::portal::open_portal;
@@ -19,27 +20,18 @@ use crate::model::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
 use text::{locale, problem_text};
 
 /// What a POST to the page led to, handed to the render by the server.
 #[derive(Clone, Debug)]
 pub struct PortalPosted(pub PortalState);
 
+/// The customer page of `token`; `lang` and `edit` come from its address.
 #[component]
-pub fn PortalPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
+pub fn PortalPage(token: String, lang: Option<String>, edit: bool) -> impl IntoView {
     let posted = use_context::<PortalPosted>();
     let state = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (
-                params.read().get("token").unwrap_or_default(),
-                q.get("lang"),
-                q.get("edit").is_some(),
-            )
-        },
+        move || (token.clone(), lang.clone(), edit),
         move |(token, lang, edit)| {
             let posted = posted.clone();
             async move {

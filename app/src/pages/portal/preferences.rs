@@ -10,27 +10,22 @@ use crate::i18n::{td, td_string};
 use crate::model::{PreferencesSaved, PreferencesState, PreferencesView};
 use leptos::prelude::*;
 use leptos_meta::Meta;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// What a POST to the page led to (an invalid or throttled link), handed to the
 /// render by the server.
 #[derive(Clone, Debug)]
 pub struct PreferencesPosted(pub PreferencesState);
 
+/// The preferences page of `token`; `lang` and `saved` come from its address.
 #[component]
-pub fn PreferencesPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
+pub fn PreferencesPage(
+    token: String,
+    lang: Option<String>,
+    saved: Option<String>,
+) -> impl IntoView {
     let posted = use_context::<PreferencesPosted>();
     let state = Resource::new_blocking(
-        move || {
-            let q = query.read();
-            (
-                params.read().get("token").unwrap_or_default(),
-                q.get("lang"),
-                q.get("saved"),
-            )
-        },
+        move || (token.clone(), lang.clone(), saved.clone()),
         move |(token, lang, saved)| {
             let posted = posted.clone();
             async move {

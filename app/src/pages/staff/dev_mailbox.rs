@@ -80,7 +80,7 @@ pub fn DevMailPage() -> impl IntoView {
                             </dl>
                             <h2>"Links"</h2>
                             <ul class="link-list" data-testid="dev-mail-links">
-                                {m.links.into_iter().map(|l| view! { <li><a href=l.clone() class="break">{l.clone()}</a></li> }).collect_view()}
+                                {m.links.into_iter().map(|l| view! { <li><a href=l.clone() rel="external" class="break">{l.clone()}</a></li> }).collect_view()}
                             </ul>
                             <h2>"Text part"</h2>
                             <pre class="mail-text" data-testid="dev-mail-text">{m.mail.text.clone()}</pre>

@@ -1,0 +1,218 @@
+//! The release site, as production serves it: `cargo leptos build --release` (the server,
+//! the staff bundle, the style sheet), then what cargo-leptos does not do:
+//! - the customer pages' own bundle (`customer-frontend`), built like the staff bundle
+//!   (the same wasm profile, target directory and environment, so the shared crates
+//!   compile once), bound by wasm-bindgen and shrunk by wasm-opt;
+//! - content-hashed names for every bundle file and the style sheet, so browsers keep
+//!   them for a year and two builds never mix their parts;
+//! - brotli (quality 11) and gzip copies beside each, so the server sends what was
+//!   compressed once instead of compressing on every download;
+//! - `asset-manifest.json` in the site root, which tells the server those names.
+
+use anyhow::{Context, Result, bail};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// cargo-leptos' output name (the staff bundle and the style sheet) and the customer
+/// bundle's, in `target/site/pkg`.
+pub const STAFF: &str = "datacheck";
+pub const CUSTOMER: &str = "datacheck-customer";
+const MANIFEST: &str = "asset-manifest.json";
+
+pub fn pkg_dir(root: &Path) -> PathBuf {
+    root.join("target/site/pkg")
+}
+
+/// Builds everything; `env` sets up each cargo command (the database for the query
+/// checks, the tools on PATH).
+pub fn build(root: &Path, env: &dyn Fn(&mut Command)) -> Result<()> {
+    println!("\n==> cargo leptos build --release");
+    let mut build = Command::new("cargo");
+    build.args(["leptos", "build", "--release"]);
+    env(&mut build);
+    if !build.status()?.success() {
+        bail!("release build failed");
+    }
+    println!("\n==> the customer pages' bundle");
+    customer_bundle(root, env)?;
+    let manifest = fingerprint(root)?;
+    std::fs::write(
+        root.join("target/site").join(MANIFEST),
+        serde_json::to_vec_pretty(&manifest)?,
+    )?;
+    println!("  wrote target/site/{MANIFEST}");
+    Ok(())
+}
+
+/// What cargo-leptos passes to its wasm build in a release: a different value would
+/// make cargo rebuild the shared crates (leptos reads LEPTOS_OUTPUT_NAME at compile time).
+fn leptos_env(cmd: &mut Command) {
+    cmd.env("LEPTOS_OUTPUT_NAME", STAFF)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_SITE_PKG_DIR", "pkg")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
+        .env("LEPTOS_RELOAD_PORT", "3001")
+        .env("LEPTOS_LIB_DIR", "frontend")
+        .env("LEPTOS_BIN_DIR", "server")
+        .env("LEPTOS_JS_MINIFY", "true")
+        .env("LEPTOS_HASH_FILES", "false");
+}
+
+fn run(mut cmd: Command, what: &str) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("running {what}"))?;
+    if !status.success() {
+        bail!("{what} failed with {status}");
+    }
+    Ok(())
+}
+
+fn customer_bundle(root: &Path, env: &dyn Fn(&mut Command)) -> Result<()> {
+    let mut cargo = Command::new("cargo");
+    cargo.args([
+        "build",
+        "--package=customer-frontend",
+        "--lib",
+        "--target-dir=target/front",
+        "--target=wasm32-unknown-unknown",
+        "--no-default-features",
+        "--profile=wasm-release",
+    ]);
+    env(&mut cargo);
+    leptos_env(&mut cargo);
+    run(cargo, "cargo build -p customer-frontend (wasm)")?;
+
+    let pkg = pkg_dir(root);
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen
+        .args(["--target=web", "--no-typescript"])
+        .arg(format!("--out-name={CUSTOMER}"))
+        .arg(format!("--out-dir={}", pkg.display()))
+        .arg(root.join("target/front/wasm32-unknown-unknown/wasm-release/customer_frontend.wasm"));
+    env(&mut bindgen);
+    run(bindgen, "wasm-bindgen (customer bundle)")?;
+    let wasm = pkg.join(format!("{CUSTOMER}.wasm"));
+    std::fs::rename(pkg.join(format!("{CUSTOMER}_bg.wasm")), &wasm)?;
+
+    // The same optimisation cargo-leptos runs on the staff bundle.
+    let mut opt = Command::new("wasm-opt");
+    opt.args([
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+    ])
+    .arg(&wasm)
+    .arg("-o")
+    .arg(&wasm);
+    env(&mut opt);
+    run(opt, "wasm-opt (customer bundle)")
+}
+
+/// `name.ext` → `name.<hash>.ext`: 16 characters of the SHA-256 of the content, in
+/// URL-safe base64 (96 bits: no two builds' files share a name).
+fn hashed_name(name: &str, content: &[u8]) -> Result<String> {
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .context("a file name with an extension")?;
+    let digest = Sha256::digest(content);
+    let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..12]);
+    Ok(format!("{stem}.{hash}.{ext}"))
+}
+
+/// Renames a file of `pkg` to its hashed name, writes its compressed copies, and
+/// returns its URL path.
+fn publish(pkg: &Path, name: &str) -> Result<String> {
+    let path = pkg.join(name);
+    let content = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    let hashed = hashed_name(name, &content)?;
+    std::fs::rename(&path, pkg.join(&hashed))?;
+    std::fs::write(pkg.join(format!("{hashed}.br")), brotli_best(&content)?)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&content)?;
+    std::fs::write(pkg.join(format!("{hashed}.gz")), gz.finish()?)?;
+    Ok(format!("/pkg/{hashed}"))
+}
+
+pub fn brotli_best(content: &[u8]) -> Result<Vec<u8>> {
+    let mut packed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &content[..], &mut packed, &params)?;
+    Ok(packed)
+}
+
+/// The manifest the server reads (`app::server::assets::Assets`).
+fn fingerprint(root: &Path) -> Result<serde_json::Value> {
+    let pkg = pkg_dir(root);
+    let bundle = |name: &str| -> Result<serde_json::Value> {
+        Ok(serde_json::json!({
+            "js": publish(&pkg, &format!("{name}.js"))?,
+            "wasm": publish(&pkg, &format!("{name}.wasm"))?,
+        }))
+    };
+    Ok(serde_json::json!({
+        "style": publish(&pkg, &format!("{STAFF}.css"))?,
+        "staff": bundle(STAFF)?,
+        "customer": bundle(CUSTOMER)?,
+        "hashed": true,
+    }))
+}
+
+/// One bundle's files as the manifest names them, relative to the site root.
+pub struct Sent {
+    pub label: &'static str,
+    pub files: Vec<PathBuf>,
+}
+
+/// What a customer page and a staff page load: each bundle's wasm and JS, and the style
+/// sheet, as files in the site.
+pub fn sent(root: &Path) -> Result<Vec<Sent>> {
+    let site = root.join("target/site");
+    let text = std::fs::read(site.join(MANIFEST)).context("reading the asset manifest")?;
+    let m: serde_json::Value = serde_json::from_slice(&text)?;
+    let file = |v: &serde_json::Value| -> Result<PathBuf> {
+        let url = v.as_str().context("a file name in the manifest")?;
+        Ok(site.join(url.trim_start_matches('/')))
+    };
+    Ok(vec![
+        Sent {
+            label: "customer page",
+            files: vec![
+                file(&m["customer"]["wasm"])?,
+                file(&m["customer"]["js"])?,
+                file(&m["style"])?,
+            ],
+        },
+        Sent {
+            label: "staff app",
+            files: vec![
+                file(&m["staff"]["wasm"])?,
+                file(&m["staff"]["js"])?,
+                file(&m["style"])?,
+            ],
+        },
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hashed_name;
+
+    #[test]
+    fn names_follow_the_content() {
+        let a = hashed_name("datacheck.wasm", b"one").unwrap();
+        assert!(a.starts_with("datacheck.") && a.ends_with(".wasm"), "{a}");
+        assert_eq!(a.len(), "datacheck..wasm".len() + 16);
+        assert_eq!(a, hashed_name("datacheck.wasm", b"one").unwrap());
+        assert_ne!(a, hashed_name("datacheck.wasm", b"two").unwrap());
+        let c = hashed_name("datacheck-customer.js", b"one").unwrap();
+        assert!(
+            c.starts_with("datacheck-customer.") && c.ends_with(".js"),
+            "{c}"
+        );
+    }
+}
