@@ -7,6 +7,7 @@
 //! already present, so a second run installs nothing. It must not contain product logic:
 //! the server binary owns migrations and demo data.
 
+mod lint;
 mod pg;
 mod site;
 mod tools;
@@ -27,9 +28,10 @@ usage: cargo xtask <command>
 
 commands:
   serve          install what is missing, start PostgreSQL, seed demo data, serve on :3000
-  test           install what is missing, then fmt, clippy (ssr + hydrate), Rust tests,
-                 the .sqlx freshness check, a release build and the Playwright suite
-  e2e            only the release build and the Playwright suite
+  test           install what is missing, then fmt, the builds (clippy lints them as
+                 they compile), Rust tests, the .sqlx freshness check, the release
+                 bundles and the Playwright suite
+  e2e            only the builds and the Playwright suite
   build          the release site as production serves it: server, both bundles with
                  hashed names and their brotli/gzip copies, in target/
   sqlx-prepare   rebuild the query metadata in .sqlx/ from the live schema
@@ -54,11 +56,23 @@ fn run() -> Result<()> {
         Some("test") => test(&root),
         Some("e2e") => {
             let db = prepare_common(&root, true)?;
+            if !ssr_build(&root, &db).status()?.success() {
+                bail!("the server build failed");
+            }
+            site::build(
+                &root,
+                &|cmd| build_env(cmd, &root, &db),
+                site::Parts::Bundles,
+            )?;
             e2e(&root, &db)
         }
         Some("build") => {
             let db = prepare_common(&root, false)?;
-            release_build(&root, &db)
+            site::build(
+                &root,
+                &|cmd| build_env(cmd, &root, &db),
+                site::Parts::Everything,
+            )
         }
         Some("sqlx-prepare") => sqlx_prepare(&root),
         Some("bench") => bench(&root),
@@ -110,6 +124,9 @@ fn build_env(cmd: &mut Command, root: &Path, db: &pg::Server) {
         .env("SQLX_OFFLINE", "false")
         .env("SQLX_OFFLINE_DIR", root.join("target/sqlx-fresh"))
         .env("PATH", tools::path_with_tools(root));
+    // Every build lints the workspace's crates as it compiles them (see lint.rs), so
+    // the builds share their artifacts and none is made for clippy alone.
+    lint::env(cmd);
 }
 
 fn serve(root: &Path) -> Result<()> {
@@ -191,71 +208,25 @@ fn test(root: &Path) -> Result<()> {
     fmt.args(["fmt", "--all", "--check"]);
     run_step(&mut steps, "cargo fmt --check", fmt);
 
-    let mut clippy_ssr = Command::new("cargo");
-    clippy_ssr.args([
-        "clippy",
-        "-p",
-        "server",
-        "-p",
-        "app",
-        "-p",
-        "xtask",
-        "-p",
-        "link-token",
-        "--features",
-        "app/ssr",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    build_env(&mut clippy_ssr, root, &db);
-    run_step(&mut steps, "clippy (ssr: server + app)", clippy_ssr);
-
-    let mut clippy_wasm = Command::new("cargo");
-    clippy_wasm.args([
-        "clippy",
-        "-p",
-        "frontend",
-        "-p",
-        "customer-frontend",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ]);
-    build_env(&mut clippy_wasm, root, &db);
+    run_check(&mut steps, "clippy lints the builds", lint::probe);
     run_step(
         &mut steps,
-        "clippy (hydrate: both entries + app on wasm32)",
-        clippy_wasm,
+        "clippy + build (ssr: server, app, tests, benches)",
+        ssr_build(root, &db),
     );
+
+    let mut rust_tests = Command::new("cargo");
+    rust_tests.arg("test").args(SSR_PACKAGES);
+    build_env(&mut rust_tests, root, &db);
+    // #[sqlx::test] makes one database per test on this server.
+    rust_tests.env("DATABASE_URL", db.url(pg::SCHEMA_DB));
+    run_step(&mut steps, "Rust tests (real PostgreSQL)", rust_tests);
 
     run_check(
         &mut steps,
         "wasm build has no sqlx/tokio/argon2/axum",
         wasm_has_no_server_crates,
     );
-
-    let mut rust_tests = Command::new("cargo");
-    rust_tests.args([
-        "test",
-        "-p",
-        "server",
-        "-p",
-        "app",
-        "-p",
-        "link-token",
-        "-p",
-        "xtask",
-        "--features",
-        "app/ssr",
-    ]);
-    build_env(&mut rust_tests, root, &db);
-    // #[sqlx::test] makes one database per test on this server.
-    rust_tests.env("DATABASE_URL", db.url(pg::SCHEMA_DB));
-    run_step(&mut steps, "Rust tests (real PostgreSQL)", rust_tests);
 
     // The fuzz target runs on nightly (`cargo +nightly fuzz run open_token`); here it
     // must at least keep compiling against the codec.
@@ -268,7 +239,14 @@ fn test(root: &Path) -> Result<()> {
     run_check(&mut steps, ".sqlx matches the schema", || {
         sqlx_freshness(root)
     });
-    run_check(&mut steps, "release build + Playwright", || e2e(root, &db));
+    run_check(
+        &mut steps,
+        "clippy + release bundles (hydrate: both entries on wasm32)",
+        || site::build(root, &|cmd| build_env(cmd, root, &db), site::Parts::Bundles),
+    );
+    run_check(&mut steps, "Playwright (the tests' server build)", || {
+        e2e(root, &db)
+    });
 
     println!("\n==> summary");
     for s in &steps {
@@ -285,6 +263,31 @@ fn test(root: &Path) -> Result<()> {
         bail!("{failed} step(s) failed");
     }
     Ok(())
+}
+
+/// The server side's packages, built and tested with the `ssr` feature.
+const SSR_PACKAGES: [&str; 10] = [
+    "-p",
+    "server",
+    "-p",
+    "app",
+    "-p",
+    "link-token",
+    "-p",
+    "xtask",
+    "--features",
+    "app/ssr",
+];
+
+/// Every server-side target (the tests' and benches' too) in the dev profile, linted as
+/// it compiles; the server binary it leaves in target/debug is the one the browser tests
+/// run, so no release build of the server is made for them.
+fn ssr_build(root: &Path, db: &pg::Server) -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["test", "--all-targets", "--no-run"])
+        .args(SSR_PACKAGES);
+    build_env(&mut cmd, root, db);
+    cmd
 }
 
 /// The hydrate build must compile none of the server's crates: they would bloat the
@@ -402,7 +405,7 @@ fn list_json(dir: &Path) -> Result<Vec<String>> {
 fn bench(root: &Path) -> Result<()> {
     let db = prepare_common(root, true)?;
     // The customer page's benchmark downloads the release site's bundle.
-    release_build(root, &db)?;
+    let server_bin = release_build(root, &db)?;
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
     cmd.args([
@@ -444,7 +447,7 @@ fn bench(root: &Path) -> Result<()> {
     }
 
     tools::ensure_lighthouse(root)?;
-    let server = DemoServer::start(root, &db, "datacheck_lighthouse")?;
+    let server = DemoServer::start(root, &db, "datacheck_lighthouse", &server_bin)?;
     let link = server.demo_link("person")?;
     let report = root.join("target/lighthouse-portal.json");
     println!("\n==> Lighthouse (mobile, Debian Chromium) on the customer page");
@@ -530,11 +533,11 @@ fn sqlx_prepare(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Builds the release site (wasm-opt included) and runs Playwright against a server on a
-/// fresh, seeded database, on a port of its own so a running `serve` is not disturbed.
+/// Runs Playwright against the tests' server build (`ssr_build`) and the release bundles
+/// (`site::Parts::Bundles`) on a fresh, seeded database, on a port of its own so a
+/// running `serve` is not disturbed.
 fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
-    release_build(root, db)?;
-    let server = DemoServer::start(root, db, "datacheck_e2e")?;
+    let server = DemoServer::start(root, db, "datacheck_e2e", &root.join("target/debug/server"))?;
 
     println!(
         "\n==> Playwright (Debian Chromium) against {}",
@@ -563,9 +566,15 @@ fn e2e(root: &Path, db: &pg::Server) -> Result<()> {
     Ok(())
 }
 
-/// The optimised server and both hydrate bundles in target/site, as production runs them.
-fn release_build(root: &Path, db: &pg::Server) -> Result<()> {
-    site::build(root, &|cmd: &mut Command| build_env(cmd, root, db))
+/// The optimised server (target/server-release) and both hydrate bundles in
+/// target/site, as production runs them.
+fn release_build(root: &Path, db: &pg::Server) -> Result<PathBuf> {
+    site::build(
+        root,
+        &|cmd| build_env(cmd, root, db),
+        site::Parts::Everything,
+    )?;
+    Ok(root.join("target/server-release/server"))
 }
 
 /// The release server with demo data on a fresh database and a free port; stopped
@@ -577,14 +586,13 @@ struct DemoServer {
 }
 
 impl DemoServer {
-    fn start(root: &Path, db: &pg::Server, database: &str) -> Result<DemoServer> {
+    fn start(root: &Path, db: &pg::Server, database: &str, bin: &Path) -> Result<DemoServer> {
         pg::drop_and_create_db(db, database)?;
         let port = free_port()?;
         let base_url = format!("http://127.0.0.1:{port}");
-        let bin = root.join("target/server-release/server");
         let log_path = root.join(format!("target/{database}-server.log"));
         let log = std::fs::File::create(&log_path)?;
-        let mut server = Command::new(&bin);
+        let mut server = Command::new(bin);
         server
             .arg("serve")
             .env("DATABASE_URL", db.url(database))

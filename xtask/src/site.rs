@@ -26,12 +26,29 @@ pub fn pkg_dir(root: &Path) -> PathBuf {
     root.join("target/site/pkg")
 }
 
-/// Builds everything; `env` sets up each cargo command (the database for the query
-/// checks, the tools on PATH).
-pub fn build(root: &Path, env: &dyn Fn(&mut Command)) -> Result<()> {
-    println!("\n==> cargo leptos build --release");
+/// What a build makes.
+pub enum Parts {
+    /// The release server too, as production runs it.
+    Everything,
+    /// Only what a browser loads, for a server built otherwise (the tests' build).
+    Bundles,
+}
+
+/// Builds the site; `env` sets up each cargo command (the database for the query
+/// checks, the tools on PATH, the lints).
+pub fn build(root: &Path, env: &dyn Fn(&mut Command), parts: Parts) -> Result<()> {
     let mut build = Command::new("cargo");
     build.args(["leptos", "build", "--release"]);
+    if let Parts::Bundles = parts {
+        build.arg("--frontend-only");
+    }
+    println!(
+        "\n==> cargo leptos build --release ({})",
+        match parts {
+            Parts::Everything => "server and staff bundle",
+            Parts::Bundles => "staff bundle",
+        }
+    );
     env(&mut build);
     if !build.status()?.success() {
         bail!("release build failed");
