@@ -155,9 +155,22 @@ pub async fn subscriptions(
     contact_id: i64,
     language: &str,
 ) -> Result<Subscriptions, AppError> {
-    let dutch = language != "en";
-    let types = db::subscription::for_contact(pool, contact_id)
+    let types = db::subscription::for_contact(pool, contact_id).await?;
+    let consent = db::contact_consent::get(pool, contact_id, E_MARKETING)
         .await?
+        .map_or_else(|| ConsentState::None.as_str().to_string(), |(_, s)| s);
+    Ok(offered(types, consent, language))
+}
+
+/// The subscription card in `language`, from the types as read and the e-marketing
+/// state.
+pub fn offered(
+    types: Vec<db::subscription::TypeRow>,
+    consent: String,
+    language: &str,
+) -> Subscriptions {
+    let dutch = language != "en";
+    let types = types
         .into_iter()
         .map(|t| SubscriptionChoice {
             key: t.key,
@@ -170,10 +183,7 @@ pub async fn subscriptions(
             subscribed: t.subscribed,
         })
         .collect();
-    let consent = db::contact_consent::get(pool, contact_id, E_MARKETING)
-        .await?
-        .map_or_else(|| ConsentState::None.as_str().to_string(), |(_, s)| s);
-    Ok(Subscriptions { types, consent })
+    Subscriptions { types, consent }
 }
 
 /// The consent card of a contact the caller may see (checked by the caller).

@@ -2,8 +2,10 @@
 //!
 //! Opening checks in the order SPEC §4 gives: decrypt, expiry, then the run cancelled
 //! or the link revoked. Whatever is wrong with an invalid token stays unsaid, and
-//! invalid tokens are counted per client address. A GET records only the first
-//! "opened" time. Every change is a POST of the page's form; the server rebuilds what
+//! invalid tokens are counted per client address; authentic ones are never throttled,
+//! so a broken scanner behind someone's address locks nobody out of a real link. An
+//! open link's page is read in one statement, which also records the first "opened"
+//! time: a GET changes nothing else. Every change is a POST of the page's form; the server rebuilds what
 //! the link may change from the database and checks the posted answer against it, so a
 //! crafted form changes nothing. An answer is saved in one transaction, once per form
 //! key.
@@ -11,8 +13,8 @@
 use crate::error::AppError;
 use crate::model::ConsentState;
 use crate::model::{
-    Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalPerson, PortalState,
-    PortalStep, PortalView, Posted, Responded, changes, parse_posted,
+    Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalState, PortalStep,
+    PortalView, Posted, Responded, changes, parse_posted,
 };
 use crate::pages::portal::text;
 use crate::server::audit::Actor;
@@ -60,13 +62,32 @@ pub struct Client {
     pub hash: Vec<u8>,
 }
 
-pub(crate) async fn throttled(
+/// Counts an invalid token against the client; `true` when the client has sent too
+/// many lately and is refused outright rather than told the link is not valid.
+pub(crate) async fn note_invalid(
     state: &AppState,
     client: &Client,
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
     let n = db::link_attempt::count_since(&state.pool, &client.hash, now - BAD_LINK_WINDOW).await?;
-    Ok(n >= BAD_LINKS_PER_CLIENT)
+    if n >= BAD_LINKS_PER_CLIENT {
+        return Ok(true);
+    }
+    db::link_attempt::record(&state.pool, &client.hash).await?;
+    Ok(false)
+}
+
+/// The page for an invalid token.
+async fn invalid(
+    state: &AppState,
+    client: &Client,
+    now: OffsetDateTime,
+) -> Result<PortalState, AppError> {
+    Ok(if note_invalid(state, client, now).await? {
+        PortalState::Throttled
+    } else {
+        PortalState::Invalid
+    })
 }
 
 /// The page for a GET: records "opened" and nothing else.
@@ -78,19 +99,12 @@ pub async fn open(
     client: &Client,
 ) -> Result<PortalState, AppError> {
     let now = OffsetDateTime::now_utc();
-    if throttled(state, client, now).await? {
-        return Ok(PortalState::Throttled);
-    }
     let row = match check(state, token, now).await? {
-        Link::Invalid => {
-            db::link_attempt::record(&state.pool, &client.hash).await?;
-            return Ok(PortalState::Invalid);
-        }
+        Link::Invalid => return invalid(state, client, now).await,
         Link::Expired(row) => return expired(state, &row, language, None, now),
         Link::Open(row) => row,
     };
-    db::run_recipient::mark_opened(&state.pool, row.id).await?;
-    let view = build_view(state, &row, token, language).await?;
+    let view = build_view(state, &row, token, language, Opening::Record).await?;
     let step = if view.responded.is_some() && !edit {
         PortalStep::Done
     } else {
@@ -116,16 +130,10 @@ pub async fn post(
     client: &Client,
 ) -> Result<Posting, AppError> {
     let now = OffsetDateTime::now_utc();
-    if throttled(state, client, now).await? {
-        return Ok(Posting::Show(PortalState::Throttled));
-    }
     let posted = parse_posted(pairs);
     let language = posted.as_ref().ok().and_then(|p| p.language.clone());
     let row = match check(state, token, now).await? {
-        Link::Invalid => {
-            db::link_attempt::record(&state.pool, &client.hash).await?;
-            return Ok(Posting::Show(PortalState::Invalid));
-        }
+        Link::Invalid => return Ok(Posting::Show(invalid(state, client, now).await?)),
         Link::Expired(row) => {
             let fresh = match &posted {
                 Ok(p) if p.intent == "fresh_link" => Some(fresh_link(state, &row, now).await?),
@@ -151,7 +159,14 @@ pub async fn post(
         tracing::info!("portal form refused: a field the page does not offer");
         return refused(&row);
     };
-    let view = build_view(state, &row, token, posted.language.as_deref()).await?;
+    let view = build_view(
+        state,
+        &row,
+        token,
+        posted.language.as_deref(),
+        Opening::Known,
+    )
+    .await?;
     let l = text::locale(&view.language);
     let show = |view: PortalView, step: PortalStep| {
         Ok(Posting::Show(PortalState::Open(Box::new(view), step)))
@@ -318,14 +333,23 @@ async fn fresh_link(
     Ok(FreshLinkOutcome::Sent)
 }
 
-/// What this link shows and may change, from the database.
+/// Whether reading a page also records the link's first opening.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// A GET: the first one notes when the link was opened.
+    Record,
+    /// A form post: the page was opened before.
+    Known,
+}
+
+/// What this link shows and may change, from the database, in one read.
 async fn build_view(
     state: &AppState,
     row: &db::run_recipient::LinkRow,
     token: &str,
     language: Option<&str>,
+    opening: Opening,
 ) -> Result<PortalView, AppError> {
-    let pool = &state.pool;
     let tz = &state.settings.time_zone;
     let language = match language {
         Some("en") => "en",
@@ -335,17 +359,18 @@ async fn build_view(
     .to_string();
     let l = text::locale(&language);
     let dutch = language == "nl";
-    let k = db::contact::get(
-        pool,
-        &crate::server::scope::CompanyScope::all(),
-        row.contact_id,
+    let page = db::portal_page::read(
+        &state.pool,
+        row.id,
+        opening == Opening::Record,
+        consent::E_MARKETING,
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    let attributes = db::contact::attributes(pool, k.id).await?;
-    let catalogue = db::field_def::list(pool).await?;
+    let k = &page.contact;
     let rules = &row.field_rules.0;
-    let fields = catalogue
+    let fields = page
+        .catalogue
         .into_iter()
         .filter_map(|d| {
             let rule = rules.get(&d.key)?;
@@ -355,7 +380,7 @@ async fn build_view(
             }
             let editable = rule == "editable" && d.customer_editable && d.key != "customer_no";
             let value = k
-                .value_of(&d.key, d.builtin, &attributes)
+                .value_of(&d.key, d.builtin, &page.attributes)
                 .map(str::to_string);
             let field_type = crate::domain::FieldType::parse(&d.field_type)
                 .unwrap_or(crate::domain::FieldType::Text);
@@ -371,33 +396,10 @@ async fn build_view(
             })
         })
         .collect();
-    let persons = if row.show_contact_persons && k.kind == "organisation" {
-        Some(
-            db::contact::persons(pool, k.id)
-                .await?
-                .into_iter()
-                .map(|p| PortalPerson {
-                    id: p.id,
-                    first_name: p.first_name,
-                    last_name_prefix: p.last_name_prefix,
-                    last_name: p.last_name,
-                    email: p.email,
-                    phone: p.phone,
-                    role: p.role,
-                    notify_scope: p.notify_scope,
-                    notify_when: p.notify_when,
-                    left: p.left_at.is_some(),
-                })
-                .collect(),
-        )
-    } else {
-        None
-    };
-    let subscriptions = if row.show_subscriptions {
-        Some(consent::subscriptions(pool, k.id, &language).await?)
-    } else {
-        None
-    };
+    let persons = (row.show_contact_persons && k.kind == "organisation").then_some(page.persons);
+    let subscriptions = row
+        .show_subscriptions
+        .then(|| consent::offered(page.subscription_types, page.consent_state, &language));
     let mut view = PortalView {
         action: format!("/c/{token}"),
         company: row.company_name.clone(),
@@ -412,9 +414,9 @@ async fn build_view(
         submission_key: new_submission_key(),
         responded: None,
     };
-    if let Some(latest) = db::mutation::latest_for_recipient(pool, row.id).await? {
-        let stored = db::mutation::changes(pool, latest.id).await?;
-        let changes: Vec<Change> = stored
+    if let Some(latest) = page.latest {
+        let changes: Vec<Change> = latest
+            .changes
             .into_iter()
             .map(|c| Change {
                 target: match (c.section.as_str(), c.person_id, c.new_person) {

@@ -38,18 +38,15 @@ impl From<Refusal> for PreferencesState {
     }
 }
 
-/// Opens a token for the page, its form and one-click unsubscribe alike: a client that
-/// guessed too many links lately is refused first, and an invalid token is counted
-/// against the client like the portal's.
+/// Opens a token for the page, its form and one-click unsubscribe alike. An invalid
+/// token is counted against the client like the portal's, and a client that guessed
+/// too many lately is refused outright; an authentic one is never throttled.
 async fn check(
     state: &AppState,
     token: &str,
     client: &Client,
 ) -> Result<Result<db::preference_link::LinkRow, Refusal>, AppError> {
     let now = OffsetDateTime::now_utc();
-    if crate::server::portal::throttled(state, client, now).await? {
-        return Ok(Err(Refusal::Throttled));
-    }
     let claims = state.settings.link_keys.open(
         link_token::Purpose::Preferences,
         token,
@@ -61,10 +58,10 @@ async fn check(
     };
     match row {
         Some(r) if !r.revoked => Ok(Ok(r)),
-        _ => {
-            db::link_attempt::record(&state.pool, &client.hash).await?;
-            Ok(Err(Refusal::Invalid))
+        _ if crate::server::portal::note_invalid(state, client, now).await? => {
+            Ok(Err(Refusal::Throttled))
         }
+        _ => Ok(Err(Refusal::Invalid)),
     }
 }
 

@@ -378,6 +378,7 @@ pub async fn get(
     .await
 }
 
+#[derive(Debug, serde::Deserialize)]
 pub struct AttributeRow {
     pub field_key: String,
     pub value: String,

@@ -1,4 +1,4 @@
-//! SQL, one module per table. Functions take an executor (pool, connection or
+//! SQL, one module per table, and one for the customer page's single read. Functions take an executor (pool, connection or
 //! transaction) so callers decide the transaction; queries are checked at compile time.
 //! Functions over company-owned rows take a `CompanyScope`.
 
@@ -15,6 +15,7 @@ pub mod field_def;
 pub mod link_attempt;
 pub mod mutation;
 pub mod outbox_mail;
+pub mod portal_page;
 pub mod preference_link;
 pub mod run;
 pub mod run_recipient;

@@ -116,30 +116,7 @@ pub async fn insert_changes(
     Ok(())
 }
 
-pub struct Latest {
-    pub id: i64,
-    pub kind: String,
-    pub created_at: OffsetDateTime,
-}
-
-/// The newest answer through one link.
-pub async fn latest_for_recipient(
-    exec: impl PgExecutor<'_>,
-    run_recipient_id: i64,
-) -> Result<Option<Latest>, sqlx::Error> {
-    sqlx::query_as!(
-        Latest,
-        r#"
-        SELECT id, kind, created_at FROM mutation
-        WHERE run_recipient_id = $1
-        ORDER BY created_at DESC, id DESC LIMIT 1
-        "#,
-        run_recipient_id
-    )
-    .fetch_optional(exec)
-    .await
-}
-
+#[derive(Debug, serde::Deserialize)]
 pub struct ChangeRow {
     pub section: String,
     pub field_key: String,

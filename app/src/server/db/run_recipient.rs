@@ -516,16 +516,6 @@ pub async fn queue_fresh_link(
     Ok(())
 }
 
-pub async fn mark_opened(exec: impl PgExecutor<'_>, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE run_recipient SET opened_at = now() WHERE id = $1 AND opened_at IS NULL",
-        id
-    )
-    .execute(exec)
-    .await?;
-    Ok(())
-}
-
 pub struct PageRow {
     pub id: i64,
     pub contact_id: i64,

@@ -3,6 +3,7 @@
 
 use sqlx::PgExecutor;
 
+#[derive(Debug, serde::Deserialize)]
 pub struct TypeRow {
     pub key: String,
     pub name_nl: String,
