@@ -5,9 +5,9 @@
 //! invalid tokens are counted per client address; authentic ones are never throttled,
 //! so a broken scanner behind someone's address locks nobody out of a real link. An
 //! open link's page is read in one statement, which also records the first "opened"
-//! time: a GET changes nothing else. Every change is a POST of the page's form; the server rebuilds what
-//! the link may change from the database and checks the posted answer against it, so a
-//! crafted form changes nothing. An answer is saved in one transaction, once per form
+//! time: a GET changes nothing else. Every change is a POST of the page's form; the
+//! server rebuilds what the link may change from the database and checks the posted
+//! answer against it, so a crafted form changes nothing. An answer is saved in one transaction, once per form
 //! key.
 
 use crate::error::AppError;
