@@ -3,16 +3,15 @@
 //! shows, or sends the browser on with 303 after an answer is saved, so a reload
 //! cannot post it twice.
 
-use app::pages::portal::PortalPosted;
+use crate::customer_page;
+use app::pages::portal::root::CustomerPage;
 use app::server::assets::Assets;
-use app::server::{AppState, auth, portal};
+use app::server::{AppState, portal};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use leptos::prelude::provide_context;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// A form of this page is a few kilobytes; anything far bigger is not one.
@@ -29,38 +28,22 @@ pub async fn post(
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| *a);
-    let client = portal::Client {
-        hash: auth::client_hash(&state.settings, &parts.headers, peer),
-    };
+    let client = customer_page::client(&state, &parts);
     let outcome = match portal::post(&state, &token, &pairs, &client).await {
         Ok(o) => o,
-        Err(e) => {
-            tracing::error!(error = %e, "portal post failed");
-            return (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong. Please try again.",
-            )
-                .into_response();
-        }
+        Err(e) => return customer_page::failed(e),
     };
     let shown = match outcome {
         portal::Posting::SeeOther(to) => return Redirect::to(&to).into_response(),
         portal::Posting::Show(s) => s,
     };
-    let status = portal::status(&shown);
     // The page renders as for a GET of the same address, with the outcome in hand.
     parts.method = Method::GET;
-    let mut res = crate::customer_page::render(
+    customer_page::render(
         &state,
         assets,
         Request::from_parts(parts, Body::empty()),
-        move || provide_context(PortalPosted(shown.clone())),
+        CustomerPage::Portal(shown),
     )
-    .await;
-    *res.status_mut() = status;
-    res
+    .await
 }

@@ -2,25 +2,19 @@
 //! (`/u/{token}`). The server decides (`app::server::preferences`); a saved form sends
 //! the browser on with 303, so a reload cannot post it twice.
 
-use app::pages::portal::preferences::PreferencesPosted;
+use crate::customer_page;
+use app::pages::portal::root::CustomerPage;
 use app::server::assets::Assets;
-use app::server::{AppState, auth, portal, preferences};
+use app::server::{AppState, preferences};
 use axum::Extension;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// A form of this page is small; anything far bigger is not one.
 const BODY_LIMIT: usize = 64 * 1024;
-
-fn client(state: &AppState, headers: &HeaderMap, req_peer: Option<SocketAddr>) -> portal::Client {
-    portal::Client {
-        hash: auth::client_hash(&state.settings, headers, req_peer),
-    }
-}
 
 async fn read_form(
     req: Request<Body>,
@@ -30,22 +24,6 @@ async fn read_form(
         return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
     };
     Ok((parts, form_urlencoded::parse(&bytes).into_owned().collect()))
-}
-
-fn peer(parts: &axum::http::request::Parts) -> Option<SocketAddr> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(a)| *a)
-}
-
-fn failed(e: app::error::AppError) -> Response {
-    tracing::error!(error = %e, "preferences post failed");
-    (
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Something went wrong. Please try again.",
-    )
-        .into_response()
 }
 
 pub async fn post(
@@ -58,7 +36,7 @@ pub async fn post(
         Ok(f) => f,
         Err(r) => return r,
     };
-    let client = client(&state, &parts.headers, peer(&parts));
+    let client = customer_page::client(&state, &parts);
     let shown = match preferences::post(&state, &token, &pairs, &client).await {
         Ok(preferences::Posting::SeeOther(to)) => return Redirect::to(&to).into_response(),
         Ok(preferences::Posting::Refused) => {
@@ -71,20 +49,17 @@ pub async fn post(
                 .into_response();
         }
         Ok(preferences::Posting::Show(s)) => s,
-        Err(e) => return failed(e),
+        Err(e) => return customer_page::failed(e),
     };
     // Invalid or throttled: the page as a GET of the same address shows it.
-    let status = preferences::status(&shown);
     parts.method = Method::GET;
-    let mut res = crate::customer_page::render(
+    customer_page::render(
         &state,
         assets,
-        axum::http::Request::from_parts(parts, Body::empty()),
-        move || leptos::prelude::provide_context(PreferencesPosted(shown.clone())),
+        Request::from_parts(parts, Body::empty()),
+        CustomerPage::Preferences(shown),
     )
-    .await;
-    *res.status_mut() = status;
-    res
+    .await
 }
 
 /// `GET /u/{token}`: mail scanners follow links, so a GET only shows the page.
@@ -113,7 +88,7 @@ pub async fn one_click(
         )
             .into_response();
     }
-    let client = client(&state, &parts.headers, peer(&parts));
+    let client = customer_page::client(&state, &parts);
     match preferences::one_click(&state, &token, &client).await {
         Ok(preferences::OneClick::Done) => (
             StatusCode::OK,
@@ -129,6 +104,6 @@ pub async fn one_click(
             "Too many invalid links from this address; try again later.\n",
         )
             .into_response(),
-        Err(e) => failed(e),
+        Err(e) => customer_page::failed(e),
     }
 }

@@ -5,9 +5,9 @@
 pub mod admin;
 pub mod auth;
 pub mod contacts;
+pub mod dev_mailbox;
 pub mod fields;
 pub mod import;
 pub mod mutations;
-pub mod portal;
 pub mod runs;
 pub mod subscriptions;

@@ -7,10 +7,17 @@ pub struct CountryCode(String);
 
 impl CountryCode {
     pub fn parse(raw: &str) -> Result<CountryCode, Invalid> {
-        let s = raw.trim().to_uppercase();
-        match isocountry::CountryCode::for_alpha2(&s) {
-            Ok(_) => Ok(CountryCode(s)),
-            Err(_) => Err(Invalid::from(Problem::CountryCode)),
+        let s = super::uppercase(raw.trim());
+        // A binary search of the list in alpha-2 order: the same answer as
+        // `for_alpha2`, whose match of 249 strings is the larger part of the customer
+        // bundle's country check.
+        let known = isocountry::CountryCode::as_array_alpha2()
+            .binary_search_by(|c| c.alpha2().cmp(s.as_str()))
+            .is_ok();
+        if known {
+            Ok(CountryCode(s))
+        } else {
+            Err(Invalid::from(Problem::CountryCode))
         }
     }
 
@@ -41,6 +48,20 @@ mod tests {
         assert!(CountryCode::parse("XX").is_err());
         assert!(CountryCode::parse("NLD").is_err());
         assert!(CountryCode::parse("").is_err());
+    }
+
+    #[test]
+    fn the_search_agrees_with_the_list_on_every_pair_of_letters() {
+        for a in 'A'..='Z' {
+            for b in 'A'..='Z' {
+                let code = format!("{a}{b}");
+                assert_eq!(
+                    CountryCode::parse(&code).is_ok(),
+                    isocountry::CountryCode::for_alpha2(&code).is_ok(),
+                    "{code}"
+                );
+            }
+        }
     }
 
     proptest! {

@@ -12,7 +12,7 @@ impl Email {
     pub const MAX: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Email, Invalid> {
-        let s = super::normalize(raw).to_lowercase();
+        let s = super::lowercase(&super::normalize(raw));
         if s.is_empty() {
             return Err(Invalid::from(Problem::EmailEmpty));
         }

@@ -131,10 +131,10 @@ impl FieldType {
             FieldType::Date => parse_date(raw),
             FieldType::YesNo => parse_yes_no(raw).map(|b| if b { "yes" } else { "no" }.to_string()),
             FieldType::Choice => {
-                let s = super::normalize(raw).to_lowercase();
+                let s = super::lowercase(&super::normalize(raw));
                 choices
                     .iter()
-                    .find(|o| o.nl.to_lowercase() == s || o.en.to_lowercase() == s)
+                    .find(|o| super::lowercase(&o.nl) == s || super::lowercase(&o.en) == s)
                     .map(|o| o.nl.clone())
                     .ok_or_else(|| {
                         let names: Vec<&str> = choices.iter().map(|o| o.nl.as_str()).collect();
@@ -145,7 +145,7 @@ impl FieldType {
             }
             FieldType::PostalCode => Ok(PostalCode::parse(raw, country)?.as_str().to_string()),
             FieldType::Country => Ok(CountryCode::parse(raw)?.as_str().to_string()),
-            FieldType::Language => match super::normalize(raw).to_lowercase().as_str() {
+            FieldType::Language => match super::lowercase(&super::normalize(raw)).as_str() {
                 "nl" | "nld" | "dut" | "nederlands" | "dutch" => Ok("nl".into()),
                 "en" | "eng" | "engels" | "english" => Ok("en".into()),
                 _ => Err(Invalid::from(Problem::Language)),
@@ -154,15 +154,21 @@ impl FieldType {
     }
 }
 
+/// A stored date (`2024-03-01`) day first (`01-03-2024`), as people here write it;
+/// anything else as it is.
+pub fn day_first(stored: &str) -> String {
+    match stored.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}-{m}-{y}"),
+        _ => stored.to_string(),
+    }
+}
+
 impl FieldType {
     /// A stored value as staff read it: dates day first, yes/no and languages in words,
     /// countries by name.
     pub fn display(self, stored: &str) -> String {
         match self {
-            FieldType::Date => match stored.split('-').collect::<Vec<_>>().as_slice() {
-                [y, m, d] => format!("{d}-{m}-{y}"),
-                _ => stored.to_string(),
-            },
+            FieldType::Date => day_first(stored),
             FieldType::YesNo => match stored {
                 "yes" => "Yes".into(),
                 "no" => "No".into(),
@@ -288,7 +294,7 @@ fn parse_date(raw: &str) -> Result<String, Invalid> {
 }
 
 fn parse_yes_no(raw: &str) -> Result<bool, Invalid> {
-    match super::normalize(raw).to_lowercase().as_str() {
+    match super::lowercase(&super::normalize(raw)).as_str() {
         "yes" | "y" | "ja" | "j" | "true" | "1" | "waar" => Ok(true),
         "no" | "n" | "nee" | "false" | "0" | "onwaar" => Ok(false),
         _ => Err(Invalid::from(Problem::YesNo)),

@@ -18,13 +18,15 @@ mod text;
 pub use country::CountryCode;
 pub use customer_no::CustomerNo;
 pub use email::Email;
-pub use field::{BUILTIN_KEYS, ChoiceOption, FieldKey, FieldType, TEXT_MAX, builtin_canonical};
+pub use field::{
+    BUILTIN_KEYS, ChoiceOption, FieldKey, FieldType, TEXT_MAX, builtin_canonical, day_first,
+};
 pub use person_name::{NamePart, NamePrefix, PersonName};
 pub use phone::Phone;
 pub use postal_code::PostalCode;
 pub use problem::Problem;
 pub use template::{MailValues, Placeholder, Template, TemplateProblem, escape};
-pub use text::{Text, normalize};
+pub use text::{Text, lowercase, normalize, uppercase};
 
 /// Why a value was refused: the English sentence for staff and the API, and the
 /// problem's code, which the customer page shows in the customer's language.

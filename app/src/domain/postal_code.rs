@@ -10,7 +10,7 @@ impl PostalCode {
     /// PostNL never issues), written `1234 AB`. Elsewhere: 2 to 10 letters, digits,
     /// spaces or dashes, upper-cased.
     pub fn parse(raw: &str, country: &CountryCode) -> Result<PostalCode, Invalid> {
-        let s = super::normalize(raw).to_uppercase();
+        let s = super::uppercase(&super::normalize(raw));
         if s.is_empty() {
             return Err(Invalid::from(Problem::PostalEmpty));
         }

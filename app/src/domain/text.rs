@@ -22,6 +22,32 @@ fn nfc(raw: &str) -> String {
     String::from(js_sys::JsString::from(raw).normalize("NFC"))
 }
 
+/// Unicode lower case: Rust's on the server, the browser's `String.prototype.toLowerCase`
+/// in the browser, whose case tables the bundle then need not carry. Both follow the
+/// Unicode default case mapping; the server checks every value again anyway.
+pub fn lowercase(s: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        s.to_lowercase()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::from(js_sys::JsString::from(s).to_lower_case())
+    }
+}
+
+/// Unicode upper case, on each side as `lowercase`.
+pub fn uppercase(s: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        s.to_uppercase()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::from(js_sys::JsString::from(s).to_upper_case())
+    }
+}
+
 /// Non-empty normalised text of at most `max` characters.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Text(String);

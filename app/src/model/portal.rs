@@ -169,9 +169,14 @@ pub struct AnswerProblem {
 }
 
 /// What the form holds: the raw text of every input, as typed.
+#[serde_with::serde_as]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     pub fields: BTreeMap<String, String>,
+    /// By person id, sent as a list of pairs: as a JSON object its keys would be strings,
+    /// which the browser's reader of the page's data (serde-wasm-bindgen) does not take
+    /// for numbers, and the page would not hydrate.
+    #[serde_as(as = "Vec<(_, _)>")]
     pub persons: BTreeMap<i64, PersonAnswer>,
     pub new_persons: Vec<PersonAnswer>,
     /// The ticked subscription keys, when the section was sent.
@@ -403,7 +408,7 @@ impl Answer {
 /// A stored value as the customer edits it: dates day first, the rest as stored.
 pub fn edit_text(ty: FieldType, stored: &str) -> String {
     match ty {
-        FieldType::Date => ty.display(stored),
+        FieldType::Date => crate::domain::day_first(stored),
         _ => stored.to_string(),
     }
 }
@@ -743,4 +748,25 @@ pub fn check_field_input(view: &PortalView, key: &str, raw: &str) -> Option<Prob
     }
     let country = CountryCode::parse(&view.country).unwrap_or_else(|_| CountryCode::netherlands());
     canonical_field(f, raw, &country).err().map(|e| e.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Answer, PersonAnswer};
+
+    #[test]
+    fn an_answer_sends_its_persons_as_pairs_and_reads_them_back() {
+        let mut answer = Answer::default();
+        answer.persons.insert(
+            12,
+            PersonAnswer {
+                first_name: "Anna".into(),
+                ..PersonAnswer::default()
+            },
+        );
+        let json = serde_json::to_value(&answer).unwrap();
+        assert!(json["persons"].is_array(), "{json}");
+        assert_eq!(json["persons"][0][0], 12);
+        assert_eq!(serde_json::from_value::<Answer>(json).unwrap(), answer);
+    }
 }

@@ -614,11 +614,8 @@ async fn a_fresh_link_goes_only_to_the_address_on_file_and_is_rate_limited(pool:
 #[sqlx::test(migrations = "../migrations")]
 async fn invalid_links_from_one_address_are_throttled(pool: PgPool) {
     let (app, path, _) = portal_link(&pool).await;
-    // Guessed through the page's server function (the same check as the page, without
-    // rendering thirty pages), then the pages themselves.
     for i in 0..app::server::portal::BAD_LINKS_PER_CLIENT {
-        let token = format!("guess{i}");
-        let res = call(&app, "/api/portal/open", None, &[("token", &token)]).await;
+        let res = get(&app, &format!("/c/guess{i}"), None).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
     let res = get(&app, "/c/one-more", None).await;

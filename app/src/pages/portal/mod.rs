@@ -4,78 +4,62 @@
 //! fields check what is typed with the server's own rules.
 //!
 //! The page never changes anything itself; the server decides every step (see
-//! `server::portal`). After a POST the server renders this page with the outcome as
-//! context (`PortalPosted`) instead of fetching it.
+//! `server::portal`) and renders the page with it (`root::CustomerPage`).
 
 pub mod preferences;
 pub mod root;
 pub mod text;
 
-use crate::api::portal::open_portal;
 use crate::domain::FieldType;
 use crate::i18n::{Locale, td, td_string};
 use crate::model::{
     Answer, AnswerProblem, ChangeLine, FreshLinkOutcome, PersonAnswer, PortalField, PortalState,
     PortalStep, PortalView, SubscriptionChoice, check_field_input, problem_for,
 };
+use leptos::either::{Either, EitherOf3, EitherOf4, EitherOf5};
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use text::{locale, problem_text};
 
-/// What a POST to the page led to, handed to the render by the server.
-#[derive(Clone, Debug)]
-pub struct PortalPosted(pub PortalState);
-
-/// The customer page of `token`; `lang` and `edit` come from its address.
+/// The customer page as the server decided it (see `root::CustomerPage`).
 #[component]
-pub fn PortalPage(token: String, lang: Option<String>, edit: bool) -> impl IntoView {
-    let posted = use_context::<PortalPosted>();
-    let state = Resource::new_blocking(
-        move || (token.clone(), lang.clone(), edit),
-        move |(token, lang, edit)| {
-            let posted = posted.clone();
-            async move {
-                match posted {
-                    Some(PortalPosted(s)) => Ok(s),
-                    None => open_portal(token, lang, edit).await,
-                }
-            }
-        },
-    );
+pub fn PortalPage(state: PortalState) -> impl IntoView {
+    let page = match state {
+        PortalState::Open(v, step) => EitherOf5::A(view! { <PortalOpen view=*v step /> }),
+        PortalState::Expired {
+            language,
+            company,
+            fresh_link,
+            sent,
+        } => EitherOf5::B(view! { <PortalExpired language company fresh_link sent /> }),
+        PortalState::Refused { language, company } => {
+            EitherOf5::C(view! { <PortalRefused language company /> })
+        }
+        PortalState::Throttled => EitherOf5::D(view! { <PortalThrottled /> }),
+        PortalState::Invalid => EitherOf5::E(view! { <PortalInvalid /> }),
+    };
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />
-        <Suspense fallback=|| ()>
-            // Awaited, not read with `.get()`: the reactive read can leave a server
-            // render waiting forever (leptos-rs/leptos#4578).
-            {move || Suspend::new(async move {
-                match state.await {
-                    Ok(PortalState::Open(v, step)) => view! { <PortalOpen view=*v step /> }.into_any(),
-                    Ok(PortalState::Expired { language, company, fresh_link, sent }) => {
-                        view! { <PortalExpired language company fresh_link sent /> }.into_any()
-                    }
-                    Ok(PortalState::Refused { language, company }) => {
-                        view! { <PortalRefused language company /> }.into_any()
-                    }
-                    Ok(PortalState::Throttled) => view! { <PortalThrottled /> }.into_any(),
-                    Ok(PortalState::Invalid) | Err(_) => view! { <PortalInvalid /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page}
     }
 }
 
 /// The frame of every portal page: language, the company at the top, the footer.
 #[component]
-fn Frame(
+fn Frame<S, C>(
     l: Locale,
     company: Option<String>,
     #[prop(into)] title: String,
-    /// The language switch, when the page has one.
-    #[prop(optional)]
-    switch: Option<AnyView>,
-    children: Children,
-) -> impl IntoView {
+    /// The language switch; `()` for a page without one.
+    switch: S,
+    children: TypedChildren<C>,
+) -> impl IntoView
+where
+    S: IntoView + 'static,
+    C: IntoView + 'static,
+{
+    let children = children.into_inner();
     view! {
         <Html attr:lang=text::code(l) />
         <Title text=title />
@@ -95,7 +79,7 @@ fn Frame(
 }
 
 /// Links to the same page in the other language (for pages without a form).
-fn switch_links(l: Locale, extra: &'static str) -> AnyView {
+fn switch_links(l: Locale, extra: &'static str) -> impl IntoView + use<> {
     let other = match l {
         Locale::nl => Locale::en,
         Locale::en => Locale::nl,
@@ -106,12 +90,11 @@ fn switch_links(l: Locale, extra: &'static str) -> AnyView {
             <a href=href lang=text::code(other) hreflang=text::code(other)>{td_string!(other, lang_self)}</a>
         </nav>
     }
-    .into_any()
 }
 
 /// A button that posts the form and shows it again in the other language, keeping
 /// what was typed.
-fn switch_button(l: Locale) -> AnyView {
+fn switch_button(l: Locale) -> impl IntoView + use<> {
     let other = match l {
         Locale::nl => Locale::en,
         Locale::en => Locale::nl,
@@ -124,32 +107,36 @@ fn switch_button(l: Locale) -> AnyView {
             </button>
         </div>
     }
-    .into_any()
 }
 
 #[component]
 fn PortalOpen(view: PortalView, step: PortalStep) -> impl IntoView {
     let l = locale(&view.language);
-    let company = view.company.clone();
-    match step {
-        PortalStep::Form { answer, problems } => view! {
-            <Frame l company=Some(company) title=td_string!(l, page_title).to_string() switch=switch_button(l)>
-                <FormStep view answer problems />
-            </Frame>
-        }
-        .into_any(),
-        PortalStep::Review { answer, changes } => view! {
-            <Frame l company=Some(company) title=td_string!(l, review_title).to_string() switch=switch_button(l)>
-                <ReviewStep view answer changes />
-            </Frame>
-        }
-        .into_any(),
-        PortalStep::Done => view! {
-            <Frame l company=Some(company) title=td_string!(l, done_title).to_string() switch=switch_links(l, "")>
-                <DoneStep view />
-            </Frame>
-        }
-        .into_any(),
+    let company = Some(view.company.clone());
+    let (title, step) = match step {
+        PortalStep::Form { answer, problems } => (
+            td_string!(l, page_title),
+            EitherOf3::A(view! { <FormStep view answer problems /> }),
+        ),
+        PortalStep::Review { answer, changes } => (
+            td_string!(l, review_title),
+            EitherOf3::B(view! { <ReviewStep view answer changes /> }),
+        ),
+        PortalStep::Done => (
+            td_string!(l, done_title),
+            EitherOf3::C(view! { <DoneStep view /> }),
+        ),
+    };
+    // The form's steps post their language switch with what was typed; the thanks
+    // page has no form and links to itself.
+    let switch = match &step {
+        EitherOf3::C(_) => Either::Right(switch_links(l, "")),
+        _ => Either::Left(switch_button(l)),
+    };
+    view! {
+        <Frame l company title=title.to_string() switch>
+            {step}
+        </Frame>
     }
 }
 
@@ -386,7 +373,7 @@ fn FieldInput(
                     .collect(),
             };
             let current = raw.clone();
-            view! {
+            Either::Left(view! {
                 <select id=id.clone() name=name.clone() aria-describedby=described.clone()
                     aria-invalid=move || message.read().is_some().then_some("true")
                     on:change=move |ev| message.set(check_on_change(event_target_value(&ev)))>
@@ -396,12 +383,11 @@ fn FieldInput(
                         view! { <option value=value selected=selected>{shown}</option> }
                     }).collect_view()}
                 </select>
-            }
-            .into_any()
+            })
         }
         _ => {
             let check_on_input = check.clone();
-            view! {
+            Either::Right(view! {
                 <input id=id.clone() name=name.clone() type=kind value=raw autocomplete=autocomplete
                     inputmode=inputmode
                     aria-describedby=described.clone()
@@ -415,8 +401,7 @@ fn FieldInput(
                             message.set(check_on_input(event_target_value(&ev)));
                         }
                     } />
-            }
-            .into_any()
+            })
         }
     };
     view! {
@@ -605,8 +590,8 @@ fn change_list(l: Locale, changes: Vec<ChangeLine>) -> impl IntoView {
                         <span class="portal-old">
                             <span class="portal-change-label">{td!(l, review_was)}": "</span>
                             {match c.old {
-                                Some(v) => view! { <del>{v}</del> }.into_any(),
-                                None => view! { <span>{empty}</span> }.into_any(),
+                                Some(v) => Either::Left(view! { <del>{v}</del> }),
+                                None => Either::Right(view! { <span>{empty}</span> }),
                             }}
                         </span>
                         <span class="portal-new">
@@ -634,9 +619,9 @@ fn ReviewStep(view: PortalView, answer: Answer, changes: Vec<ChangeLine>) -> imp
             <section class="portal-card">
                 <h1>{td!(l, review_title)}</h1>
                 {if none {
-                    view! { <p data-testid="portal-no-changes">{td!(l, review_none)}</p> }.into_any()
+                    Either::Left(view! { <p data-testid="portal-no-changes">{td!(l, review_none)}</p> })
                 } else {
-                    change_list(l, changes).into_any()
+                    Either::Right(change_list(l, changes))
                 }}
                 <div class="portal-actions">
                     <button type="submit" name="intent" value="confirm" class="button button-primary portal-button" data-testid="portal-confirm">
@@ -690,15 +675,13 @@ fn PortalExpired(
 ) -> impl IntoView {
     let l = locale(&language);
     let body = match sent {
-        Some(FreshLinkOutcome::Sent) => view! {
+        Some(FreshLinkOutcome::Sent) => EitherOf4::A(view! {
             <p class="portal-success" role="status" data-testid="portal-fresh-sent">{td!(l, fresh_sent)}</p>
-        }
-        .into_any(),
-        Some(FreshLinkOutcome::TooSoon) => view! {
+        }),
+        Some(FreshLinkOutcome::TooSoon) => EitherOf4::B(view! {
             <p class="portal-alert" role="status" data-testid="portal-fresh-too-soon">{td!(l, fresh_too_soon)}</p>
-        }
-        .into_any(),
-        _ if fresh_link => view! {
+        }),
+        _ if fresh_link => EitherOf4::C(view! {
             <p>{td!(l, expired_fresh)}</p>
             <form method="post" data-testid="portal-fresh-form">
                 <input type="hidden" name="lang" value=language.clone() />
@@ -706,9 +689,8 @@ fn PortalExpired(
                     {td!(l, btn_fresh)}
                 </button>
             </form>
-        }
-        .into_any(),
-        _ => view! { <p>{td!(l, expired_closed)}</p> }.into_any(),
+        }),
+        _ => EitherOf4::D(view! { <p>{td!(l, expired_closed)}</p> }),
     };
     view! {
         <Frame l company=company title=td_string!(l, expired_title).to_string() switch=switch_links(l, "")>
@@ -725,7 +707,7 @@ fn PortalExpired(
 fn PortalRefused(language: String, company: Option<String>) -> impl IntoView {
     let l = locale(&language);
     view! {
-        <Frame l company=company title=td_string!(l, refused_title).to_string()>
+        <Frame l company=company title=td_string!(l, refused_title).to_string() switch=()>
             <section class="portal-card" data-testid="portal-refused">
                 <h1>{td!(l, refused_title)}</h1>
                 <p>{td!(l, refused_text)}</p>
@@ -769,7 +751,7 @@ fn PortalThrottled() -> impl IntoView {
 /// A page in Dutch, then English: a title and a sentence in each.
 fn bilingual(testid: &'static str, nl: [&'static str; 2], en: [&'static str; 2]) -> impl IntoView {
     view! {
-        <Frame l=Locale::nl company=None title=en[0].to_string()>
+        <Frame l=Locale::nl company=None title=en[0].to_string() switch=()>
             <section class="portal-card" data-testid=testid>
                 <h1>{nl[0]}</h1>
                 <p>{nl[1]}</p>

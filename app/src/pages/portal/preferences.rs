@@ -5,49 +5,24 @@
 
 use super::text::locale;
 use super::{Frame, PortalInvalid, PortalThrottled, subscription_fieldsets, switch_links};
-use crate::api::portal::open_preferences;
 use crate::i18n::{td, td_string};
 use crate::model::{PreferencesSaved, PreferencesState, PreferencesView};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
-/// What a POST to the page led to (an invalid or throttled link), handed to the
-/// render by the server.
-#[derive(Clone, Debug)]
-pub struct PreferencesPosted(pub PreferencesState);
-
-/// The preferences page of `token`; `lang` and `saved` come from its address.
+/// The preferences page as the server decided it (see `root::CustomerPage`).
 #[component]
-pub fn PreferencesPage(
-    token: String,
-    lang: Option<String>,
-    saved: Option<String>,
-) -> impl IntoView {
-    let posted = use_context::<PreferencesPosted>();
-    let state = Resource::new_blocking(
-        move || (token.clone(), lang.clone(), saved.clone()),
-        move |(token, lang, saved)| {
-            let posted = posted.clone();
-            async move {
-                match posted {
-                    Some(PreferencesPosted(s)) => Ok(s),
-                    None => open_preferences(token, lang, saved).await,
-                }
-            }
-        },
-    );
+pub fn PreferencesPage(state: PreferencesState) -> impl IntoView {
+    let page = match state {
+        PreferencesState::Open(v) => EitherOf3::A(view! { <PreferencesForm view=*v /> }),
+        PreferencesState::Throttled => EitherOf3::B(view! { <PortalThrottled /> }),
+        PreferencesState::Invalid => EitherOf3::C(view! { <PortalInvalid /> }),
+    };
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match state.await {
-                    Ok(PreferencesState::Open(v)) => view! { <PreferencesForm view=*v /> }.into_any(),
-                    Ok(PreferencesState::Throttled) => view! { <PortalThrottled /> }.into_any(),
-                    Ok(PreferencesState::Invalid) | Err(_) => view! { <PortalInvalid /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {page}
     }
 }
 

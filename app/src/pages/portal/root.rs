@@ -1,12 +1,25 @@
 //! The root of the customer pages: no router, so their bundle carries none of the staff
-//! app. Which page it shows comes from the address, read the same way on the server
-//! (the request) and in the browser (`window.location`), so hydration finds the page
-//! the server rendered.
+//! app. The server decides what the page shows before it renders (`CustomerPage`: what
+//! a link opens, or what a form post led to) and hands it over with the page, so the
+//! browser hydrates exactly what was rendered and calls no server function.
 
 use super::PortalPage;
 use super::preferences::PreferencesPage;
+use crate::model::{PortalState, PreferencesState};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
+use serde::{Deserialize, Serialize};
+
+/// What a customer page shows, decided by the server and provided as context to the
+/// render; the page's data travels with it to the browser.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum CustomerPage {
+    /// `/c/{token}`.
+    Portal(PortalState),
+    /// `/p/{token}`.
+    Preferences(PreferencesState),
+}
 
 /// A customer page and what its address asks of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,41 +74,24 @@ impl CustomerRoute {
         let rest = path.strip_prefix(prefix)?;
         (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
     }
-
-    /// The page of the address being rendered: the request on the server, the window's
-    /// location in the browser.
-    pub fn current() -> Option<CustomerRoute> {
-        #[cfg(feature = "ssr")]
-        {
-            let parts = use_context::<http::request::Parts>()?;
-            Self::parse(parts.uri.path(), parts.uri.query().unwrap_or_default())
-        }
-        #[cfg(not(feature = "ssr"))]
-        {
-            let location = web_sys::window()?.location();
-            let path = location.pathname().ok()?;
-            let search = location.search().ok()?;
-            Self::parse(&path, search.strip_prefix('?').unwrap_or(&search))
-        }
-    }
 }
 
 #[component]
 pub fn CustomerApp() -> impl IntoView {
     provide_meta_context();
-    let page = match CustomerRoute::current() {
-        Some(CustomerRoute::Portal { token, lang, edit }) => {
-            view! { <PortalPage token lang edit /> }.into_any()
-        }
-        Some(CustomerRoute::Preferences { token, lang, saved }) => {
-            view! { <PreferencesPage token lang saved /> }.into_any()
-        }
-        // The server renders this root for customer addresses only.
-        None => view! { <super::PortalInvalid /> }.into_any(),
-    };
+    // On the server, the page the request was answered with; in the browser, the same
+    // page read back from the render. The fallback is for a page rendered without one,
+    // which the server never does.
+    let page = SharedValue::new_serde_wb(|| {
+        use_context::<CustomerPage>().unwrap_or(CustomerPage::Portal(PortalState::Invalid))
+    })
+    .into_inner();
     view! {
         <Title formatter=|text| format!("{text} · Datacheck") />
-        {page}
+        {match page {
+            CustomerPage::Portal(state) => Either::Left(view! { <PortalPage state /> }),
+            CustomerPage::Preferences(state) => Either::Right(view! { <PreferencesPage state /> }),
+        }}
     }
 }
 

@@ -76,8 +76,10 @@ pub fn field_value(l: Locale, ty: FieldType, stored: &str) -> String {
             "en" => td_string!(l, value_lang_en).to_string(),
             other => other.to_string(),
         },
-        FieldType::Country => stored.to_string(),
-        _ => ty.display(stored),
+        // Dates day first; country codes as typed, since the names would be English
+        // only (and the staff list's names stay out of this bundle).
+        FieldType::Date => crate::domain::day_first(stored),
+        _ => stored.to_string(),
     }
 }
 

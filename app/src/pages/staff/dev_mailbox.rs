@@ -1,7 +1,7 @@
 //! The development mailbox: where mails land when no SMTP server is configured, so a
 //! developer (and the browser tests) can read them and click their links.
 
-use crate::api::portal::{list_dev_mailbox, load_dev_mail};
+use crate::api::dev_mailbox::{list_dev_mailbox, load_dev_mail};
 use crate::components::{EmptyState, Loading, PageHeader, icons};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,50 +1,8 @@
-//! Server functions of the customer page and the development mailbox.
+//! Server functions of the development mailbox (development without SMTP only).
 
 use crate::error::AppError;
-use crate::model::{DevMail, DevMailRow, PortalState};
+use crate::model::{DevMail, DevMailRow};
 use leptos::prelude::*;
-
-/// What a personal link opens (a GET: records "opened", nothing else). Sets the page's
-/// status: 404 for an invalid link, 410 for an expired one, 429 when this client
-/// opened too many invalid links.
-#[server(endpoint = "portal/open")]
-pub async fn open_portal(
-    token: String,
-    #[server(default)] lang: Option<String>,
-    #[server(default)] edit: bool,
-) -> Result<PortalState, AppError> {
-    use crate::server::{AppState, auth, portal};
-    let state = AppState::get()?;
-    let client = portal::Client {
-        hash: auth::request_client_hash(&state.settings).await?,
-    };
-    let result = portal::open(&state, &token, lang.as_deref(), edit, &client).await?;
-    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-        r.set_status(portal::status(&result));
-    }
-    Ok(result)
-}
-
-/// A lasting preferences link (a GET: records "opened", nothing else). `saved` is what
-/// the last POST did, to say so once.
-#[server(endpoint = "preferences/open")]
-pub async fn open_preferences(
-    token: String,
-    #[server(default)] lang: Option<String>,
-    #[server(default)] saved: Option<String>,
-) -> Result<crate::model::PreferencesState, AppError> {
-    use crate::server::{AppState, auth, portal, preferences};
-    let state = AppState::get()?;
-    let client = portal::Client {
-        hash: auth::request_client_hash(&state.settings).await?,
-    };
-    let result =
-        preferences::open(&state, &token, lang.as_deref(), saved.as_deref(), &client).await?;
-    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-        r.set_status(preferences::status(&result));
-    }
-    Ok(result)
-}
 
 /// The dev mailbox (development without SMTP only): the newest mails.
 #[server(endpoint = "dev/mailbox")]
