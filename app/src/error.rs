@@ -31,6 +31,12 @@ pub enum AppError {
     Conflict(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// The database cannot be reached (down, restarting, or every connection busy):
+    /// nothing was changed, and the same request may simply be sent again.
+    #[error(
+        "The database is unavailable just now; nothing was changed. Please try again in a minute."
+    )]
+    Unavailable,
     /// Transport problems (offline, timeouts) reported by the server-function layer.
     #[error("The server could not be reached: {0}")]
     Transport(String),
@@ -55,6 +61,7 @@ impl AppError {
             AppError::Throttled { .. } => S::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::Internal => S::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable => S::SERVICE_UNAVAILABLE,
             AppError::Transport(_) => S::BAD_GATEWAY,
         }
     }
@@ -108,8 +115,29 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
-        AppError::Internal
+        if database_unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            AppError::Unavailable
+        } else {
+            tracing::error!(error = %e, "database error");
+            AppError::Internal
+        }
+    }
+}
+
+/// Whether an error says the database could not be reached, rather than that a
+/// statement failed: no connection within the pool's wait, a broken connection, or the
+/// server refusing or ending connections (SQLSTATE class 08, and 57P01–57P03 while it
+/// shuts down, crashes or starts up).
+#[cfg(feature = "ssr")]
+pub fn database_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
     }
 }
 

@@ -127,11 +127,16 @@ impl Config {
                 problems.push("DATACHECK_PUBLIC_URL must start with https:// in production".into());
                 String::new()
             }
-            (Some(u), _) if u.starts_with("http://") || u.starts_with("https://") => {
+            (Some(u), _)
+                if (u.starts_with("http://") || u.starts_with("https://"))
+                    && url::Url::parse(u).is_ok_and(|p| p.host().is_some()) =>
+            {
                 u.trim_end_matches('/').to_string()
             }
             (Some(_), _) => {
-                problems.push("DATACHECK_PUBLIC_URL must start with http:// or https://".into());
+                problems.push(
+                    "DATACHECK_PUBLIC_URL must be an http:// or https:// URL with a host".into(),
+                );
                 String::new()
             }
             (None, DeployEnv::Prod) => {

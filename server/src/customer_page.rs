@@ -4,14 +4,16 @@
 //! (`CustomerPage`): the page calls no server function, in the server's render or in
 //! the browser, and its HTTP status says what it shows.
 
+use app::error::AppError;
 use app::pages::portal::root::{CustomerPage, CustomerRoute};
+use app::pages::portal::unavailable::Unavailable;
 use app::server::assets::Assets;
 use app::server::{AppState, auth, portal, preferences};
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
@@ -43,7 +45,7 @@ pub async fn get(
     };
     match page {
         Ok(page) => render(&state, assets, Request::from_parts(parts, body), page).await,
-        Err(e) => failed(e),
+        Err(e) => failed(&state, assets, parts, e, Vec::new()).await,
     }
 }
 
@@ -58,9 +60,48 @@ pub fn client(state: &AppState, parts: &Parts) -> portal::Client {
     }
 }
 
-/// A page the server could not decide (the database failed): said plainly, in both
-/// languages the pages speak.
-pub fn failed(e: app::error::AppError) -> Response {
+/// A page the server could not decide. While the database cannot be reached, the
+/// customer page says so in the form's language, with 503 and `Retry-After`; after a
+/// form post it keeps what was posted (`kept`) in a form that sends it again, so nothing
+/// typed is lost. Any other failure is said plainly, in both languages the pages speak.
+pub async fn failed(
+    state: &AppState,
+    assets: Arc<Assets>,
+    mut parts: Parts,
+    e: AppError,
+    kept: Vec<(String, String)>,
+) -> Response {
+    if !matches!(e, AppError::Unavailable) {
+        return failed_plainly(e);
+    }
+    let language = kept
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.clone())
+        .filter(|l| l == "nl" || l == "en");
+    let page = CustomerPage::Unavailable(Unavailable { language, kept });
+    parts.method = Method::GET;
+    render(
+        state,
+        assets,
+        Request::from_parts(parts, Body::empty()),
+        page,
+    )
+    .await
+}
+
+/// A failure where no page can be shown (one-click unsubscribe answers a mail provider):
+/// 503 with `Retry-After` while the database is unavailable, so the sender tries again.
+pub fn failed_plainly(e: AppError) -> Response {
+    if matches!(e, AppError::Unavailable) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, RETRY_AFTER_SECS)],
+            "Tijdelijk niet beschikbaar. Probeer het over een minuut opnieuw.\n\
+             Temporarily unavailable. Please try again in a minute.\n",
+        )
+            .into_response();
+    }
     tracing::error!(error = %e, "customer page failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +109,9 @@ pub fn failed(e: app::error::AppError) -> Response {
     )
         .into_response()
 }
+
+/// How long a customer is asked to wait while the database is unavailable.
+const RETRY_AFTER_SECS: &str = "30";
 
 /// `page` in the customer document for `req`'s address (a GET's, also after a post),
 /// with the status that says what it shows.
@@ -80,7 +124,9 @@ pub async fn render(
     let status = match &page {
         CustomerPage::Portal(s) => portal::status(s),
         CustomerPage::Preferences(s) => preferences::status(s),
+        CustomerPage::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
+    let unavailable = matches!(page, CustomerPage::Unavailable(_));
     let options = state.leptos_options.clone();
     let state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
@@ -92,5 +138,11 @@ pub async fn render(
     );
     let mut res = render(req).await;
     *res.status_mut() = status;
+    if unavailable {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECS),
+        );
+    }
     res
 }

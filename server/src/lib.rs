@@ -12,5 +12,6 @@ pub mod import_upload;
 pub mod mutation_export;
 pub mod portal_post;
 pub mod preferences_post;
+pub mod same_origin;
 pub mod startup;
 pub mod webhook;

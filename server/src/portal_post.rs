@@ -31,7 +31,7 @@ pub async fn post(
     let client = customer_page::client(&state, &parts);
     let outcome = match portal::post(&state, &token, &pairs, &client).await {
         Ok(o) => o,
-        Err(e) => return customer_page::failed(e),
+        Err(e) => return customer_page::failed(&state, assets, parts, e, pairs).await,
     };
     let shown = match outcome {
         portal::Posting::SeeOther(to) => return Redirect::to(&to).into_response(),

@@ -49,7 +49,7 @@ pub async fn post(
                 .into_response();
         }
         Ok(preferences::Posting::Show(s)) => s,
-        Err(e) => return customer_page::failed(e),
+        Err(e) => return customer_page::failed(&state, assets, parts, e, pairs).await,
     };
     // Invalid or throttled: the page as a GET of the same address shows it.
     parts.method = Method::GET;
@@ -104,6 +104,6 @@ pub async fn one_click(
             "Too many invalid links from this address; try again later.\n",
         )
             .into_response(),
-        Err(e) => customer_page::failed(e),
+        Err(e) => customer_page::failed_plainly(e),
     }
 }

@@ -157,7 +157,14 @@ pub fn router(state: AppState) -> Router {
             cache_control,
         ))
         .layer(axum::Extension(assets))
-        .layer(middleware::from_fn(server_fn_error_status));
+        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(crate::same_origin::OwnOrigin::new(
+                &state.settings.public_url,
+                state.settings.env == DeployEnv::Dev,
+            )),
+            crate::same_origin::guard,
+        ));
 
     router = security_headers(router, secure);
     router
@@ -220,6 +227,11 @@ async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
     };
     if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = err.status();
+        if parts.status == StatusCode::SERVICE_UNAVAILABLE {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -305,6 +317,24 @@ async fn cache_control(State(assets): State<Arc<Assets>>, req: Request, next: Ne
     res
 }
 
+/// A staff page that could not be served because its session could not be read: the
+/// error's own words (for an outage, that the database is unavailable and to try again),
+/// with 503 and `Retry-After` when trying again is all it takes.
+fn staff_page_failed(e: app::error::AppError) -> Response {
+    let status = e.status();
+    let mut res = (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{e}\n"),
+    )
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+    }
+    res
+}
+
 /// Staff pages need a session: without one, a page load goes to the sign-in page (and
 /// back afterwards); with a temporary password, to the password page. Server functions
 /// check for themselves, so this guard is about pages, not about security of data.
@@ -316,7 +346,7 @@ async fn staff_guard(State(state): State<AppState>, req: Request, next: Next) ->
     }
     let staff = match auth::staff_for_headers(&state.pool, &state.settings, req.headers()).await {
         Ok(s) => s,
-        Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(e) => return staff_page_failed(e),
     };
     match (staff, path.as_str()) {
         (Some(_), "/staff/login") => Redirect::to("/staff/runs").into_response(),

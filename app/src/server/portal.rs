@@ -21,8 +21,8 @@ use crate::server::audit::Actor;
 use crate::server::{AppState, consent, db, mail, runs};
 use time::{Duration, OffsetDateTime};
 
-/// Invalid links from one client address within the window before it is refused.
-pub const BAD_LINKS_PER_CLIENT: i64 = 30;
+/// Invalid links from one client address within a window before it is refused.
+pub const BAD_LINKS_PER_CLIENT: i32 = 30;
 pub const BAD_LINK_WINDOW: Duration = Duration::minutes(15);
 /// Fresh links per recipient within a day.
 pub const FRESH_LINKS_PER_DAY: i64 = 3;
@@ -63,18 +63,30 @@ pub struct Client {
 }
 
 /// Counts an invalid token against the client; `true` when the client has sent too
-/// many lately and is refused outright rather than told the link is not valid.
+/// many lately and is refused outright rather than told the link is not valid. The
+/// windows are fixed (they start at multiples of `BAD_LINK_WINDOW` since the epoch), so
+/// counting is one upsert of one row per client and window, and a client over the limit
+/// costs a read of that row and no write.
 pub(crate) async fn note_invalid(
     state: &AppState,
     client: &Client,
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
-    let n = db::link_attempt::count_since(&state.pool, &client.hash, now - BAD_LINK_WINDOW).await?;
-    if n >= BAD_LINKS_PER_CLIENT {
-        return Ok(true);
-    }
-    db::link_attempt::record(&state.pool, &client.hash).await?;
-    Ok(false)
+    let counted = db::link_attempt::count_one(
+        &state.pool,
+        &client.hash,
+        window_start(now),
+        BAD_LINKS_PER_CLIENT,
+    )
+    .await?;
+    Ok(!counted)
+}
+
+/// The start of the throttling window that holds `now`.
+pub fn window_start(now: OffsetDateTime) -> OffsetDateTime {
+    let width = BAD_LINK_WINDOW.whole_seconds();
+    let secs = now.unix_timestamp();
+    OffsetDateTime::from_unix_timestamp(secs - secs.rem_euclid(width)).unwrap_or(now)
 }
 
 /// The page for an invalid token.
@@ -602,4 +614,21 @@ async fn save(
         "portal answer saved"
     );
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn throttling_windows_are_fixed_quarter_hours() {
+        let start = datetime!(2026-12-03 12:00:00 UTC);
+        assert_eq!(window_start(datetime!(2026-12-03 12:00:00 UTC)), start);
+        assert_eq!(window_start(datetime!(2026-12-03 12:14:59.9 UTC)), start);
+        assert_eq!(
+            window_start(datetime!(2026-12-03 12:15:00 UTC)),
+            start + BAD_LINK_WINDOW
+        );
+    }
 }

@@ -254,6 +254,10 @@ async fn post_raw(app: &axum::Router, path: &str, body: &str) -> http::Response<
         .oneshot(
             http::Request::post(path)
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                // A mail provider posts from its own servers, under its own name: one-click
+                // unsubscribe is exempt from the same-origin rule (SPEC §8).
+                .header(header::ORIGIN, "https://mail.provider.example")
+                .header("sec-fetch-site", "cross-site")
                 .body(axum::body::Body::from(body.to_string()))
                 .unwrap(),
         )

@@ -621,6 +621,16 @@ async fn invalid_links_from_one_address_are_throttled(pool: PgPool) {
     let res = get(&app, "/c/one-more", None).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(body_text(res).await.contains("portal-throttled"));
+    // A flood costs one bounded counter per address and window, not a row per request.
+    for i in 0..200 {
+        let res = get(&app, &format!("/c/flood{i}"), None).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM link_attempt").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT sum(failures)::bigint FROM link_attempt").await,
+        i64::from(app::server::portal::BAD_LINKS_PER_CLIENT)
+    );
     let res = post_form(&app, "/c/guess", &[("intent", "review")]).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     // An authentic link still opens from that address (SPEC §8): a sealed token cannot

@@ -9,6 +9,7 @@
 pub mod preferences;
 pub mod root;
 pub mod text;
+pub mod unavailable;
 
 use crate::domain::FieldType;
 use crate::i18n::{Locale, td, td_string};

@@ -5,8 +5,9 @@
 
 use super::PortalPage;
 use super::preferences::PreferencesPage;
+use super::unavailable::{Unavailable, UnavailablePage};
 use crate::model::{PortalState, PreferencesState};
-use leptos::either::Either;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,8 @@ pub enum CustomerPage {
     Portal(PortalState),
     /// `/p/{token}`.
     Preferences(PreferencesState),
+    /// Either, while the database cannot be reached.
+    Unavailable(Unavailable),
 }
 
 /// A customer page and what its address asks of it.
@@ -89,8 +92,9 @@ pub fn CustomerApp() -> impl IntoView {
     view! {
         <Title formatter=|text| format!("{text} · Datacheck") />
         {match page {
-            CustomerPage::Portal(state) => Either::Left(view! { <PortalPage state /> }),
-            CustomerPage::Preferences(state) => Either::Right(view! { <PreferencesPage state /> }),
+            CustomerPage::Portal(state) => EitherOf3::A(view! { <PortalPage state /> }),
+            CustomerPage::Preferences(state) => EitherOf3::B(view! { <PreferencesPage state /> }),
+            CustomerPage::Unavailable(page) => EitherOf3::C(view! { <UnavailablePage page /> }),
         }}
     }
 }
