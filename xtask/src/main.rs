@@ -406,6 +406,8 @@ fn bench(root: &Path) -> Result<()> {
     let db = prepare_common(root, true)?;
     // The customer page's benchmark downloads the release site's bundle.
     let server_bin = release_build(root, &db)?;
+    // The outbox's benchmark sends to Postfix's SMTP sink and compares with its client.
+    tools::ensure_postfix_tools()?;
     pg::drop_and_create_db(&db, "datacheck_bench")?;
     let mut cmd = Command::new("cargo");
     cmd.args([
@@ -420,6 +422,8 @@ fn bench(root: &Path) -> Result<()> {
         "portal",
         "--bench",
         "mutations",
+        "--bench",
+        "outbox",
     ]);
     build_env(&mut cmd, root, &db);
     cmd.env("BENCH_DATABASE_URL", db.url("datacheck_bench"))

@@ -226,6 +226,26 @@ fn wasm_bindgen_version(root: &Path) -> Result<String> {
         .context("wasm-bindgen is not in Cargo.lock")
 }
 
+/// Postfix's `smtp-sink` and `smtp-source`, for `cargo xtask bench` only. The package is
+/// installed unconfigured: its mail system never starts, only the two tools are used.
+pub fn ensure_postfix_tools() -> Result<()> {
+    let present =
+        || Path::new("/usr/sbin/smtp-sink").exists() && Path::new("/usr/sbin/smtp-source").exists();
+    if !present() && is_root() {
+        let mut preseed = Command::new("debconf-set-selections");
+        preseed.stdin(std::process::Stdio::piped());
+        let mut child = preseed.spawn().context("running debconf-set-selections")?;
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .context("debconf-set-selections' input")?
+            .write_all(b"postfix postfix/main_mailer_type select No configuration\n")?;
+        child.wait()?;
+    }
+    ensure_apt(&["postfix"], present)
+}
+
 /// Lighthouse in target/tools, for `cargo xtask bench` only.
 pub fn ensure_lighthouse(root: &Path) -> Result<()> {
     let bin = root.join("target/tools/node_modules/.bin/lighthouse");

@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod consent;
 mod contacts;
+mod crash;
 mod dms_api;
 mod fields;
 mod http_layer;

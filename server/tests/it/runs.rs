@@ -337,6 +337,34 @@ async fn aborting_the_worker_mid_run_and_restarting_delivers_the_rest_without_du
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_live_worker_keeps_its_mails_while_a_send_outlasts_the_lease(pool: PgPool) {
+    let _ = sent_run(&pool, 1, "Slow server").await;
+    let smtp = TestSmtp::start();
+    // One send takes three leases: the worker renews its claim while it waits, so a
+    // second worker finds nothing to take, and the mail goes out once.
+    smtp.slow_down(Duration::from_millis(2400));
+    let config = WorkerConfig {
+        batch: 1,
+        concurrency: 1,
+        lease: Duration::from_millis(800),
+        ..quick()
+    };
+    let slow = worker(&pool, &smtp, config.clone());
+    let other = worker(&pool, &smtp, config);
+    let (claimed, taken) = tokio::join!(slow.run_once(), async {
+        let mut taken = 0;
+        for _ in 0..10 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            taken += other.run_once().await.unwrap();
+        }
+        taken
+    });
+    assert_eq!(claimed.unwrap(), 1);
+    assert_eq!(taken, 0, "a renewed lease is not taken over");
+    assert_eq!(smtp.mails().len(), 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn a_mail_claimed_by_a_crashed_worker_is_sent_by_another_once_its_lease_runs_out(
     pool: PgPool,
 ) {

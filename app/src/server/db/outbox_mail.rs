@@ -59,6 +59,30 @@ pub async fn claim(
     .await
 }
 
+/// Extends this worker's leases on the given mails that it still holds (queued, leased
+/// by it, not yet answered): a lease stays short, so a dead worker's mails come back
+/// soon, and is renewed while its worker is alive and the mails are in hand.
+pub async fn renew_leases(
+    exec: impl PgExecutor<'_>,
+    worker: &str,
+    ids: &[i64],
+    lease_secs: f64,
+) -> Result<u64, sqlx::Error> {
+    let renewed = sqlx::query!(
+        r#"
+        UPDATE outbox_mail SET lease_until = now() + make_interval(secs => $3)
+        WHERE id = ANY($2) AND leased_by = $1 AND status = 'queued'
+          AND lease_until IS NOT NULL
+        "#,
+        worker,
+        ids,
+        lease_secs
+    )
+    .execute(exec)
+    .await?;
+    Ok(renewed.rows_affected())
+}
+
 /// Marks a mail sent, if this worker still holds it.
 pub async fn mark_sent(
     exec: impl PgExecutor<'_>,

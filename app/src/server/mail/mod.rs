@@ -1,8 +1,9 @@
 //! Outgoing mail: building multipart messages from a run's template, and the two ways
-//! they leave (SMTP through lettre's pooled transport, or the dev mailbox). The outbox
+//! they leave (SMTP through the relay's pooled connections, or the dev mailbox). The outbox
 //! worker (`outbox`) decides when; this module decides what a mail looks like.
 
 pub mod outbox;
+pub mod smtp;
 
 use crate::domain::{MailValues, Template, escape};
 use crate::model::{MailPreview, display_name};
@@ -10,12 +11,12 @@ use crate::server::Settings;
 use crate::server::db::run_recipient::MailContext;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, Tokio1Executor};
+use smtp::SmtpRelay;
 use time::OffsetDateTime;
 
 /// Where mails go.
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpRelay),
     /// Development without SMTP: stored in `dev_mail` for the staff dev mailbox.
     DevMailbox,
 }
@@ -24,29 +25,15 @@ impl Transport {
     /// SMTP when a URL is given, else the dev mailbox.
     pub fn from_url(url: Option<&str>) -> Result<Transport, String> {
         match url {
-            Some(u) => Ok(Transport::Smtp(smtp_builder(u)?.build())),
+            Some(u) => Ok(Transport::Smtp(SmtpRelay::from_url(u)?)),
             None => Ok(Transport::DevMailbox),
         }
     }
 }
 
-fn smtp_builder(url: &str) -> Result<lettre::transport::smtp::AsyncSmtpTransportBuilder, String> {
-    use lettre::transport::smtp::PoolConfig;
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|b| {
-            b.timeout(Some(std::time::Duration::from_secs(30)))
-                .pool_config(PoolConfig::new().max_size(8))
-        })
-        // lettre's message can quote the URL, which may hold a password.
-        .map_err(|_| {
-            "not an SMTP URL: use smtps://user:pass@host[:port], smtp://host:port?tls=required or smtp://host:port"
-                .to_string()
-        })
-}
-
 /// Checks `DATACHECK_SMTP_URL` at start-up without connecting.
 pub fn check_smtp_url(url: &str) -> Result<(), String> {
-    smtp_builder(url).map(|_| ())
+    SmtpRelay::from_url(url).map(|_| ())
 }
 
 /// A mail ready to be turned into a MIME message.

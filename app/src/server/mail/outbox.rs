@@ -1,7 +1,9 @@
 //! The outbox worker: claims due mails in batches, renders and sends each, and records
 //! the outcome. Any number of workers (in one process or many) may run against one
 //! database: claims skip rows another worker holds, and a lease that runs out (its
-//! worker died) makes a mail due again.
+//! worker died) makes a mail due again. Leases are short and renewed while a batch is in
+//! hand, so a dead worker's mails come back within one lease (30 s), not after the
+//! longest a send may take.
 //!
 //! Each claimed mail is sent by its own spawned task that records the outcome right
 //! after the SMTP server answers; stopping or aborting the worker loop never interrupts
@@ -12,7 +14,6 @@
 use super::{Outgoing, Transport, run_mail};
 use crate::server::Settings;
 use crate::server::db::{self, outbox_mail::Claimed, run_recipient::MailContext};
-use lettre::AsyncTransport;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,7 +25,8 @@ pub struct WorkerConfig {
     pub batch: i64,
     /// Mails in flight at once (SMTP connections are pooled).
     pub concurrency: usize,
-    /// How long a claim holds a mail; must be well above one send's time.
+    /// How long a claim holds a mail without renewal; renewed every third of it while
+    /// the mail is in hand, so a dead worker's mails are due again within this time.
     pub lease: Duration,
     /// Pause when nothing is due.
     pub idle: Duration,
@@ -43,7 +45,7 @@ impl Default for WorkerConfig {
         WorkerConfig {
             batch: 50,
             concurrency: 8,
-            lease: Duration::from_secs(300),
+            lease: Duration::from_secs(30),
             idle: Duration::from_secs(2),
             retry_base: Duration::from_secs(60),
             retry_max: Duration::from_secs(3600),
@@ -92,16 +94,34 @@ impl Worker {
         }
     }
 
-    /// Runs until `stop` turns true; the batch in hand is finished first.
+    /// Runs until `stop` turns true; the batches in hand are finished first.
+    ///
+    /// Sending never waits for a claim: the next batch is claimed while the current
+    /// one's last mails are being sent, so the senders go from one batch to the next.
     pub async fn run(self, mut stop: tokio::sync::watch::Receiver<bool>) {
         tracing::info!(worker = %self.name, "mail worker started");
+        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency));
+        let mut sending = tokio::task::JoinSet::new();
         loop {
             if *stop.borrow() {
                 break;
             }
-            let pause = match self.run_once().await {
-                Ok(0) => self.config.idle,
-                Ok(_) => continue,
+            while let Some(done) = sending.try_join_next() {
+                log_batch(done);
+            }
+            let pause = match self.claim().await {
+                Ok(Some(batch)) => {
+                    let ahead = batch.mails.len().saturating_sub(self.config.concurrency);
+                    let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
+                    sending.spawn(self.send(batch, permits.clone(), Some(started_tx)));
+                    for _ in 0..ahead {
+                        if started.recv().await.is_none() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                Ok(None) => self.config.idle,
                 Err(e) => {
                     tracing::warn!(error = %e, "mail worker: database error");
                     self.config.idle
@@ -112,11 +132,25 @@ impl Worker {
                 _ = stop.changed() => {}
             }
         }
+        while let Some(done) = sending.join_next().await {
+            log_batch(done);
+        }
         tracing::info!(worker = %self.name, "mail worker stopped");
     }
 
     /// Claims one batch and sends it; returns how many mails were claimed.
     pub async fn run_once(&self) -> Result<usize, sqlx::Error> {
+        let Some(batch) = self.claim().await? else {
+            return Ok(0);
+        };
+        let n = batch.mails.len();
+        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency));
+        self.send(batch, permits, None).await?;
+        Ok(n)
+    }
+
+    /// Claims up to a batch of due mails, with what rendering them needs.
+    async fn claim(&self) -> Result<Option<Batch>, sqlx::Error> {
         let claimed = db::outbox_mail::claim(
             &self.pool,
             &self.name,
@@ -125,7 +159,7 @@ impl Worker {
         )
         .await?;
         if claimed.is_empty() {
-            return Ok(0);
+            return Ok(None);
         }
         let recipient_ids: Vec<i64> = claimed.iter().filter_map(|c| c.run_recipient_id).collect();
         let contexts: HashMap<i64, Arc<MailContext>> =
@@ -137,13 +171,30 @@ impl Worker {
         let mut run_ids: Vec<i64> = claimed.iter().filter_map(|c| c.run_id).collect();
         run_ids.sort_unstable();
         run_ids.dedup();
-        let n = claimed.len();
-        let permits = Arc::new(tokio::sync::Semaphore::new(self.config.concurrency));
-        let mut handles = Vec::with_capacity(n);
-        for mail in claimed {
-            let ctx = mail
-                .run_recipient_id
-                .and_then(|id| contexts.get(&id).cloned());
+        let mails = claimed
+            .into_iter()
+            .map(|mail| {
+                let ctx = mail
+                    .run_recipient_id
+                    .and_then(|id| contexts.get(&id).cloned());
+                (mail, ctx)
+            })
+            .collect();
+        Ok(Some(Batch { mails, run_ids }))
+    }
+
+    /// Starts one task per mail of `batch`, at most `permits` sending at once; each tells
+    /// `started` when its turn comes. The future ends when every mail's outcome is
+    /// recorded, renewing the batch's leases until then, and marks finished runs sent.
+    fn send(
+        &self,
+        batch: Batch,
+        permits: Arc<tokio::sync::Semaphore>,
+        started: Option<tokio::sync::mpsc::UnboundedSender<()>>,
+    ) -> impl Future<Output = Result<(), sqlx::Error>> + Send + 'static {
+        let ids: Vec<i64> = batch.mails.iter().map(|(m, _)| m.id).collect();
+        let mut handles = Vec::with_capacity(ids.len());
+        for (mail, ctx) in batch.mails {
             let job = Job {
                 pool: self.pool.clone(),
                 settings: self.settings.clone(),
@@ -152,17 +203,57 @@ impl Worker {
                 config: self.config.clone(),
             };
             let permits = permits.clone();
+            let started = started.clone();
             // Detached on purpose: see the module docs.
             handles.push(tokio::spawn(async move {
                 let _permit = permits.acquire_owned().await;
+                if let Some(started) = started {
+                    let _ = started.send(());
+                }
                 job.handle(mail, ctx).await;
             }));
         }
-        for h in handles {
-            let _ = h.await;
+        let (pool, name, lease) = (self.pool.clone(), self.name.clone(), self.config.lease);
+        let run_ids = batch.run_ids;
+        async move {
+            let sent = async {
+                for h in handles {
+                    let _ = h.await;
+                }
+            };
+            // Renewal belongs to this batch's future: if it is dropped (the worker
+            // aborted), renewal stops, and the leases run out as after a crash.
+            tokio::select! {
+                () = sent => {}
+                () = renew_leases(&pool, &name, &ids, lease) => {}
+            }
+            db::run::finish_sending(&pool, &run_ids).await
         }
-        db::run::finish_sending(&self.pool, &run_ids).await?;
-        Ok(n)
+    }
+}
+
+/// Mails claimed together, each with its recipient's context (none for a test mail).
+struct Batch {
+    mails: Vec<(Claimed, Option<Arc<MailContext>>)>,
+    run_ids: Vec<i64>,
+}
+
+fn log_batch(done: Result<Result<(), sqlx::Error>, tokio::task::JoinError>) {
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "mail worker: finishing a batch failed"),
+        Err(e) => tracing::error!(error = %e, "mail worker: a batch's task failed"),
+    }
+}
+
+/// Renews the leases on `ids` every third of a lease, until dropped.
+async fn renew_leases(pool: &PgPool, worker: &str, ids: &[i64], lease: Duration) {
+    loop {
+        tokio::time::sleep(lease / 3).await;
+        if let Err(e) = db::outbox_mail::renew_leases(pool, worker, ids, lease.as_secs_f64()).await
+        {
+            tracing::warn!(error = %e, "mail worker: renewing leases failed");
+        }
     }
 }
 
@@ -258,7 +349,7 @@ impl Job {
         };
         match &*self.transport {
             Transport::Smtp(smtp) => {
-                match tokio::time::timeout(self.config.send_timeout, smtp.send(message)).await {
+                match tokio::time::timeout(self.config.send_timeout, smtp.send(&message)).await {
                     Ok(Ok(_)) => Outcome::Sent,
                     Ok(Err(e)) if e.is_permanent() => Outcome::Permanent(e.to_string()),
                     Ok(Err(e)) => Outcome::Temporary(e.to_string()),

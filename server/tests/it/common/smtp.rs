@@ -113,6 +113,11 @@ impl TestSmtp {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// How many mails arrived, without copying them.
+    pub fn count(&self) -> usize {
+        self.inbox.lock().unwrap().mails.len()
+    }
+
     pub fn mails(&self) -> Vec<Received> {
         self.inbox.lock().unwrap().mails.clone()
     }
