@@ -46,7 +46,7 @@ fn one_language(l: Locale, kept: Vec<(String, String)>) -> impl IntoView {
                     .into_iter()
                     .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
                     .collect_view()}
-                <button type="submit" class="button portal-button">{td!(l, btn_send_again)}</button>
+                <button type="submit" class="button button-primary portal-button">{td!(l, btn_send_again)}</button>
             </form>
         })
     };
