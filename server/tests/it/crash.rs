@@ -27,9 +27,25 @@ fn database_url(pool: &PgPool) -> String {
     url.to_string()
 }
 
+/// A server process, killed with SIGKILL when dropped: a failing test leaves none behind.
+struct Server(Child);
+
+impl Server {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `target/debug/server serve` with the mail worker on, against `database`, sending
 /// to `smtp`; its output goes to a log file named after `name`.
-fn start_server(database: &str, smtp: &str, name: &str) -> Child {
+fn start_server(database: &str, smtp: &str, name: &str) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -38,7 +54,7 @@ fn start_server(database: &str, smtp: &str, name: &str) -> Child {
     let site = std::env::temp_dir().join(format!("datacheck-crash-site-{}", std::process::id()));
     std::fs::create_dir_all(&site).unwrap();
     let log = std::fs::File::create(std::env::temp_dir().join(format!("{name}.log"))).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_server"))
+    let child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env("DATABASE_URL", database)
         .env("DATACHECK_ENV", "dev")
@@ -52,7 +68,8 @@ fn start_server(database: &str, smtp: &str, name: &str) -> Child {
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
-        .expect("starting the server binary")
+        .expect("starting the server binary");
+    Server(child)
 }
 
 /// Polls `done` every 20 ms until it holds or `limit` passes; how long it took.
@@ -86,8 +103,7 @@ async fn a_server_killed_mid_run_sends_every_mail_once_soon_after_its_restart(po
         smtp.count() >= 300
     })
     .await;
-    first.kill().unwrap(); // SIGKILL: no shutdown, no lease given back
-    first.wait().unwrap();
+    first.kill(); // SIGKILL: no shutdown, no lease given back
     let at_kill = smtp.count();
     assert!(
         at_kill < RECIPIENTS as usize,
@@ -102,8 +118,7 @@ async fn a_server_killed_mid_run_sends_every_mail_once_soon_after_its_restart(po
         async || count(&pool, queued).await == 0,
     )
     .await;
-    second.kill().unwrap();
-    second.wait().unwrap();
+    second.kill();
 
     let mut by_recipient: HashMap<String, Vec<String>> = HashMap::new();
     for mail in smtp.mails() {
