@@ -8,13 +8,12 @@
 //! Run with `cargo xtask bench` (BENCH_DATABASE_URL: a fresh database; the xtask installs
 //! Postfix's tools).
 
-use app::model::{RecipientFilter, RunTemplates};
+mod common;
+
+use app::server::Settings;
 use app::server::db;
-use app::server::db::contact::ListFilter;
-use app::server::db::run_recipient::Selection;
 use app::server::mail::Transport;
 use app::server::mail::outbox::{Worker, WorkerConfig};
-use app::server::{DeployEnv, Settings};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -37,20 +36,6 @@ fn postfix_tool(name: &str) -> String {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
-}
-
-fn settings() -> Settings {
-    Settings {
-        env: DeployEnv::Dev,
-        dev_mailbox: false,
-        public_url: "https://datacheck.example.nl".into(),
-        time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam").expect("zone"),
-        time_zone_name: "Europe/Amsterdam".into(),
-        session_key: [7; 32],
-        link_keys: link_token::Keyring::new(&[(1, [9; 32])]).expect("keys"),
-        mail_from: "noreply@datacheck.example.nl".into(),
-        trust_forwarded_for: false,
-    }
 }
 
 /// `smtp-sink` on a free loopback port, stopped when dropped.
@@ -109,50 +94,11 @@ async fn queue_run(pool: &sqlx::PgPool, round: usize) -> anyhow::Result<()> {
     .bind(MAILS)
     .execute(pool)
     .await?;
-    let templates = RunTemplates::starter();
     let rules = BTreeMap::from([("email".to_string(), "editable".to_string())]);
-    let valid_to = time::OffsetDateTime::now_utc().date() + time::Duration::days(5);
-    let run = db::run::insert_draft(
-        pool,
-        &db::run::NewDraft {
-            company_id: company,
-            name: &format!("Outbox bench round {round}"),
-            valid_to,
-            sender_name: "Bench",
-            sender_email: "bench@example.nl",
-            reply_to: "bench@example.nl",
-            templates: &templates,
-            field_rules: &rules,
-            created_by: None,
-        },
-    )
-    .await?;
-    db::run::update_recipients(pool, run, "filter", &RecipientFilter::default(), &[], false)
-        .await?;
-    let filter = ListFilter {
-        company: Some(company),
-        kind: None,
-        city: None,
-        has_email: None,
-        text: None,
-    };
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(5);
-    let sel = Selection::Filter {
-        filter: &filter,
-        confirmed_before: None,
-    };
-    let mut tx = pool.begin().await?;
-    let issued =
-        db::run_recipient::issue(&mut tx, run, company, &sel, false, 1, expires, "example.nl")
-            .await?;
-    sqlx::query(
-        "UPDATE run SET status = 'sending', sent_at = now(), links_expire_at = $2 WHERE id = $1",
-    )
-    .bind(run)
-    .bind(expires)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let name = format!("Outbox bench round {round}");
+    let run = common::draft_to_everyone(pool, company, &name, &rules).await?;
+    let staff = common::staff(pool, &format!("outbox-bench-{round}@example.nl")).await?;
+    let issued = common::send_to_everyone(pool, run, company, staff).await?;
     anyhow::ensure!(issued == MAILS as u64, "issued {issued}");
     Ok(())
 }
@@ -188,7 +134,7 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query("UPDATE outbox_mail SET status = 'cancelled' WHERE status = 'queued'")
         .execute(&pool)
         .await?;
-    let settings = Arc::new(settings());
+    let settings = Arc::new(common::settings()?);
     let sink = Sink::start()?;
     let smtp_url = format!("smtp://127.0.0.1:{}", sink.port);
 

@@ -11,10 +11,9 @@
 //! `cargo xtask bench` (BENCH_DATABASE_URL: a fresh, empty database; BENCH_SITE_ROOT: the
 //! release site, whose bundle the downloads fetch).
 
-use app::model::{RecipientFilter, RunTemplates};
-use app::server::db::contact::ListFilter;
-use app::server::db::run_recipient::Selection;
-use app::server::{AppState, DeployEnv, Settings, db};
+mod common;
+
+use app::server::{AppState, db};
 use axum::routing::get;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
@@ -141,76 +140,24 @@ async fn main() -> anyhow::Result<()> {
     .bind(RECIPIENTS)
     .execute(&pool)
     .await?;
-    let staff = db::staff_user::insert(
-        &pool,
-        &format!("bench{}@example.nl", std::process::id()),
-        "Bench",
-        "not-a-password-hash",
-        "admin",
-        false,
-    )
-    .await?
-    .expect("new address");
+    let staff = common::staff(&pool, &format!("bench{}@example.nl", std::process::id())).await?;
     let rules: BTreeMap<String, String> = db::field_def::list(&pool)
         .await?
         .into_iter()
         .filter(|f| f.key != "customer_no")
         .map(|f| (f.key, "editable".to_string()))
         .collect();
-    let valid_to = time::OffsetDateTime::now_utc().date() + time::Duration::days(5);
-    let run = db::run::insert_draft(
+    let run = common::draft_to_everyone(
         &pool,
-        &db::run::NewDraft {
-            company_id: company,
-            name: &format!("Portal bench {}", std::process::id()),
-            valid_to,
-            sender_name: "Bench",
-            sender_email: "bench@example.nl",
-            reply_to: "bench@example.nl",
-            templates: &RunTemplates::starter(),
-            field_rules: &rules,
-            created_by: None,
-        },
+        company,
+        &format!("Portal bench {}", std::process::id()),
+        &rules,
     )
     .await?;
-    db::run::update_recipients(
-        &pool,
-        run,
-        "filter",
-        &RecipientFilter::default(),
-        &[],
-        false,
-    )
-    .await?;
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(5);
-    let filter = ListFilter {
-        company: Some(company),
-        kind: None,
-        city: None,
-        has_email: None,
-        text: None,
-    };
-    let mut tx = pool.begin().await?;
-    let sel = Selection::Filter {
-        filter: &filter,
-        confirmed_before: None,
-    };
-    db::run_recipient::issue(&mut tx, run, company, &sel, false, 1, expires, "example.nl").await?;
-    db::run::mark_sending(&mut *tx, run, staff, expires).await?;
-    tx.commit().await?;
+    common::send_to_everyone(&pool, run, company, staff).await?;
     sqlx::query("ANALYZE").execute(&pool).await?;
 
-    let settings = Settings {
-        env: DeployEnv::Dev,
-        dev_mailbox: false,
-        public_url: "http://127.0.0.1".into(),
-        time_zone: jiff::tz::TimeZone::get("Europe/Amsterdam")?,
-        time_zone_name: "Europe/Amsterdam".into(),
-        session_key: [7; 32],
-        link_keys: link_token::Keyring::new(&[(1, [9; 32])]).map_err(anyhow::Error::msg)?,
-        mail_from: "bench@example.nl".into(),
-        trust_forwarded_for: false,
-    };
+    let settings = common::settings()?;
     let recipients: Vec<(i64, time::OffsetDateTime)> =
         sqlx::query_as("SELECT id, expires_at FROM run_recipient WHERE run_id = $1 ORDER BY id")
             .bind(run)

@@ -5,9 +5,9 @@
 //!
 //! Run with `cargo xtask bench` (BENCH_DATABASE_URL: a fresh, empty database).
 
-use app::model::{RecipientFilter, RunTemplates};
+mod common;
+
 use app::server::db;
-use app::server::db::contact::ListFilter;
 use app::server::db::run_recipient::Selection;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -48,40 +48,11 @@ async fn main() -> anyhow::Result<()> {
         .execute(&pool)
         .await?;
         sqlx::query("ANALYZE contact").execute(&pool).await?;
-        let templates = RunTemplates::starter();
         let rules = BTreeMap::from([("email".to_string(), "editable".to_string())]);
-        let valid_to = time::OffsetDateTime::now_utc().date() + time::Duration::days(5);
-        let run = db::run::insert_draft(
-            &pool,
-            &db::run::NewDraft {
-                company_id: company,
-                name: &format!("Send bench round {round}"),
-                valid_to,
-                sender_name: "Bench",
-                sender_email: "bench@example.nl",
-                reply_to: "bench@example.nl",
-                templates: &templates,
-                field_rules: &rules,
-                created_by: None,
-            },
-        )
-        .await?;
-        db::run::update_recipients(
-            &pool,
-            run,
-            "filter",
-            &RecipientFilter::default(),
-            &[],
-            false,
-        )
-        .await?;
-        let filter = ListFilter {
-            company: Some(company),
-            kind: None,
-            city: None,
-            has_email: None,
-            text: None,
-        };
+        let run =
+            common::draft_to_everyone(&pool, company, &format!("Send bench round {round}"), &rules)
+                .await?;
+        let filter = common::everyone(company);
         let expires = time::OffsetDateTime::now_utc() + time::Duration::days(5);
 
         let started = Instant::now();
