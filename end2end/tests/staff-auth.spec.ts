@@ -171,6 +171,8 @@ test.describe('staff administration', () => {
     await page.getByRole('button', { name: 'Add company' }).click();
     const row = page.getByTestId('companies').getByRole('row', { name: new RegExp(name) });
     await expect(row).toBeVisible();
+    // The add form starts empty for the next company.
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue('');
     await row.getByRole('button', { name: 'Rename' }).click();
     await page.getByLabel('New name').fill(`${name} Zeist`);
     await page.getByRole('button', { name: 'Save' }).click();

@@ -303,6 +303,15 @@ fn CompaniesAdmin() -> impl IntoView {
     let create_error = action_error(create);
     let rename_error = action_error(rename);
     let renaming = RwSignal::new(None::<i64>);
+    // After a company is added the form starts empty for the next one.
+    let create_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_)))
+            && let Some(form) = create_form.get()
+        {
+            form.reset();
+        }
+    });
     let owner = BodyOwner::new();
     view! {
         <PageHeader title="Companies" description="Every contact, data check and mutation belongs to one company. Staff users see only their companies." />
@@ -312,7 +321,7 @@ fn CompaniesAdmin() -> impl IntoView {
                     <section class="card">
                         <h2>"Add a company"</h2>
                         <FormError error=create_error />
-                        <ActionForm action=create attr:class="form form-inline" attr:novalidate=true>
+                        <ActionForm action=create node_ref=create_form attr:class="form form-inline" attr:novalidate=true>
                             <div class="field">
                                 <label for="company-name">"Name"</label>
                                 <input id="company-name" name="name" required=true autocomplete="off" />
