@@ -4,10 +4,9 @@
 //! app). Both set the page's Content-Security-Policy, whose nonce must match the inline
 //! hydration script.
 
-use crate::server::assets::{Assets, Bundle, Split};
+use crate::server::assets::{Assets, Bundle};
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags};
-use std::sync::Arc;
+use leptos_meta::MetaTags;
 
 /// The document of the landing page, sign-in and the staff app.
 pub fn app_document(options: LeptosOptions, assets: &Assets) -> impl IntoView + use<> {
@@ -36,9 +35,6 @@ fn document<R: IntoView + 'static>(
     root: fn() -> R,
 ) -> impl IntoView + use<R> {
     set_page_csp();
-    if let Some(split) = &bundle.split {
-        provide_context(StaffParts(Arc::new(split.clone())));
-    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -72,32 +68,6 @@ fn BundleScripts(bundle: Bundle) -> impl IntoView {
         <link rel="modulepreload" href=bundle.js.clone() />
         <link rel="preload" href=bundle.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" />
         <script type="module" nonce=nonce>{script}</script>
-    }
-}
-
-/// The parts of the split staff bundle, for the lazily loaded pages a response renders.
-#[derive(Clone)]
-struct StaffParts(Arc<Split>);
-
-/// Names the parts a group of staff pages needs (`app::routes`) in this response's
-/// `<head>`, so the browser fetches them beside the main module instead of after it has
-/// started. Rendering the page registers them; they are not part of the page.
-pub fn preload_parts(group: &str) {
-    let Some(StaffParts(split)) = use_context::<StaffParts>() else {
-        return;
-    };
-    let parts = split.parts_of(group);
-    for part in parts {
-        let _ = view! {
-            <Link rel="preload" href=format!("{}/{part}.wasm", split.dir) as_="fetch"
-                type_="application/wasm" crossorigin="" />
-        }
-        .to_html();
-    }
-    if !parts.is_empty() {
-        let _ =
-            view! { <Link rel="modulepreload" href=format!("{}/{}", split.dir, split.loader) /> }
-                .to_html();
     }
 }
 

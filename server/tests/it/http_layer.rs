@@ -139,7 +139,7 @@ fn help_documents_every_variable() {
 /// A site as `cargo xtask build` leaves it: hashed bundle files, each with its brotli
 /// and gzip copy, and the manifest that names them.
 fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
-    use app::server::assets::{Assets, Bundle, MANIFEST, Split};
+    use app::server::assets::{Assets, Bundle, MANIFEST};
     let site = std::env::temp_dir().join(format!("datacheck-site-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -157,24 +157,15 @@ fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
         b"gzip made at build time",
     );
     file("datacheck.unhashed.js", b"export {}");
-    // A part of the split staff bundle, in the directory named by the bundle's hash.
-    std::fs::create_dir_all(site.join("pkg/staff.BBBBBBBBBBBBBBBB")).unwrap();
-    file("staff.BBBBBBBBBBBBBBBB/run_pages_1.wasm", &wasm);
     let manifest = Assets {
         style: "/pkg/datacheck.SSSSSSSSSSSSSSSS.css".into(),
         staff: Bundle {
-            js: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.js".into(),
-            wasm: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.wasm".into(),
-            split: Some(Split {
-                dir: "/pkg/staff.BBBBBBBBBBBBBBBB".into(),
-                loader: "__wasm_split.js".into(),
-                parts: Default::default(),
-            }),
+            js: "/pkg/datacheck.AAAAAAAAAAAAAAAA.js".into(),
+            wasm: "/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm".into(),
         },
         customer: Some(Bundle {
             js: "/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js".into(),
             wasm: "/pkg/datacheck-customer.CCCCCCCCCCCCCCCC.wasm".into(),
-            split: None,
         }),
         hashed: true,
     };
@@ -229,13 +220,6 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
     let (res, body) = fetch(wasm_path, "identity").await;
     assert!(res.headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(&body[..], &wasm[..]);
-    let (res, _) = fetch("/pkg/staff.BBBBBBBBBBBBBBBB/run_pages_1.wasm", "br").await;
-    assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(
-        res.headers[header::CACHE_CONTROL],
-        "public, max-age=31536000, immutable",
-        "a part of the split bundle is named by the bundle's hash"
-    );
     // A name without a hash may change its content: asked about again each time.
     let (res, _) = fetch("/pkg/datacheck.unhashed.js", "br").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -251,7 +235,7 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
         "{html}"
     );
     assert!(
-        html.contains("/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.wasm"),
+        html.contains("/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm"),
         "{html}"
     );
     assert!(
