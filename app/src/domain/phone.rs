@@ -44,9 +44,13 @@ impl Phone {
         if !phonenumber::is_valid(&number) {
             return Err(invalid());
         }
-        Ok(Phone(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        let e164 = number.format().mode(phonenumber::Mode::E164).to_string();
+        // The stored form must pass the same check as what was typed: dropping a trunk
+        // `0` after the country code (`+27 081000`) can leave fewer than 8 digits.
+        if Self::quick_check(&e164).is_err() {
+            return Err(invalid());
+        }
+        Ok(Phone(e164))
     }
 
     pub fn as_str(&self) -> &str {
@@ -83,6 +87,9 @@ mod tests {
         }
         assert!(Phone::parse("06 1234567").is_err(), "one digit short");
         assert!(Phone::parse("+31 0 12345678").is_err());
+        // Found by parse_of_display_is_identity: 8 digits typed, 7 left once the trunk
+        // `0` after the country code is dropped, a stored number that would not parse.
+        assert!(Phone::parse("+27081000").is_err());
     }
 
     proptest! {
