@@ -1,12 +1,13 @@
 //! The HTML documents around the two roots, rendered on the server only: the app's
 //! (landing, sign-in and the staff app, hydrated by the staff bundle) and the customer
 //! pages' (hydrated by their own small bundle, so a phone never downloads the staff
-//! app). Both set the page's Content-Security-Policy, whose nonce must match the inline
-//! hydration script.
+//! app). Their inline scripts carry the request's [`PageNonce`], which the server's
+//! page policy names in the response's Content-Security-Policy.
 
-use crate::server::assets::{Assets, Bundle};
+use crate::server::assets::{Assets, Bundle, Split};
 use leptos::prelude::*;
-use leptos_meta::MetaTags;
+use leptos_meta::{Link, MetaTags};
+use std::sync::Arc;
 
 /// The document of the landing page, sign-in and the staff app.
 pub fn app_document(options: LeptosOptions, assets: &Assets) -> impl IntoView + use<> {
@@ -34,7 +35,10 @@ fn document<R: IntoView + 'static>(
     bundle: Bundle,
     root: fn() -> R,
 ) -> impl IntoView + use<R> {
-    set_page_csp();
+    provide_page_nonce();
+    if let Some(split) = &bundle.split {
+        provide_context(StaffParts(Arc::new(split.clone())));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -71,31 +75,57 @@ fn BundleScripts(bundle: Bundle) -> impl IntoView {
     }
 }
 
-/// A strict policy for rendered pages: scripts only from this origin or with this
-/// response's nonce, WebAssembly compilation allowed, no framing, no inline styles.
-fn set_page_csp() {
-    use crate::server::{AppState, DeployEnv};
-    use leptos::nonce::use_nonce;
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+/// The parts of the split staff bundle, for the lazily loaded pages a response renders.
+#[derive(Clone)]
+struct StaffParts(Arc<Split>);
+
+/// Names the parts a group of staff pages needs (`app::routes`) in this response's
+/// `<head>`, so the browser fetches them beside the main module instead of after it has
+/// started. Rendering the page registers them; they are not part of the page.
+pub fn preload_parts(group: &str) {
+    let Some(StaffParts(split)) = use_context::<StaffParts>() else {
         return;
     };
-    let nonce = use_nonce()
-        .map(|n| format!(" 'nonce-{n}'"))
-        .unwrap_or_default();
-    let dev = use_context::<AppState>().is_some_and(|s| s.settings.env == DeployEnv::Dev);
-    // cargo-leptos' live reload talks over a websocket on the reload port in development.
-    let connect = if dev {
-        " ws://127.0.0.1:3001 ws://localhost:3001"
-    } else {
-        ""
-    };
-    let policy = format!(
-        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; \
-         connect-src 'self'{connect}; frame-ancestors 'none'; base-uri 'none'; \
-         form-action 'self'; object-src 'none'"
-    );
-    if let Ok(value) = http::HeaderValue::from_str(&policy) {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    let parts = split.parts_of(group);
+    for part in parts {
+        let _ = view! {
+            <Link rel="preload" href=format!("{}/{part}.wasm", split.dir) as_="fetch"
+                type_="application/wasm" crossorigin="" />
+        }
+        .to_html();
+    }
+    if !parts.is_empty() {
+        let _ =
+            view! { <Link rel="modulepreload" href=format!("{}/{}", split.dir, split.loader) /> }
+                .to_html();
+    }
+}
+
+/// The nonce of one request's page: made by the server before the request is handled
+/// (a request extension), written on the page's inline scripts, and named in the
+/// response's policy once the page is rendered.
+#[derive(Clone, Debug)]
+pub struct PageNonce(leptos::nonce::Nonce);
+
+impl PageNonce {
+    /// 128 random bits, as leptos makes them.
+    pub fn fresh() -> PageNonce {
+        PageNonce(leptos::nonce::Nonce::new())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Makes the request's nonce the one leptos writes on every inline script of this page
+/// (the hydration script here, and the streamed resources' scripts). Without one (a page
+/// rendered outside the server's middleware), leptos' own stays, and the page simply
+/// does not hydrate under a policy that does not name it.
+fn provide_page_nonce() {
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(nonce);
     }
 }

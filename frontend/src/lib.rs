@@ -2,20 +2,32 @@
 //! The staff app's browser entry: hydrates the server-rendered page.
 //!
 //! Release builds give the customer pages a bundle of their own (`customer-frontend`);
-//! a development build (`cargo leptos watch`) has only this one, so it hydrates those
-//! pages too.
+//! a development build (`cargo leptos watch --split`) has only this one, so it hydrates
+//! those pages too, from a lazily loaded part that staff pages never download.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    use app::pages::portal::root::{CustomerApp, CustomerRoute};
+    use app::pages::portal::root::CustomerRoute;
     console_error_panic_hook::set_once();
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
-    if CustomerRoute::is_customer_path(&path) {
-        leptos::mount::hydrate_body(CustomerApp);
-    } else {
-        leptos::mount::hydrate_body(app::App);
-    }
-    app::mark_hydrated();
+    let customer_page = CustomerRoute::is_customer_path(&path);
+    wasm_bindgen_futures::spawn_local(async move {
+        if customer_page {
+            hydrate_customer_page().await;
+        } else {
+            // Staff pages are lazily loaded parts of this bundle: hydration waits until
+            // the page's part has loaded, or it would meet the server's page where it
+            // expects the placeholder of a page still loading.
+            let root = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App);
+            root.await.forget();
+        }
+        app::mark_hydrated();
+    });
+}
+
+#[leptos::lazy]
+fn hydrate_customer_page() {
+    leptos::mount::hydrate_body(app::pages::portal::root::CustomerApp);
 }

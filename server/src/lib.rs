@@ -10,6 +10,7 @@ pub mod dms_consent;
 pub mod dms_mutations;
 pub mod import_upload;
 pub mod mutation_export;
+pub mod page_policy;
 pub mod portal_post;
 pub mod preferences_post;
 pub mod same_origin;

@@ -166,7 +166,7 @@ pub fn router(state: AppState) -> Router {
             crate::same_origin::guard,
         ));
 
-    router = security_headers(router, secure);
+    router = security_headers(router, secure, state.settings.env == DeployEnv::Dev);
     router
         .layer(
             TraceLayer::new_for_http()
@@ -250,7 +250,7 @@ pub fn redact_path(path: &str) -> String {
     path.to_string()
 }
 
-fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> {
+fn security_headers(router: Router<AppState>, secure: bool, live_reload: bool) -> Router<AppState> {
     let mut router = router
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -269,13 +269,9 @@ fn security_headers(router: Router<AppState>, secure: bool) -> Router<AppState> 
             header::HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
         ))
-        // Pages set a nonce-based policy while rendering; everything else (API answers,
-        // files, errors) gets one that allows nothing active at all.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-            ),
+        .layer(middleware::from_fn_with_state(
+            Arc::new(crate::page_policy::PagePolicy::new(live_reload)),
+            crate::page_policy::apply,
         ));
     if secure {
         router = router.layer(SetResponseHeaderLayer::overriding(

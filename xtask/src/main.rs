@@ -9,6 +9,7 @@
 
 mod lint;
 mod pg;
+mod relocs;
 mod site;
 mod tools;
 
@@ -143,7 +144,9 @@ fn serve(root: &Path) -> Result<()> {
     println!("  database: {url}");
     println!();
     let mut cmd = Command::new("cargo");
-    cmd.args(["leptos", "watch"]);
+    // The staff pages are lazily loaded parts of the bundle (app/src/routes.rs): every
+    // build of it is split, or their loader would be missing.
+    cmd.args(["leptos", "watch", "--split"]);
     // cargo-leptos hands one environment to the build and to the server it starts, so
     // the build reads the committed .sqlx/ (offline) and DATABASE_URL is the server's.
     cmd.env("SQLX_OFFLINE", "true")

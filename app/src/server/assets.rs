@@ -7,6 +7,7 @@
 //! knows both roots. Nothing here renders: the documents in `crate::shell` read it.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The manifest's file name in the site root.
@@ -17,6 +18,22 @@ pub const MANIFEST: &str = "asset-manifest.json";
 pub struct Bundle {
     pub js: String,
     pub wasm: String,
+    /// The lazily loaded parts of a split bundle (the staff app's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<Split>,
+}
+
+/// A split bundle's parts: they sit with its module in one directory and are loaded by
+/// the splitter's loader, which a page's `<head>` names with the parts its lazily loaded
+/// page needs, so the browser fetches them beside the main module.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// The directory's URL path, without a trailing slash.
+    pub dir: String,
+    /// The loader's file name in `dir`.
+    pub loader: String,
+    /// Split point → the parts (file stems in `dir`, `.wasm`) it needs.
+    pub parts: HashMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +73,7 @@ impl Assets {
             staff: Bundle {
                 js: file("js"),
                 wasm: file("wasm"),
+                split: None,
             },
             customer: None,
             hashed: false,
@@ -77,7 +95,9 @@ impl Assets {
                 source,
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Assets::unhashed(pkg_dir, output_name))
+                let mut assets = Assets::unhashed(pkg_dir, output_name);
+                assets.staff.split = Split::unhashed(site_root, pkg_dir);
+                Ok(assets)
             }
             Err(source) => Err(AssetsError::Read {
                 path: shown,
@@ -101,7 +121,41 @@ impl Assets {
         if let Some(c) = &self.customer {
             names.extend([&c.js, &c.wasm]);
         }
-        names.into_iter().any(|n| n == path)
+        let in_split_dir = |b: &Bundle| {
+            b.split.as_ref().is_some_and(|s| {
+                path.strip_prefix(s.dir.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|name| !name.is_empty() && !name.contains('/'))
+            })
+        };
+        names.into_iter().any(|n| n == path) || in_split_dir(&self.staff)
+    }
+}
+
+impl Split {
+    /// The parts a group of lazily loaded pages needs. The group's split point is named
+    /// after its function in `app::routes`, then `_` and a number the macro adds.
+    pub fn parts_of(&self, group: &str) -> &[String] {
+        self.parts
+            .iter()
+            .find(|(point, _)| {
+                point
+                    .strip_prefix(group)
+                    .and_then(|rest| rest.strip_prefix('_'))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map_or(&[], |(_, parts)| parts.as_slice())
+    }
+
+    /// The parts of a split development build (`cargo leptos watch --split`), which
+    /// leaves the splitter's map beside its files in the package directory.
+    fn unhashed(site_root: &Path, pkg_dir: &str) -> Option<Split> {
+        let map = std::fs::read(site_root.join(pkg_dir).join("__wasm_split_manifest.json")).ok()?;
+        Some(Split {
+            dir: format!("/{pkg_dir}"),
+            loader: "__wasm_split.______________________.js".into(),
+            parts: serde_json::from_slice(&map).ok()?,
+        })
     }
 }
 
@@ -136,12 +190,18 @@ mod tests {
         let written = Assets {
             style: "/pkg/datacheck.AAAAAAAAAAAAAAAA.css".into(),
             staff: Bundle {
-                js: "/pkg/datacheck.BBBBBBBBBBBBBBBB.js".into(),
-                wasm: "/pkg/datacheck.CCCCCCCCCCCCCCCC.wasm".into(),
+                js: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.js".into(),
+                wasm: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.wasm".into(),
+                split: Some(Split {
+                    dir: "/pkg/staff.BBBBBBBBBBBBBBBB".into(),
+                    loader: "__wasm_split.js".into(),
+                    parts: HashMap::from([("run_pages_1".into(), vec!["run_pages_1".into()])]),
+                }),
             },
             customer: Some(Bundle {
                 js: "/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js".into(),
                 wasm: "/pkg/datacheck-customer.EEEEEEEEEEEEEEEE.wasm".into(),
+                split: None,
             }),
             hashed: true,
         };
@@ -153,8 +213,28 @@ mod tests {
             "/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js"
         );
         assert!(read.is_immutable("/pkg/datacheck-customer.EEEEEEEEEEEEEEEE.wasm"));
+        assert!(read.is_immutable("/pkg/staff.BBBBBBBBBBBBBBBB/run_pages_1.wasm"));
+        assert!(read.is_immutable("/pkg/staff.BBBBBBBBBBBBBBBB/__wasm_split.js"));
+        assert!(!read.is_immutable("/pkg/staff.BBBBBBBBBBBBBBBB/"));
+        assert!(!read.is_immutable("/pkg/staff.BBBBBBBBBBBBBBBBX/a.wasm"));
         assert!(!read.is_immutable("/pkg/datacheck.wasm"));
         assert!(!read.is_immutable("/favicon.svg"));
+    }
+
+    #[test]
+    fn a_group_finds_its_own_parts_only() {
+        let split = Split {
+            dir: "/pkg/staff.X".into(),
+            loader: "loader.js".into(),
+            parts: HashMap::from([
+                ("run_pages_123".into(), vec!["chunk_1".into()]),
+                ("run_pages_extra_9".into(), vec!["chunk_2".into()]),
+            ]),
+        };
+        assert_eq!(split.parts_of("run_pages"), ["chunk_1".to_string()]);
+        assert_eq!(split.parts_of("run_pages_extra"), ["chunk_2".to_string()]);
+        assert!(split.parts_of("run").is_empty());
+        assert!(split.parts_of("setup_pages").is_empty());
     }
 
     #[test]

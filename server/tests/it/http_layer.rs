@@ -49,6 +49,59 @@ async fn pages_carry_security_headers_and_a_nonce_csp(pool: PgPool) {
     assert!(!csp2.contains(&nonce));
 }
 
+/// The nonce named in a response's policy.
+fn policy_nonce(res: &http::Response<axum::body::Body>) -> String {
+    let csp = res
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .expect("a policy")
+        .to_str()
+        .unwrap();
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+        .to_string()
+}
+
+/// Pages rendered at the same time, on one thread, their bodies read interleaved: each
+/// response's scripts carry the nonce its own policy names, and no two share one.
+#[sqlx::test(migrations = "../migrations")]
+async fn concurrent_pages_each_name_their_own_nonce(pool: PgPool) {
+    fixture(&pool).await;
+    let app = app(pool);
+    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let paths = [
+        "/staff/mutations",
+        "/staff/runs",
+        "/staff/settings",
+        "/staff/contacts",
+        "/",
+    ];
+    let requests = (0..30).map(|i| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let path = paths[i % paths.len()];
+            let res = get(&app, path, Some(&cookie)).await;
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let nonce = policy_nonce(&res);
+            let html = body_text(res).await;
+            let scripts = html.matches("<script").count();
+            let nonced = html.matches(&format!("nonce=\"{nonce}\"")).count();
+            assert!(scripts > 0, "{path} has scripts");
+            assert_eq!(
+                nonced, scripts,
+                "every script of {path} carries its policy's nonce"
+            );
+            nonce
+        }
+    });
+    let nonces = futures_util::future::join_all(requests).await;
+    let distinct: std::collections::HashSet<_> = nonces.iter().collect();
+    assert_eq!(distinct.len(), nonces.len());
+}
+
 #[sqlx::test(migrations = "../migrations")]
 async fn api_answers_get_a_policy_that_allows_nothing(pool: PgPool) {
     let app = app(pool);
@@ -139,7 +192,7 @@ fn help_documents_every_variable() {
 /// A site as `cargo xtask build` leaves it: hashed bundle files, each with its brotli
 /// and gzip copy, and the manifest that names them.
 fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
-    use app::server::assets::{Assets, Bundle, MANIFEST};
+    use app::server::assets::{Assets, Bundle, MANIFEST, Split};
     let site = std::env::temp_dir().join(format!("datacheck-site-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -157,15 +210,24 @@ fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
         b"gzip made at build time",
     );
     file("datacheck.unhashed.js", b"export {}");
+    // A part of the split staff bundle, in the directory named by the bundle's hash.
+    std::fs::create_dir_all(site.join("pkg/staff.BBBBBBBBBBBBBBBB")).unwrap();
+    file("staff.BBBBBBBBBBBBBBBB/run_pages_1.wasm", &wasm);
     let manifest = Assets {
         style: "/pkg/datacheck.SSSSSSSSSSSSSSSS.css".into(),
         staff: Bundle {
-            js: "/pkg/datacheck.AAAAAAAAAAAAAAAA.js".into(),
-            wasm: "/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm".into(),
+            js: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.js".into(),
+            wasm: "/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.wasm".into(),
+            split: Some(Split {
+                dir: "/pkg/staff.BBBBBBBBBBBBBBBB".into(),
+                loader: "__wasm_split.js".into(),
+                parts: Default::default(),
+            }),
         },
         customer: Some(Bundle {
             js: "/pkg/datacheck-customer.DDDDDDDDDDDDDDDD.js".into(),
             wasm: "/pkg/datacheck-customer.CCCCCCCCCCCCCCCC.wasm".into(),
+            split: None,
         }),
         hashed: true,
     };
@@ -220,6 +282,13 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
     let (res, body) = fetch(wasm_path, "identity").await;
     assert!(res.headers.get(header::CONTENT_ENCODING).is_none());
     assert_eq!(&body[..], &wasm[..]);
+    let (res, _) = fetch("/pkg/staff.BBBBBBBBBBBBBBBB/run_pages_1.wasm", "br").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(
+        res.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable",
+        "a part of the split bundle is named by the bundle's hash"
+    );
     // A name without a hash may change its content: asked about again each time.
     let (res, _) = fetch("/pkg/datacheck.unhashed.js", "br").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -235,7 +304,7 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
         "{html}"
     );
     assert!(
-        html.contains("/pkg/datacheck.BBBBBBBBBBBBBBBB.wasm"),
+        html.contains("/pkg/staff.BBBBBBBBBBBBBBBB/datacheck.wasm"),
         "{html}"
     );
     assert!(
