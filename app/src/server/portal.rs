@@ -3,9 +3,9 @@
 //! Opening checks in the order SPEC §4 gives: decrypt, expiry, then the run cancelled
 //! or the link revoked. Whatever is wrong with an invalid token stays unsaid, and
 //! invalid tokens are counted per client address; authentic ones are never throttled,
-//! so a broken scanner behind someone's address locks nobody out of a real link. An
-//! open link's page is read in one statement, which also records the first "opened"
-//! time: a GET changes nothing else. Every change is a POST of the page's form; the
+//! so a broken scanner behind someone's address locks nobody out of a real link. For an
+//! authentic, unexpired token the link and its page are read in one statement, which
+//! also records the first "opened" time if the link is open: a GET changes nothing else. Every change is a POST of the page's form; the
 //! server rebuilds what the link may change from the database and checks the posted
 //! answer against it, so a crafted form changes nothing. An answer is saved in one transaction, once per form
 //! key.
@@ -36,25 +36,50 @@ pub enum Link {
 
 /// Checks a token at `now` without changing anything.
 pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result<Link, AppError> {
+    let (id, token_expired) = match decrypt(state, token, now) {
+        Sealed::Invalid => return Ok(Link::Invalid),
+        Sealed::Expired(id) => (id, true),
+        Sealed::Fresh(id) => (id, false),
+    };
+    let Some(row) = db::run_recipient::for_link(&state.pool, id).await? else {
+        return Ok(Link::Invalid);
+    };
+    Ok(judge(row, token_expired, now))
+}
+
+/// What a token says by itself: forged or damaged, past its time, or fresh; with the
+/// recipient it names.
+enum Sealed {
+    Invalid,
+    Expired(i64),
+    Fresh(i64),
+}
+
+fn decrypt(state: &AppState, token: &str, now: OffsetDateTime) -> Sealed {
     let (claims, expired) = match state.settings.link_keys.open(
         link_token::Purpose::Portal,
         token,
         now.unix_timestamp(),
     ) {
         Ok(c) => (c, false),
-        Err(link_token::OpenError::Invalid) => return Ok(Link::Invalid),
+        Err(link_token::OpenError::Invalid) => return Sealed::Invalid,
         Err(link_token::OpenError::Expired(c)) => (c, true),
     };
-    let Ok(id) = i64::try_from(claims.subject) else {
-        return Ok(Link::Invalid);
-    };
-    let Some(row) = db::run_recipient::for_link(&state.pool, id).await? else {
-        return Ok(Link::Invalid);
-    };
-    if expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
-        return Ok(Link::Expired(row));
+    match i64::try_from(claims.subject) {
+        Ok(id) if expired => Sealed::Expired(id),
+        Ok(id) => Sealed::Fresh(id),
+        Err(_) => Sealed::Invalid,
     }
-    Ok(Link::Open(row))
+}
+
+/// The link's state from its row: past its time (by the token or the row), its run
+/// cancelled, or revoked, in the spec's order, else open.
+fn judge(row: db::run_recipient::LinkRow, token_expired: bool, now: OffsetDateTime) -> Link {
+    if token_expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
+        Link::Expired(row)
+    } else {
+        Link::Open(row)
+    }
 }
 
 /// Who is asking, for throttling: a keyed hash of the client address.
@@ -102,7 +127,8 @@ async fn invalid(
     })
 }
 
-/// The page for a GET: records "opened" and nothing else.
+/// The page for a GET: records "opened" and nothing else. A fresh token's link and page
+/// are read in one statement.
 pub async fn open(
     state: &AppState,
     token: &str,
@@ -111,12 +137,27 @@ pub async fn open(
     client: &Client,
 ) -> Result<PortalState, AppError> {
     let now = OffsetDateTime::now_utc();
-    let row = match check(state, token, now).await? {
-        Link::Invalid => return invalid(state, client, now).await,
-        Link::Expired(row) => return expired(state, &row, language, None, now),
-        Link::Open(row) => row,
+    let id = match decrypt(state, token, now) {
+        Sealed::Invalid => return invalid(state, client, now).await,
+        Sealed::Expired(id) => {
+            return match db::run_recipient::for_link(&state.pool, id).await? {
+                Some(row) => expired(state, &row, language, None, now),
+                None => invalid(state, client, now).await,
+            };
+        }
+        Sealed::Fresh(id) => id,
     };
-    let view = build_view(state, &row, token, language, Opening::Record).await?;
+    let Some((row, page)) =
+        db::portal_page::read(&state.pool, id, true, consent::E_MARKETING).await?
+    else {
+        return invalid(state, client, now).await;
+    };
+    let row = match judge(row, false, now) {
+        Link::Open(row) => row,
+        Link::Expired(row) => return expired(state, &row, language, None, now),
+        Link::Invalid => return invalid(state, client, now).await,
+    };
+    let view = view_of(state, &row, page, token, language);
     let step = if view.responded.is_some() && !edit {
         PortalStep::Done
     } else {
@@ -171,14 +212,7 @@ pub async fn post(
         tracing::info!("portal form refused: a field the page does not offer");
         return refused(&row);
     };
-    let view = build_view(
-        state,
-        &row,
-        token,
-        posted.language.as_deref(),
-        Opening::Known,
-    )
-    .await?;
+    let view = build_view(state, &row, token, posted.language.as_deref()).await?;
     let l = text::locale(&view.language);
     let show = |view: PortalView, step: PortalStep| {
         Ok(Posting::Show(PortalState::Open(Box::new(view), step)))
@@ -345,23 +379,28 @@ async fn fresh_link(
     Ok(FreshLinkOutcome::Sent)
 }
 
-/// Whether reading a page also records the link's first opening.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Opening {
-    /// A GET: the first one notes when the link was opened.
-    Record,
-    /// A form post: the page was opened before.
-    Known,
-}
-
-/// What this link shows and may change, from the database, in one read.
+/// What this link shows and may change, from the database, in one read (a form post's;
+/// the page was opened before).
 async fn build_view(
     state: &AppState,
     row: &db::run_recipient::LinkRow,
     token: &str,
     language: Option<&str>,
-    opening: Opening,
 ) -> Result<PortalView, AppError> {
+    let (_, page) = db::portal_page::read(&state.pool, row.id, false, consent::E_MARKETING)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(view_of(state, row, page, token, language))
+}
+
+/// The page's view of what was read, in the language asked for (else the link's).
+fn view_of(
+    state: &AppState,
+    row: &db::run_recipient::LinkRow,
+    page: db::portal_page::PageData,
+    token: &str,
+    language: Option<&str>,
+) -> PortalView {
     let tz = &state.settings.time_zone;
     let language = match language {
         Some("en") => "en",
@@ -371,14 +410,6 @@ async fn build_view(
     .to_string();
     let l = text::locale(&language);
     let dutch = language == "nl";
-    let page = db::portal_page::read(
-        &state.pool,
-        row.id,
-        opening == Opening::Record,
-        consent::E_MARKETING,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
     let k = &page.contact;
     let rules = &row.field_rules.0;
     let fields = page
@@ -451,7 +482,7 @@ async fn build_view(
             changes: text::change_lines(&view, &changes, l),
         });
     }
-    Ok(view)
+    view
 }
 
 /// A moment in the organisation's time zone, the way the language writes it.

@@ -538,6 +538,15 @@ async fn expired_cancelled_and_tampered_links_show_their_page_without_personal_d
     for p in personal {
         assert!(!html.contains(p), "{p} on the cancelled page");
     }
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM run_recipient WHERE opened_at IS NOT NULL"
+        )
+        .await,
+        0,
+        "a link that does not open is not recorded as opened"
+    );
     // And a POST to it saves nothing.
     let res = post_form(
         &app,

@@ -1,11 +1,14 @@
-//! Everything a customer page shows for one open link, read in one statement: the
-//! contact with its custom values, the catalogue entries the run names, the contact
-//! persons, the subscription types, the e-mail consent and the latest answer. The page
-//! is the busiest read there is (a run's mails bring their readers in one wave), so it
-//! costs one round trip, not one per table.
+//! Everything a customer page shows for one link, read in one statement: the link with
+//! its run (what decides whether the page opens at all), the contact with its custom
+//! values, the catalogue entries the run names, the contact persons, the subscription
+//! types, the e-mail consent and the latest answer. The page is the busiest read there
+//! is (a run's mails bring their readers in one wave), so it costs one round trip, not
+//! one per table. The aggregates are `json`, which PostgreSQL writes as it builds them
+//! (`jsonb` would be built as a tree and then written out again).
 
 use super::contact::{AttributeRow, Full};
 use super::mutation::ChangeRow;
+use super::run_recipient::{LinkRow, RuleMap};
 use super::subscription::TypeRow;
 use crate::model::PortalPerson;
 use serde::Deserialize;
@@ -48,31 +51,42 @@ pub struct PageData {
     pub latest: Option<LatestAnswer>,
 }
 
-/// Reads the page of recipient `id`; with `mark_opened`, the same statement notes the
-/// first time the link was opened.
+/// Reads the link of recipient `id` and its page. With `mark_opened`, the same statement
+/// notes the first time the link was opened, if it is open (not revoked, not past its
+/// time, its run not cancelled); the caller still decides from the link what the page
+/// shows, in the spec's order.
 pub async fn read(
     exec: impl PgExecutor<'_>,
     id: i64,
     mark_opened: bool,
     purpose: &str,
-) -> Result<Option<PageData>, sqlx::Error> {
+) -> Result<Option<(LinkRow, PageData)>, sqlx::Error> {
     let row = sqlx::query!(
         r#"
         WITH opened AS (
             UPDATE run_recipient SET opened_at = now()
             WHERE id = $1 AND $2 AND opened_at IS NULL
+              AND revoked_at IS NULL AND expires_at > now()
+              AND run_id IN (SELECT id FROM run WHERE status <> 'cancelled')
             RETURNING id
         )
-        SELECT k.id, k.company_id, co.name AS company_name, k.customer_no, k.kind,
+        SELECT r.run_id, run.company_id AS run_company_id, r.contact_id,
+               r.language AS link_language, r.email AS link_email, r.expires_at,
+               (r.revoked_at IS NOT NULL) AS "revoked!",
+               (r.responded_at IS NOT NULL) AS "responded!",
+               run.status AS run_status, run.valid_to, rc.name AS run_company_name,
+               run.field_rules AS "field_rules: Json<RuleMap>",
+               run.show_contact_persons, run.show_notifications, run.show_subscriptions,
+               k.id, k.company_id, co.name AS company_name, k.customer_no, k.kind,
                k.salutation, k.first_name, k.last_name_prefix, k.last_name,
                k.organisation_name, k.email, k.phone, k.mobile, k.street, k.house_number,
                k.house_number_addition, k.postal_code, k.city, k.country::text AS "country!",
                k.language, k.created_at, k.updated_at,
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               (SELECT coalesce(json_agg(json_build_object(
                            'field_key', a.field_key, 'value', a.value)), '[]')
                 FROM contact_attribute a WHERE a.contact_id = k.id)
                    AS "attributes!: Json<Vec<AttributeRow>>",
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               (SELECT coalesce(json_agg(json_build_object(
                            'key', f.key, 'builtin', f.builtin, 'field_type', f.field_type,
                            'label_nl', f.label_nl, 'label_en', f.label_en,
                            'choices', f.choices, 'required', f.required,
@@ -81,7 +95,7 @@ pub async fn read(
                        ORDER BY f.position, f.key), '[]')
                 FROM field_def f WHERE run.field_rules ? f.key)
                    AS "catalogue!: Json<Vec<CatalogueField>>",
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               (SELECT coalesce(json_agg(json_build_object(
                            'id', p.id, 'first_name', p.first_name,
                            'last_name_prefix', p.last_name_prefix, 'last_name', p.last_name,
                            'email', p.email, 'phone', p.phone, 'role', p.role,
@@ -90,7 +104,7 @@ pub async fn read(
                        ORDER BY p.left_at NULLS FIRST, p.id), '[]')
                 FROM contact_person p WHERE p.contact_id = k.id)
                    AS "persons!: Json<Vec<PortalPerson>>",
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               (SELECT coalesce(json_agg(json_build_object(
                            'key', t.key, 'name_nl', t.name_nl, 'name_en', t.name_en,
                            'description_nl', t.description_nl,
                            'description_en', t.description_en,
@@ -105,7 +119,7 @@ pub async fn read(
                    AS "consent_state!",
                m.kind AS "latest_kind?",
                m.created_at AS "latest_at?",
-               (SELECT coalesce(jsonb_agg(jsonb_build_object(
+               (SELECT coalesce(json_agg(json_build_object(
                            'section', x.section, 'field_key', x.field_key,
                            'person_id', x.person_id, 'new_person', x.new_person,
                            'dms_value', x.dms_value, 'submitted_value', x.submitted_value)
@@ -116,6 +130,7 @@ pub async fn read(
         JOIN run ON run.id = r.run_id
         JOIN contact k ON k.id = r.contact_id
         JOIN company co ON co.id = k.company_id
+        JOIN company rc ON rc.id = run.company_id
         LEFT JOIN LATERAL (
             SELECT id, kind, created_at FROM mutation
             WHERE run_recipient_id = r.id
@@ -129,43 +144,64 @@ pub async fn read(
     )
     .fetch_optional(exec)
     .await?;
-    Ok(row.map(|r| PageData {
-        contact: Full {
-            id: r.id,
-            company_id: r.company_id,
-            company_name: r.company_name,
-            customer_no: r.customer_no,
-            kind: r.kind,
-            salutation: r.salutation,
-            first_name: r.first_name,
-            last_name_prefix: r.last_name_prefix,
-            last_name: r.last_name,
-            organisation_name: r.organisation_name,
-            email: r.email,
-            phone: r.phone,
-            mobile: r.mobile,
-            street: r.street,
-            house_number: r.house_number,
-            house_number_addition: r.house_number_addition,
-            postal_code: r.postal_code,
-            city: r.city,
-            country: r.country,
-            language: r.language,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        },
-        attributes: r.attributes.0,
-        catalogue: r.catalogue.0,
-        persons: r.persons.0,
-        subscription_types: r.subscription_types.0,
-        consent_state: r.consent_state,
-        latest: match (r.latest_kind, r.latest_at) {
-            (Some(kind), Some(created_at)) => Some(LatestAnswer {
-                kind,
-                created_at,
-                changes: r.latest_changes.0,
-            }),
-            _ => None,
-        },
+    Ok(row.map(|r| {
+        let link = LinkRow {
+            id,
+            run_id: r.run_id,
+            company_id: r.run_company_id,
+            contact_id: r.contact_id,
+            language: r.link_language,
+            email: r.link_email,
+            expires_at: r.expires_at,
+            revoked: r.revoked,
+            responded: r.responded,
+            run_status: r.run_status,
+            valid_to: r.valid_to,
+            company_name: r.run_company_name,
+            field_rules: r.field_rules,
+            show_contact_persons: r.show_contact_persons,
+            show_notifications: r.show_notifications,
+            show_subscriptions: r.show_subscriptions,
+        };
+        let page = PageData {
+            contact: Full {
+                id: r.id,
+                company_id: r.company_id,
+                company_name: r.company_name,
+                customer_no: r.customer_no,
+                kind: r.kind,
+                salutation: r.salutation,
+                first_name: r.first_name,
+                last_name_prefix: r.last_name_prefix,
+                last_name: r.last_name,
+                organisation_name: r.organisation_name,
+                email: r.email,
+                phone: r.phone,
+                mobile: r.mobile,
+                street: r.street,
+                house_number: r.house_number,
+                house_number_addition: r.house_number_addition,
+                postal_code: r.postal_code,
+                city: r.city,
+                country: r.country,
+                language: r.language,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            attributes: r.attributes.0,
+            catalogue: r.catalogue.0,
+            persons: r.persons.0,
+            subscription_types: r.subscription_types.0,
+            consent_state: r.consent_state,
+            latest: match (r.latest_kind, r.latest_at) {
+                (Some(kind), Some(created_at)) => Some(LatestAnswer {
+                    kind,
+                    created_at,
+                    changes: r.latest_changes.0,
+                }),
+                _ => None,
+            },
+        };
+        (link, page)
     }))
 }
