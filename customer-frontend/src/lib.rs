@@ -5,6 +5,5 @@
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    leptos::mount::hydrate_body(app::pages::portal::root::CustomerApp);
-    app::mark_hydrated();
+    wasm_bindgen_futures::spawn_local(app::pages::portal::mount::hydrate_customer_page());
 }

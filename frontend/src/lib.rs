@@ -15,6 +15,7 @@ pub fn hydrate() {
     let customer_page = CustomerRoute::is_customer_path(&path);
     wasm_bindgen_futures::spawn_local(async move {
         if customer_page {
+            // Marks the page hydrated itself, once the second of its two tasks is done.
             hydrate_customer_page().await;
         } else {
             // Staff pages are lazily loaded parts of this bundle: hydration waits until
@@ -22,12 +23,12 @@ pub fn hydrate() {
             // expects the placeholder of a page still loading.
             let root = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App);
             root.await.forget();
+            app::mark_hydrated();
         }
-        app::mark_hydrated();
     });
 }
 
 #[leptos::lazy]
-fn hydrate_customer_page() {
-    leptos::mount::hydrate_body(app::pages::portal::root::CustomerApp);
+async fn hydrate_customer_page() {
+    app::pages::portal::mount::hydrate_customer_page().await;
 }

@@ -6,6 +6,8 @@
 //! The page never changes anything itself; the server decides every step (see
 //! `server::portal`) and renders the page with it (`root::CustomerPage`).
 
+#[cfg(feature = "hydrate")]
+pub mod mount;
 pub mod preferences;
 pub mod root;
 pub mod text;
