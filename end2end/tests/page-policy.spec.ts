@@ -25,20 +25,25 @@ function policyNonce(csp: string | undefined): string | undefined {
   return csp?.match(/'nonce-([^']+)'/)?.[1];
 }
 
-/** Follows every HTML document the tab receives; returns the policies' faults. */
-function watchDocuments(page: Page): string[] {
-  const faults: string[] = [];
-  page.on('response', (res: Response) => {
-    if (res.request().resourceType() !== 'document' || res.status() !== 200) return;
-    const csp = res.headers()['content-security-policy'];
-    if (!policyNonce(csp)) faults.push(`${new URL(res.url()).pathname}: ${csp}`);
-  });
-  return faults;
+/** Follows every HTML document the tabs receive: the policies without a nonce, and the
+ * nonces the others name. */
+function watchDocuments(tabs: Page[]): { faults: string[]; nonces: string[] } {
+  const seen = { faults: [] as string[], nonces: [] as string[] };
+  for (const page of tabs) {
+    page.on('response', (res: Response) => {
+      if (res.request().resourceType() !== 'document' || res.status() !== 200) return;
+      const csp = res.headers()['content-security-policy'];
+      const nonce = policyNonce(csp);
+      if (nonce) seen.nonces.push(nonce);
+      else seen.faults.push(`${new URL(res.url()).pathname}: ${csp}`);
+    });
+  }
+  return seen;
 }
 
 /** The nonces of the page's scripts (the property: Chromium empties the attribute). */
 async function scriptNonces(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll('script')].map((s) => s.nonce).filter((n) => n !== ''));
+  return page.evaluate(() => [...document.querySelectorAll('script')].map((s) => s.nonce ?? '').filter((n) => n !== ''));
 }
 
 async function wander(page: Page, seed: number) {
@@ -65,19 +70,10 @@ test('every page names its own nonce, also when left half-loaded', async ({ brow
   const first = await context.newPage();
   await signIn(first, admin);
   const second = await context.newPage();
-  const faults = [first, second].map(watchDocuments);
+  const { faults, nonces } = watchDocuments([first, second]);
   const errors = [first, second].map(consoleErrors);
-  const nonces: string[] = [];
-  for (const p of [first, second]) {
-    p.on('response', async (res) => {
-      if (res.request().resourceType() === 'document' && res.status() === 200) {
-        const n = policyNonce(res.headers()['content-security-policy']);
-        if (n) nonces.push(n);
-      }
-    });
-  }
   await Promise.all([wander(first, 0), wander(second, 5)]);
-  expect(faults.flat()).toEqual([]);
+  expect(faults).toEqual([]);
   expect(errors.flat().filter((e) => e.includes('Content Security Policy'))).toEqual([]);
   // A nonce is used once.
   expect(new Set(nonces).size).toBe(nonces.length);

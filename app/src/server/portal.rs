@@ -5,10 +5,10 @@
 //! invalid tokens are counted per client address; authentic ones are never throttled,
 //! so a broken scanner behind someone's address locks nobody out of a real link. For an
 //! authentic, unexpired token the link and its page are read in one statement, which
-//! also records the first "opened" time if the link is open: a GET changes nothing else. Every change is a POST of the page's form; the
-//! server rebuilds what the link may change from the database and checks the posted
-//! answer against it, so a crafted form changes nothing. An answer is saved in one transaction, once per form
-//! key.
+//! also records the first "opened" time if the link is open: a GET changes nothing
+//! else. Every change is a POST of the page's form; the server rebuilds what the link
+//! may change from the database and checks the posted answer against it, so a crafted
+//! form changes nothing. An answer is saved in one transaction, once per form key.
 
 use crate::error::AppError;
 use crate::model::ConsentState;
@@ -44,7 +44,11 @@ pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result
     let Some(row) = db::run_recipient::for_link(&state.pool, id).await? else {
         return Ok(Link::Invalid);
     };
-    Ok(judge(row, token_expired, now))
+    Ok(if closed(&row, token_expired, now) {
+        Link::Expired(row)
+    } else {
+        Link::Open(row)
+    })
 }
 
 /// What a token says by itself: forged or damaged, past its time, or fresh; with the
@@ -72,14 +76,10 @@ fn decrypt(state: &AppState, token: &str, now: OffsetDateTime) -> Sealed {
     }
 }
 
-/// The link's state from its row: past its time (by the token or the row), its run
-/// cancelled, or revoked, in the spec's order, else open.
-fn judge(row: db::run_recipient::LinkRow, token_expired: bool, now: OffsetDateTime) -> Link {
-    if token_expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now {
-        Link::Expired(row)
-    } else {
-        Link::Open(row)
-    }
+/// Whether an authentic link no longer opens: past its time (by the token or the row),
+/// its run cancelled, or revoked, in the spec's order.
+fn closed(row: &db::run_recipient::LinkRow, token_expired: bool, now: OffsetDateTime) -> bool {
+    token_expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now
 }
 
 /// Who is asking, for throttling: a keyed hash of the client address.
@@ -152,11 +152,9 @@ pub async fn open(
     else {
         return invalid(state, client, now).await;
     };
-    let row = match judge(row, false, now) {
-        Link::Open(row) => row,
-        Link::Expired(row) => return expired(state, &row, language, None, now),
-        Link::Invalid => return invalid(state, client, now).await,
-    };
+    if closed(&row, false, now) {
+        return expired(state, &row, language, None, now);
+    }
     let view = view_of(state, &row, page, token, language);
     let step = if view.responded.is_some() && !edit {
         PortalStep::Done

@@ -26,12 +26,7 @@ async fn pages_carry_security_headers_and_a_nonce_csp(pool: PgPool) {
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|s| s.split('\'').next())
-        .expect("a nonce in script-src")
-        .to_string();
+    let nonce = policy_nonce(&res);
     let html = body_text(res).await;
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
