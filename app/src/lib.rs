@@ -5,9 +5,6 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
-pub mod error;
-pub mod model;
 pub mod pages;
 #[cfg(feature = "staff")]
 mod routes;

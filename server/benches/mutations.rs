@@ -6,8 +6,8 @@
 //!
 //! Run with `cargo xtask bench`, which starts PostgreSQL and passes BENCH_DATABASE_URL.
 
-use app::model::mutations::MutationQuery;
 use app::server::{AppState, DeployEnv, Settings, mutations};
+use datacheck_core::wire::mutations::MutationQuery;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

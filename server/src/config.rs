@@ -186,7 +186,7 @@ impl Config {
             _ => None,
         };
         let mail_from = match (self.mail_from.as_deref().map(str::trim), env) {
-            (Some(a), _) if !a.is_empty() => match app::domain::Email::parse(a) {
+            (Some(a), _) if !a.is_empty() => match datacheck_core::domain::Email::parse(a) {
                 Ok(e) => e.as_str().to_string(),
                 Err(e) => {
                     problems.push(format!("DATACHECK_MAIL_FROM: {e}"));

@@ -2,11 +2,11 @@
 //! a file to hand to the person who asked (GDPR art. 15). A plain link, so the browser
 //! downloads it in one click.
 
-use app::model::ContactId;
 use app::server::{AppState, auth, data_request};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use datacheck_core::wire::ContactId;
 
 pub async fn export(
     State(state): State<AppState>,
@@ -23,7 +23,7 @@ pub async fn export(
     let doc = match data_request::export(&state, &staff.scope, &staff.actor(), ContactId(id)).await
     {
         Ok(d) => d,
-        Err(app::error::AppError::NotFound) => {
+        Err(datacheck_core::error::AppError::NotFound) => {
             return (StatusCode::NOT_FOUND, "Not found.").into_response();
         }
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),

@@ -4,7 +4,6 @@
 //! (`CustomerPage`): the page calls no server function, in the server's render or in
 //! the browser, and its HTTP status says what it shows.
 
-use app::error::AppError;
 use app::pages::portal::root::{CustomerPage, CustomerRoute};
 use app::pages::portal::unavailable::Unavailable;
 use app::server::assets::Assets;
@@ -15,6 +14,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use datacheck_core::error::AppError;
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
 use std::sync::Arc;

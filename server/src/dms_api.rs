@@ -5,7 +5,6 @@
 //! problems. The OpenAPI document at `/api/v1/openapi.json` is generated from these
 //! handlers and types (utoipa), so it cannot drift from the code.
 
-use app::error::AppError;
 use app::server::api_keys::{self, ApiClient};
 use app::server::import::api::{ApiRecord, Refused};
 use app::server::{AppState, db};
@@ -15,6 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use datacheck_core::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -537,7 +537,7 @@ pub async fn put_contact(
             Ok(o) => o,
             Err(r) => return refused(r),
         };
-    let stored = app::domain::CustomerNo::parse(&customer_no)
+    let stored = datacheck_core::domain::CustomerNo::parse(&customer_no)
         .map(|c| c.as_str().to_string())
         .unwrap_or(customer_no);
     match load(&state, &client, company, &stored).await {

@@ -3,11 +3,11 @@
 //! error shape as the contacts part (`dms_api`).
 
 use crate::dms_api::{ApiError, Client, from_app, rfc3339};
-use app::model::mutations::{MutationId, MutationStatus, ReviewAction};
 use app::server::{AppState, mutations};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use datacheck_core::wire::mutations::{MutationId, MutationStatus, ReviewAction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -95,8 +95,9 @@ pub async fn list_mutations(
     Client(client): Client,
     Query(p): Query<ListParams>,
 ) -> Response {
-    let invalid =
-        |field: &str, message: &str| from_app(app::error::AppError::invalid(field, message));
+    let invalid = |field: &str, message: &str| {
+        from_app(datacheck_core::error::AppError::invalid(field, message))
+    };
     let status = match p.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match MutationStatus::parse(s) {

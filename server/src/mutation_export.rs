@@ -2,11 +2,11 @@
 //! A plain link rather than a server function, so the browser downloads it as a file
 //! and a large export flows out in chunks while the database cursor reads on.
 
-use app::model::mutations::MutationQuery;
 use app::server::{AppState, auth, mutations};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use datacheck_core::wire::mutations::MutationQuery;
 
 pub async fn export(
     State(state): State<AppState>,
@@ -28,7 +28,7 @@ pub async fn export(
     };
     let chunks = match mutations::export(&state, &staff.scope, &staff.actor(), &query).await {
         Ok(rx) => rx,
-        Err(e @ app::error::AppError::Invalid { .. }) => {
+        Err(e @ datacheck_core::error::AppError::Invalid { .. }) => {
             return (StatusCode::BAD_REQUEST, e.to_string()).into_response();
         }
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),

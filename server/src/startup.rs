@@ -225,7 +225,7 @@ async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
     };
-    if let Ok(err) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+    if let Ok(err) = serde_json::from_slice::<datacheck_core::error::AppError>(&bytes) {
         parts.status = err.status();
         if parts.status == StatusCode::SERVICE_UNAVAILABLE {
             parts
@@ -316,7 +316,7 @@ async fn cache_control(State(assets): State<Arc<Assets>>, req: Request, next: Ne
 /// A staff page that could not be served because its session could not be read: the
 /// error's own words (for an outage, that the database is unavailable and to try again),
 /// with 503 and `Retry-After` when trying again is all it takes.
-fn staff_page_failed(e: app::error::AppError) -> Response {
+fn staff_page_failed(e: datacheck_core::error::AppError) -> Response {
     let status = e.status();
     let mut res = (
         status,

@@ -269,11 +269,13 @@ fn test(root: &Path) -> Result<()> {
 }
 
 /// The server side's packages, built and tested with the `ssr` feature.
-const SSR_PACKAGES: [&str; 10] = [
+const SSR_PACKAGES: [&str; 12] = [
     "-p",
     "server",
     "-p",
     "app",
+    "-p",
+    "datacheck-core",
     "-p",
     "link-token",
     "-p",

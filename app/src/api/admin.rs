@@ -1,9 +1,9 @@
 //! Admin-only server functions: staff users, companies, the audit log.
 
-use crate::error::AppError;
-use crate::model::{AuditRow, CompanyRow, StaffUserRow, TemporaryPassword};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{AuditRow, CompanyRow, StaffUserRow, TemporaryPassword};
 #[cfg(feature = "ssr")]
-use crate::model::{CompanyId, StaffRole, StaffUserId};
+use datacheck_core::wire::{CompanyId, StaffRole, StaffUserId};
 use leptos::prelude::*;
 
 /// Trimmed, whitespace-collapsed text between 1 and `max` characters.
@@ -49,8 +49,8 @@ pub fn clean_staff_email(raw: &str) -> Result<String, AppError> {
 
 #[server(endpoint = "admin/staff_users")]
 pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
-    use crate::model::CompanyRef;
     use crate::server::{AppState, auth, db, timefmt};
+    use datacheck_core::wire::CompanyRef;
     let state = AppState::get()?;
     auth::require_admin().await?;
     let rows = db::staff_user::list(&state.pool).await?;
@@ -402,9 +402,9 @@ mod tests {
 }
 
 #[server(endpoint = "admin/api_keys")]
-pub async fn list_api_keys() -> Result<Vec<crate::model::ApiKeyRow>, AppError> {
-    use crate::model::ApiKeyRow;
+pub async fn list_api_keys() -> Result<Vec<datacheck_core::wire::ApiKeyRow>, AppError> {
     use crate::server::{AppState, auth, db, timefmt};
+    use datacheck_core::wire::ApiKeyRow;
     let state = AppState::get()?;
     auth::require_admin().await?;
     let tz = &state.settings.time_zone;
@@ -441,9 +441,9 @@ pub async fn create_api_key(
     #[server(default)] all_companies: Option<String>,
     #[server(default)] company_ids: Vec<i64>,
     #[server(default)] webhook_url: String,
-) -> Result<crate::model::NewApiKey, AppError> {
-    use crate::model::NewApiKey;
+) -> Result<datacheck_core::wire::NewApiKey, AppError> {
     use crate::server::{AppState, api_keys, audit, auth, db};
+    use datacheck_core::wire::NewApiKey;
     let state = AppState::get()?;
     let admin = auth::require_admin().await?;
     let name = clean_name(&name, "name", "a name for the key", 100)?;

@@ -1,5 +1,5 @@
-use crate::error::AppError;
-use crate::model::Me;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::Me;
 use leptos::prelude::*;
 
 /// Where to go after signing in: only paths inside the staff app, so the `next`
@@ -56,7 +56,7 @@ pub async fn sign_in(
     let token = auth::create_session(
         &state.pool,
         &state.settings,
-        crate::model::StaffUserId(user.id),
+        datacheck_core::wire::StaffUserId(user.id),
     )
     .await?;
     let mut tx = state.pool.begin().await?;
@@ -64,7 +64,7 @@ pub async fn sign_in(
     audit::record(
         &mut *tx,
         &audit::Actor::Staff {
-            id: crate::model::StaffUserId(user.id),
+            id: datacheck_core::wire::StaffUserId(user.id),
             email: email.clone(),
         },
         audit::Event {

@@ -1,15 +1,17 @@
 //! Server functions of the contact register as staff see it: the table, one contact.
 //! The register is written only by the DMS (CSV import, API); staff read it here.
 
-use crate::error::AppError;
-use crate::model::{CompanyContactCount, ContactDetail, ContactId, ContactPage, ContactQuery};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
+    CompanyContactCount, ContactDetail, ContactId, ContactPage, ContactQuery,
+};
 use leptos::prelude::*;
 
 /// Contacts per company, for the companies the signed-in user may see.
 #[server(endpoint = "contacts/counts")]
 pub async fn contact_counts() -> Result<Vec<CompanyContactCount>, AppError> {
-    use crate::model::{CompanyId, CompanyRef};
     use crate::server::{AppState, auth, db};
+    use datacheck_core::wire::{CompanyId, CompanyRef};
     let state = AppState::get()?;
     let staff = auth::require_staff().await?;
     let rows = db::contact::counts_in_scope(&state.pool, &staff.scope).await?;
@@ -50,7 +52,9 @@ pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
 
 /// The consent card of a contact: purposes, subscriptions, history.
 #[server(endpoint = "contacts/consent")]
-pub async fn get_contact_consent(id: ContactId) -> Result<crate::model::ContactConsent, AppError> {
+pub async fn get_contact_consent(
+    id: ContactId,
+) -> Result<datacheck_core::wire::ContactConsent, AppError> {
     use crate::server::{AppState, auth, consent, db};
     let state = AppState::get()?;
     let staff = auth::require_staff().await?;

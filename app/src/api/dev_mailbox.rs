@@ -1,7 +1,7 @@
 //! Server functions of the development mailbox (development without SMTP only).
 
-use crate::error::AppError;
-use crate::model::{DevMail, DevMailRow};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{DevMail, DevMailRow};
 use leptos::prelude::*;
 
 /// The dev mailbox (development without SMTP only): the newest mails.
@@ -27,8 +27,8 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
 
 #[server(endpoint = "dev/mail")]
 pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
-    use crate::model::MailPreview;
     use crate::server::{AppState, auth, db, timefmt};
+    use datacheck_core::wire::MailPreview;
     let state = AppState::get()?;
     auth::require_staff().await?;
     if !state.settings.dev_mailbox {

@@ -5,8 +5,8 @@
 // them on the browser side, where an item-level allow does not reach.
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::AppError;
-use crate::model::{FieldDef, FieldSaved};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{FieldDef, FieldSaved};
 use leptos::prelude::*;
 
 #[server(endpoint = "fields/list")]

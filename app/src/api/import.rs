@@ -3,8 +3,8 @@
 //! large files; everything after it is here. Every function checks the import's
 //! company against the caller's scope.
 
-use crate::error::AppError;
-use crate::model::{ImportListRow, ImportProgress, ImportReport, ImportView};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{ImportListRow, ImportProgress, ImportReport, ImportView};
 use leptos::prelude::*;
 
 #[server(endpoint = "import/recent")]

@@ -2,8 +2,8 @@
 //! Every function checks the caller first and acts only within their companies
 //! (`server::mutations` does the rest).
 
-use crate::error::AppError;
-use crate::model::mutations::{MutationPage, MutationQuery, MutationView, RunOption};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::mutations::{MutationPage, MutationQuery, MutationView, RunOption};
 use leptos::prelude::*;
 
 #[server(endpoint = "mutations/list")]
@@ -22,8 +22,8 @@ pub async fn load_mutation(
     id: i64,
     #[server(default)] query: MutationQuery,
 ) -> Result<MutationView, AppError> {
-    use crate::model::mutations::MutationId;
     use crate::server::{AppState, auth, mutations};
+    use datacheck_core::wire::mutations::MutationId;
     let state = AppState::get()?;
     let staff = auth::require_staff().await?;
     mutations::view(&state, &staff.scope, MutationId(id), &query).await

@@ -5,8 +5,8 @@
 // A server function's arguments are its form's fields, one each.
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::AppError;
-use crate::model::{
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
     MailPreview, RecipientSummary, RunDefaults, RunDraft, RunId, RunPage, RunProgress, RunQuery,
     RunRecipientPage, RunView,
 };
@@ -105,8 +105,8 @@ pub async fn save_run_email(
     #[server(default)] en_subject: String,
     #[server(default)] en_body: String,
 ) -> Result<RunId, AppError> {
-    use crate::model::{MailTemplate, RunTemplates};
     use crate::server::{AppState, auth, runs};
+    use datacheck_core::wire::{MailTemplate, RunTemplates};
     let state = AppState::get()?;
     let staff = auth::require_staff().await?;
     let templates = RunTemplates {
@@ -170,8 +170,8 @@ pub async fn preview_mail(
     #[server(default)] subject: Option<String>,
     #[server(default)] body: Option<String>,
 ) -> Result<MailPreview, AppError> {
-    use crate::model::MailTemplate;
     use crate::server::{AppState, auth, runs};
+    use datacheck_core::wire::MailTemplate;
     let state = AppState::get()?;
     let staff = auth::require_staff().await?;
     let draft = match (subject, body) {

@@ -3,8 +3,8 @@
 // A form's fields are a server function's arguments, one each.
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::AppError;
-use crate::model::SubscriptionTypeRow;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::SubscriptionTypeRow;
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/subscription_types")]
@@ -36,7 +36,7 @@ pub async fn save_subscription_type(
     let mut take = |r: Result<String, AppError>| match r {
         Ok(v) => v,
         Err(AppError::Invalid { field, message }) => {
-            problems.push(crate::error::FieldMessage {
+            problems.push(datacheck_core::error::FieldMessage {
                 field: field.unwrap_or_default(),
                 message,
             });
@@ -62,7 +62,7 @@ pub async fn save_subscription_type(
     let position = match position.trim().parse::<i32>() {
         Ok(p) if (0..=100_000).contains(&p) => p,
         _ => {
-            problems.push(crate::error::FieldMessage {
+            problems.push(datacheck_core::error::FieldMessage {
                 field: "position".into(),
                 message: "Enter the order as a whole number, like 10, 20, 30.".into(),
             });
@@ -76,7 +76,7 @@ pub async fn save_subscription_type(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if id == 0 && !key_ok {
-        problems.push(crate::error::FieldMessage {
+        problems.push(datacheck_core::error::FieldMessage {
             field: "key".into(),
             message:
                 "The key starts with a letter and has only a-z, 0-9 and _, like car_care_tips."

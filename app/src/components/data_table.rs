@@ -8,6 +8,8 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::params::ParamsMap;
 
+pub use datacheck_core::display::count;
+
 /// The keyset cursor parameters: any change of filter or sort starts at the first page.
 const CURSORS: [&str; 2] = ["after", "before"];
 
@@ -32,19 +34,6 @@ pub fn query_href(path: &str, current: &ParamsMap, changes: &[(&str, Option<&str
         qs if qs.is_empty() => path.to_string(),
         qs => format!("{path}?{qs}"),
     }
-}
-
-/// `1234567` as `1,234,567`.
-pub fn count(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// A column header that sorts by `key`; a second click reverses. `default` marks the
@@ -133,14 +122,12 @@ pub fn FilterBar(
 }
 
 /// The `company` parameter of a table's URL: absent, or a company id.
-pub fn company_param(q: &ParamsMap) -> Result<Option<i64>, crate::error::AppError> {
+pub fn company_param(q: &ParamsMap) -> Result<Option<i64>, datacheck_core::error::AppError> {
     match q.get("company").filter(|v| !v.trim().is_empty()) {
         None => Ok(None),
-        Some(v) => {
-            v.trim().parse().map(Some).map_err(|_| {
-                crate::error::AppError::invalid("company", "There is no such company.")
-            })
-        }
+        Some(v) => v.trim().parse().map(Some).map_err(|_| {
+            datacheck_core::error::AppError::invalid("company", "There is no such company.")
+        }),
     }
 }
 
@@ -228,15 +215,6 @@ pub fn Pager(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_have_thousands_separators() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1234567), "1,234,567");
-        assert_eq!(count(-50000), "-50,000");
-    }
 
     #[test]
     fn hrefs_change_only_what_they_name() {

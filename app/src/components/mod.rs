@@ -4,7 +4,7 @@ pub mod data_table;
 pub mod icons;
 pub mod run_widgets;
 
-use crate::error::AppError;
+use datacheck_core::error::AppError;
 use leptos::prelude::*;
 
 /// The product mark: the check in a rounded square, then the name.

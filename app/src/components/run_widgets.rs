@@ -2,7 +2,7 @@
 //! sending progress bar and the funnel.
 
 use crate::components::data_table::count;
-use crate::model::{Funnel, RunProgress};
+use datacheck_core::wire::{Funnel, RunProgress};
 use leptos::prelude::*;
 
 pub const STEPS: [&str; 5] = [

@@ -75,7 +75,7 @@ pub fn ChooseOwnPasswordPage() -> impl IntoView {
 #[component]
 pub fn PasswordFields(
     action: ServerAction<ChangePassword>,
-    error: Signal<Option<crate::error::AppError>>,
+    error: Signal<Option<datacheck_core::error::AppError>>,
     submit_label: &'static str,
 ) -> impl IntoView {
     let pending = action.pending();

@@ -3,13 +3,13 @@
 //!
 //! Must not: store or log a secret, or accept a revoked key.
 
-use crate::error::AppError;
-use crate::model::CompanyId;
 use crate::server::audit::Actor;
 use crate::server::db;
 use crate::server::scope::CompanyScope;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::CompanyId;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;

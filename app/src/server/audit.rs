@@ -1,8 +1,8 @@
 //! The audit log: one helper that every data-changing server function calls, in the same
 //! transaction as the change, so a change is never stored without its record.
 
-use crate::model::{CompanyId, StaffUserId};
 use crate::server::db;
+use datacheck_core::wire::{CompanyId, StaffUserId};
 use sqlx::PgExecutor;
 
 /// Who did it: a signed-in staff user, or the system (CLI, demo seed, background work).

@@ -4,13 +4,13 @@
 //! function obtains through `require_staff` / `require_admin`. It does not decide what a
 //! staff user may do with a company: that is `CompanyScope`, which it hands out.
 
-use crate::error::AppError;
-use crate::model::{CompanyId, Me, StaffRole, StaffUserId};
 use crate::server::audit::Actor;
 use crate::server::db;
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, Settings};
 use base64::Engine;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{CompanyId, Me, StaffRole, StaffUserId};
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use rand::RngCore;

@@ -3,13 +3,13 @@
 //! the person saw, in the caller's transaction. Nothing else writes `contact_consent`,
 //! `contact_subscription` or `consent_event`.
 
-use crate::error::AppError;
-use crate::model::{
+use crate::server::audit::Actor;
+use crate::server::{AppState, Settings, db, timefmt};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
     ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis, PurposeState,
     SubscriptionChoice, Subscriptions, may_market,
 };
-use crate::server::audit::Actor;
-use crate::server::{AppState, Settings, db, timefmt};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -413,7 +413,7 @@ pub async fn link_for_contact(
             action: "preferences_link.produce",
             subject_type: "contact",
             subject_id: Some(k.id.to_string()),
-            company_id: Some(crate::model::CompanyId(k.company_id)),
+            company_id: Some(datacheck_core::wire::CompanyId(k.company_id)),
             detail: serde_json::json!({}),
         },
     )
@@ -441,7 +441,7 @@ pub async fn revoke_link(
             action: "preferences_link.revoke",
             subject_type: "contact",
             subject_id: Some(k.id.to_string()),
-            company_id: Some(crate::model::CompanyId(k.company_id)),
+            company_id: Some(datacheck_core::wire::CompanyId(k.company_id)),
             detail: serde_json::json!({ "revoked": n }),
         },
     )

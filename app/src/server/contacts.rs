@@ -1,16 +1,16 @@
 //! Reading the contact register for staff: the checked form of a `ContactQuery`, keyset
 //! cursors, and the assembled contact detail. Writing is `server::import`'s job.
 
-use crate::error::AppError;
-use crate::model::{
-    CompanyId, CompanyRef, ContactDetail, ContactFieldValue, ContactId, ContactListRow,
-    ContactPage, ContactPersonRow, ContactQuery, display_name, notifications_label,
-};
 use crate::server::db::contact::{Direction, Keyset, ListFilter, SortKey};
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, db, timefmt};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
+    CompanyId, CompanyRef, ContactDetail, ContactFieldValue, ContactId, ContactListRow,
+    ContactPage, ContactPersonRow, ContactQuery, display_name, notifications_label,
+};
 
 /// A cursor names the last (or first) row of a page: its id and its sort value.
 pub fn encode_cursor(k: &Keyset) -> String {
@@ -58,8 +58,8 @@ pub fn check(scope: &CompanyScope, q: &ContactQuery) -> Result<Checked, AppError
         Some("no") => Some(false),
         Some(_) => return Err(AppError::invalid("has_email", "Choose yes or no.")),
     };
-    let city = blank_to_none(&q.city).map(crate::domain::normalize);
-    let text = blank_to_none(&q.q).map(crate::domain::normalize);
+    let city = blank_to_none(&q.city).map(datacheck_core::domain::normalize);
+    let text = blank_to_none(&q.q).map(datacheck_core::domain::normalize);
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
         return Err(AppError::invalid("q", "Search for at most 100 characters."));
     }
@@ -200,8 +200,8 @@ pub async fn detail(
         .into_iter()
         .map(|f| {
             let value = k.value_of(&f.key, f.builtin, &attributes);
-            let ty = crate::domain::FieldType::parse(&f.field_type)
-                .unwrap_or(crate::domain::FieldType::Text);
+            let ty = datacheck_core::domain::FieldType::parse(&f.field_type)
+                .unwrap_or(datacheck_core::domain::FieldType::Text);
             let value = value.map(|v| ty.display(v));
             ContactFieldValue {
                 confirmed: confirmations

@@ -2,11 +2,11 @@
 //! contact as JSON, and erasing a contact. Both are audited; the erasure's audit entry
 //! names the contact's id and counts only, never who it was.
 
-use crate::error::AppError;
-use crate::model::ContactId;
 use crate::server::audit::{self, Actor};
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, db};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::ContactId;
 
 /// Everything about a contact, in one JSON document: the register's data, persons,
 /// subscriptions, consent and its history, links, mails and answers.
@@ -28,7 +28,7 @@ pub async fn export(
             action: "contact.export",
             subject_type: "contact",
             subject_id: Some(k.id.to_string()),
-            company_id: Some(crate::model::CompanyId(k.company_id)),
+            company_id: Some(datacheck_core::wire::CompanyId(k.company_id)),
             detail: serde_json::json!({}),
         },
     )
@@ -68,7 +68,7 @@ pub async fn erase(
             action: "contact.erase",
             subject_type: "contact",
             subject_id: Some(k.id.to_string()),
-            company_id: Some(crate::model::CompanyId(k.company_id)),
+            company_id: Some(datacheck_core::wire::CompanyId(k.company_id)),
             detail: serde_json::json!({
                 "mutations": counts.mutations,
                 "links": counts.recipients,

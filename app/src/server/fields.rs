@@ -3,11 +3,11 @@
 //! clear values is reported first and applied only when confirmed, in one transaction
 //! with its audit record.
 
-use crate::domain::{ChoiceOption, CountryCode, FieldKey, FieldType, normalize};
-use crate::error::AppError;
-use crate::model::{FieldChangeReport, FieldDef, FieldSaved, UnparsableValue};
 use crate::server::audit::{self, Actor};
 use crate::server::db;
+use datacheck_core::domain::{ChoiceOption, CountryCode, FieldKey, FieldType, normalize};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{FieldChangeReport, FieldDef, FieldSaved, UnparsableValue};
 use sqlx::PgPool;
 
 /// How many unparsable values the confirmation shows by name.

@@ -3,16 +3,16 @@
 //! actions. Nothing here writes to the contact register: the DMS is the source, and
 //! staff (or the DMS through the API) only record what became of an answer.
 
-use crate::error::AppError;
-use crate::model::mutations::{
-    Capped, ChangeLine, Flag, MutationId, MutationPage, MutationQuery, MutationRow, MutationStatus,
-    MutationView, PersonChanges, ReviewAction, Selection,
-};
-use crate::model::{CompanyId, CompanyRef, ContactId, RunId, display_name};
 use crate::server::audit::{self, Actor};
 use crate::server::db::mutation::{Keyset, ListFilter, Reviewer, Touched};
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, db, plausible, timefmt};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::mutations::{
+    Capped, ChangeLine, Flag, MutationId, MutationPage, MutationQuery, MutationRow, MutationStatus,
+    MutationView, PersonChanges, ReviewAction, Selection,
+};
+use datacheck_core::wire::{CompanyId, CompanyRef, ContactId, RunId, display_name};
 use time::OffsetDateTime;
 
 /// Rows per page of the table.
@@ -102,7 +102,7 @@ pub fn check(
     }
     let words = blank(&q.q)
         .map(|t| {
-            crate::domain::normalize(t)
+            datacheck_core::domain::normalize(t)
                 .split_whitespace()
                 .map(str::to_string)
                 .collect()
@@ -347,8 +347,8 @@ pub async fn view(
                     .map(|f| f.label_en.clone())
                     .unwrap_or_else(|| c.field_key.clone());
                 let ty = def
-                    .and_then(|f| crate::domain::FieldType::parse(&f.field_type))
-                    .unwrap_or(crate::domain::FieldType::Text);
+                    .and_then(|f| datacheck_core::domain::FieldType::parse(&f.field_type))
+                    .unwrap_or(datacheck_core::domain::FieldType::Text);
                 let now = def
                     .and_then(|f| k.value_of(&f.key, f.builtin, &attributes))
                     .map(str::to_string);
@@ -464,8 +464,8 @@ pub async fn view(
             .iter()
             .filter(|f| at.contains(&f.key))
             .map(|f| {
-                let ty = crate::domain::FieldType::parse(&f.field_type)
-                    .unwrap_or(crate::domain::FieldType::Text);
+                let ty = datacheck_core::domain::FieldType::parse(&f.field_type)
+                    .unwrap_or(datacheck_core::domain::FieldType::Text);
                 (
                     f.label_en.clone(),
                     k.value_of(&f.key, f.builtin, &attributes)

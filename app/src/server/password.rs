@@ -1,9 +1,9 @@
 //! Staff passwords: argon2id hashes (the argon2 crate's defaults follow OWASP's
 //! recommendation), checked off the async runtime because hashing takes real CPU time.
 
-use crate::error::AppError;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use datacheck_core::error::AppError;
 use rand::Rng;
 
 pub const MIN_LEN: usize = 10;

@@ -10,15 +10,15 @@
 //! may change from the database and checks the posted answer against it, so a crafted
 //! form changes nothing. An answer is saved in one transaction, once per form key.
 
-use crate::error::AppError;
-use crate::model::ConsentState;
-use crate::model::{
-    Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalState, PortalStep,
-    PortalView, Posted, Responded, changes, parse_posted,
-};
 use crate::pages::portal::text;
 use crate::server::audit::Actor;
 use crate::server::{AppState, consent, db, mail, runs};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::ConsentState;
+use datacheck_core::wire::{
+    Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalState, PortalStep,
+    PortalView, Posted, Responded, changes, parse_posted,
+};
 use time::{Duration, OffsetDateTime};
 
 /// Invalid links from one client address within a window before it is refused.
@@ -226,7 +226,7 @@ pub async fn post(
         ),
         "add_person" if view.persons.is_some() => {
             let mut answer = posted.answer;
-            if answer.new_persons.len() < crate::model::MAX_NEW_PERSONS {
+            if answer.new_persons.len() < datacheck_core::wire::MAX_NEW_PERSONS {
                 answer.new_persons.push(Default::default());
             }
             show(
@@ -423,8 +423,8 @@ fn view_of(
             let value = k
                 .value_of(&d.key, d.builtin, &page.attributes)
                 .map(str::to_string);
-            let field_type = crate::domain::FieldType::parse(&d.field_type)
-                .unwrap_or(crate::domain::FieldType::Text);
+            let field_type = datacheck_core::domain::FieldType::parse(&d.field_type)
+                .unwrap_or(datacheck_core::domain::FieldType::Text);
             let choices = serde_json::from_value(d.choices).unwrap_or_default();
             Some(PortalField {
                 label: if dutch { d.label_nl } else { d.label_en },

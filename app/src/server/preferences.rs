@@ -8,16 +8,16 @@
 //! every change is a POST. Changes apply at once (consent is not DMS data) with their
 //! proof, and are reported as a mutation so the DMS can follow.
 
-use crate::error::AppError;
 use crate::i18n::td_string;
-use crate::model::{
-    ConsentState, PreferencesSaved, PreferencesState, PreferencesView, Subscriptions,
-};
 use crate::pages::portal::text;
 use crate::server::audit::Actor;
 use crate::server::portal::{Client, new_submission_key};
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, consent, db};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
+    ConsentState, PreferencesSaved, PreferencesState, PreferencesView, Subscriptions,
+};
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 

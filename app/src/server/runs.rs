@@ -6,17 +6,17 @@
 //! step again: a draft saved before the catalogue or the register changed cannot send
 //! something the wizard would now refuse.
 
-use crate::domain::{CustomerNo, Email, MailValues, Template, Text, normalize};
-use crate::error::{AppError, FieldMessage};
-use crate::model::{
-    CompanyId, CompanyRef, FieldDef, FieldRule, FieldRuleRow, MailPreview, MailTemplate,
-    PreviewContact, RecipientFilter, RecipientSummary, RunDefaults, RunDraft, RunId, RunProgress,
-    RunTemplates, UnreachableContact, display_name,
-};
 use crate::server::audit::{self, Actor};
 use crate::server::auth::Staff;
 use crate::server::db::{self, contact::ListFilter, run_recipient::Selection};
 use crate::server::{AppState, Settings, mail};
+use datacheck_core::domain::{CustomerNo, Email, MailValues, Template, Text, normalize};
+use datacheck_core::error::{AppError, FieldMessage};
+use datacheck_core::wire::{
+    CompanyId, CompanyRef, FieldDef, FieldRule, FieldRuleRow, MailPreview, MailTemplate,
+    PreviewContact, RecipientFilter, RecipientSummary, RunDefaults, RunDraft, RunId, RunProgress,
+    RunTemplates, UnreachableContact, display_name,
+};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -1235,10 +1235,10 @@ fn chart_days(
 pub async fn list(
     state: &AppState,
     staff: &Staff,
-    q: &crate::model::RunQuery,
-) -> Result<crate::model::RunPage, AppError> {
-    use crate::model::{RunPage, RunRow};
+    q: &datacheck_core::wire::RunQuery,
+) -> Result<datacheck_core::wire::RunPage, AppError> {
     use crate::server::timefmt;
+    use datacheck_core::wire::{RunPage, RunRow};
     let blank = |s: &Option<String>| {
         s.as_deref()
             .map(str::trim)
@@ -1352,9 +1352,9 @@ pub async fn view(
     state: &AppState,
     staff: &Staff,
     id: RunId,
-) -> Result<crate::model::RunView, AppError> {
-    use crate::model::{Funnel, RunView};
+) -> Result<datacheck_core::wire::RunView, AppError> {
     use crate::server::timefmt;
+    use datacheck_core::wire::{Funnel, RunView};
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1426,8 +1426,8 @@ pub async fn recipients(
     id: RunId,
     after: Option<&str>,
     state_filter: Option<&str>,
-) -> Result<crate::model::RunRecipientPage, AppError> {
-    use crate::model::{RunRecipientPage, RunRecipientRow};
+) -> Result<datacheck_core::wire::RunRecipientPage, AppError> {
+    use datacheck_core::wire::{RunRecipientPage, RunRecipientRow};
     db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -5,8 +5,8 @@
 //! deciding its scope. Out-of-scope ids answer "not found", never "forbidden": a guessed
 //! id must not reveal that the row exists.
 
-use crate::error::AppError;
-use crate::model::CompanyId;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::CompanyId;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompanyScope(Inner);

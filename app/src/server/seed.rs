@@ -570,9 +570,9 @@ async fn seed_runs(
     admin_id: i64,
     staff_id: i64,
 ) -> Result<(), sqlx::Error> {
-    use crate::model::{RecipientFilter, RunTemplates};
     use crate::server::db::contact::ListFilter;
     use crate::server::db::run_recipient::Selection;
+    use datacheck_core::wire::{RecipientFilter, RunTemplates};
     use std::collections::BTreeMap;
     let templates = RunTemplates::starter();
     let rules: BTreeMap<String, String> = [

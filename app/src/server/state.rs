@@ -78,10 +78,10 @@ pub struct AppState {
 
 impl AppState {
     /// The state inside a server function or component rendered on the server.
-    pub fn get() -> Result<AppState, crate::error::AppError> {
+    pub fn get() -> Result<AppState, datacheck_core::error::AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {
             tracing::error!("AppState missing from the Leptos context");
-            crate::error::AppError::Internal
+            datacheck_core::error::AppError::Internal
         })
     }
 }

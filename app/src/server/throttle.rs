@@ -1,8 +1,8 @@
 //! Sign-in throttling, per account and per client address, counted in PostgreSQL so that
 //! it holds across several server processes.
 
-use crate::error::AppError;
 use crate::server::db;
+use datacheck_core::error::AppError;
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 

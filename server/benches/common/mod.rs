@@ -5,10 +5,10 @@
 //! Each benchmark is a crate of its own and uses part of this module.
 #![allow(dead_code)]
 
-use app::model::{RecipientFilter, RunTemplates};
 use app::server::db::contact::ListFilter;
 use app::server::db::run_recipient::Selection;
 use app::server::{DeployEnv, Settings, db};
+use datacheck_core::wire::{RecipientFilter, RunTemplates};
 use std::collections::BTreeMap;
 
 /// Every contact of `company`, as the wizard's filter step selects them.

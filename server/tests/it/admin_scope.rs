@@ -12,13 +12,14 @@ async fn staff_user_sees_only_their_companies(pool: PgPool) {
     let app = app(pool.clone());
     let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
     let body = body_text(call(&app, "/api/contacts/counts", Some(&staff), &[]).await).await;
-    let rows: Vec<app::model::CompanyContactCount> = serde_json::from_str(&body).expect(&body);
+    let rows: Vec<datacheck_core::wire::CompanyContactCount> =
+        serde_json::from_str(&body).expect(&body);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].company.id.0, f.company_a);
 
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
     let body = body_text(call(&app, "/api/contacts/counts", Some(&admin), &[]).await).await;
-    let rows: Vec<app::model::CompanyContactCount> = serde_json::from_str(&body).unwrap();
+    let rows: Vec<datacheck_core::wire::CompanyContactCount> = serde_json::from_str(&body).unwrap();
     assert_eq!(rows.len(), 2);
 }
 
@@ -199,7 +200,7 @@ async fn invalid_input_gets_a_message_at_the_field(pool: PgPool) {
         .await,
     )
     .await;
-    let err: app::error::AppError = serde_json::from_str(&body).expect(&body);
+    let err: datacheck_core::error::AppError = serde_json::from_str(&body).expect(&body);
     assert!(err.for_field("email").is_some(), "{err:?}");
     let body = body_text(
         call(
@@ -211,6 +212,6 @@ async fn invalid_input_gets_a_message_at_the_field(pool: PgPool) {
         .await,
     )
     .await;
-    let err: app::error::AppError = serde_json::from_str(&body).expect(&body);
+    let err: datacheck_core::error::AppError = serde_json::from_str(&body).expect(&body);
     assert!(err.for_field("name").is_some(), "{err:?}");
 }

@@ -114,9 +114,13 @@ async fn sign_out_ends_the_session(pool: PgPool) {
 async fn expired_and_idle_sessions_stop_working_and_use_extends_them(pool: PgPool) {
     let f = fixture(&pool).await;
     let settings = settings();
-    let token = auth::create_session(&pool, &settings, app::model::StaffUserId(f.admin_id))
-        .await
-        .unwrap();
+    let token = auth::create_session(
+        &pool,
+        &settings,
+        datacheck_core::wire::StaffUserId(f.admin_id),
+    )
+    .await
+    .unwrap();
     assert!(
         auth::staff_for_token(&pool, &settings, &token)
             .await
@@ -152,9 +156,13 @@ async fn expired_and_idle_sessions_stop_working_and_use_extends_them(pool: PgPoo
     );
 
     // A token hashed under another key (another deployment's secret) never matches.
-    let token2 = auth::create_session(&pool, &settings, app::model::StaffUserId(f.admin_id))
-        .await
-        .unwrap();
+    let token2 = auth::create_session(
+        &pool,
+        &settings,
+        datacheck_core::wire::StaffUserId(f.admin_id),
+    )
+    .await
+    .unwrap();
     let mut other = settings.clone();
     other.session_key = [9; 32];
     assert!(
@@ -249,7 +257,7 @@ async fn many_failures_from_one_client_lock_that_client(pool: PgPool) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, app::error::AppError::Throttled { minutes } if (1..=15).contains(&minutes)),
+        matches!(err, datacheck_core::error::AppError::Throttled { minutes } if (1..=15).contains(&minutes)),
         "{err:?}"
     );
     throttle::check(&pool, "fresh@test.nl", &other_client, now)
@@ -274,7 +282,7 @@ async fn invited_users_must_choose_a_password_before_anything_else(pool: PgPool)
     )
     .await;
     let body = body_text(res).await;
-    let temp: app::model::TemporaryPassword = serde_json::from_str(&body).expect(&body);
+    let temp: datacheck_core::wire::TemporaryPassword = serde_json::from_str(&body).expect(&body);
     let nina = sign_in(&app, "nina@test.nl", &temp.password).await.unwrap();
     let page = get(&app, "/staff/runs", Some(&nina)).await;
     assert_eq!(

@@ -124,7 +124,7 @@ async fn migration_gives_mailed_never_mailed_and_no_mailings_contacts_their_defa
 async fn record(
     pool: &PgPool,
     contact_id: i64,
-    state: app::model::ConsentState,
+    state: datacheck_core::wire::ConsentState,
     source: app::server::consent::Source,
     shown_text: &str,
 ) {
@@ -156,7 +156,7 @@ async fn consent_history_is_append_only(pool: PgPool) {
     record(
         &pool,
         id,
-        app::model::ConsentState::Given,
+        datacheck_core::wire::ConsentState::Given,
         app::server::consent::Source::Portal,
         "Mogen wij u e-mail sturen?",
     )
@@ -191,7 +191,7 @@ async fn consent_history_is_append_only(pool: PgPool) {
     record(
         &pool,
         id,
-        app::model::ConsentState::Withdrawn,
+        datacheck_core::wire::ConsentState::Withdrawn,
         app::server::consent::Source::Preferences,
         "Nee, liever niet",
     )
@@ -961,7 +961,7 @@ async fn withdraw(pool: &PgPool, email: &str) {
     record(
         pool,
         id,
-        app::model::ConsentState::Withdrawn,
+        datacheck_core::wire::ConsentState::Withdrawn,
         app::server::consent::Source::Unsubscribe,
         "U bent afgemeld.",
     )

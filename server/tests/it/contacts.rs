@@ -3,9 +3,9 @@
 
 use crate::common;
 
-use app::model::{ContactDetail, ContactPage};
 use app::server::db;
 use common::*;
+use datacheck_core::wire::{ContactDetail, ContactPage};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -231,7 +231,8 @@ async fn bad_filters_are_refused_with_a_message_at_the_field(pool: PgPool) {
             http::StatusCode::UNPROCESSABLE_ENTITY,
             "{k}={v}"
         );
-        let err: app::error::AppError = serde_json::from_str(&body_text(res).await).unwrap();
+        let err: datacheck_core::error::AppError =
+            serde_json::from_str(&body_text(res).await).unwrap();
         assert!(err.for_field(field).is_some(), "{k}: {err:?}");
     }
     let _ = f;

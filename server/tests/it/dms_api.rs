@@ -15,7 +15,7 @@ use tower::ServiceExt;
 async fn create_key(app: &axum::Router, admin: &str, pairs: &[(&str, &str)]) -> String {
     let res = call(app, "/api/admin/create_api_key", Some(admin), pairs).await;
     let body = body_text(res).await;
-    let key: app::model::NewApiKey = serde_json::from_str(&body).expect(&body);
+    let key: datacheck_core::wire::NewApiKey = serde_json::from_str(&body).expect(&body);
     key.key
 }
 

@@ -3,9 +3,9 @@
 
 use crate::common;
 
-use app::model::{FieldDef, FieldSaved};
 use app::server::db;
 use common::*;
+use datacheck_core::wire::{FieldDef, FieldSaved};
 use sqlx::PgPool;
 
 async fn save(
@@ -120,7 +120,7 @@ async fn admin_adds_an_attribute_at_the_end_and_the_audit_log_records_it(pool: P
         p.extend(pairs);
         let (status, body) = save(&app, &admin, &p).await.unwrap_err();
         assert_eq!(status, http::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-        let err: app::error::AppError = serde_json::from_str(&body).unwrap();
+        let err: datacheck_core::error::AppError = serde_json::from_str(&body).unwrap();
         assert!(err.for_field(field).is_some(), "{p:?}: {err:?}");
     }
     let actions: Vec<String> = sqlx::query_scalar(
@@ -281,7 +281,7 @@ async fn built_in_fields_keep_their_type_and_the_customer_number_stays_read_only
     .unwrap();
     let fields = catalogue(&app, &admin).await;
     let email = fields.iter().find(|f| f.key == "email").unwrap();
-    assert_eq!(email.field_type, app::domain::FieldType::Email);
+    assert_eq!(email.field_type, datacheck_core::domain::FieldType::Email);
     assert!(email.required);
 
     let (status, _) = save(

@@ -5,9 +5,9 @@
 
 use crate::common;
 
-use app::model::{ImportProgress, ImportReport, ImportView};
 use app::server::{auth, db, import};
 use common::*;
+use datacheck_core::wire::{ImportProgress, ImportReport, ImportView};
 use sqlx::PgPool;
 
 const MESSY: &[u8] = include_bytes!("../../../end2end/fixtures/contacts-messy.csv");
@@ -424,7 +424,7 @@ async fn scoped_staff_cannot_upload_to_or_touch_imports_of_another_company(pool:
         let res = call(&app, path, Some(&staff_cookie), &pairs).await;
         assert_eq!(res.status(), http::StatusCode::NOT_FOUND, "{path}");
     }
-    let recent: Vec<app::model::ImportListRow> =
+    let recent: Vec<datacheck_core::wire::ImportListRow> =
         json(call(&app, "/api/import/recent", Some(&staff_cookie), &[]).await)
             .await
             .unwrap();

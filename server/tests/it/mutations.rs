@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use app::model::mutations::{MutationPage, MutationView};
 use common::*;
+use datacheck_core::wire::mutations::{MutationPage, MutationView};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -623,7 +623,7 @@ async fn the_view_shows_the_dms_now_beside_the_submitted_value_with_the_reviewer
     assert_eq!(email.at_submission, None, "unchanged since");
     assert_eq!(
         email.flags,
-        vec![app::model::mutations::Flag::EmailOfOther {
+        vec![datacheck_core::wire::mutations::Flag::EmailOfOther {
             customer_no: "K2".into(),
             name: "Klant Nummer 2".into()
         }]
@@ -635,12 +635,15 @@ async fn the_view_shows_the_dms_now_beside_the_submitted_value_with_the_reviewer
         Some("Deventer"),
         "the DMS changed since the answer"
     );
-    assert_eq!(city.flags, vec![app::model::mutations::Flag::AlreadyInDms]);
+    assert_eq!(
+        city.flags,
+        vec![datacheck_core::wire::mutations::Flag::AlreadyInDms]
+    );
     let mobile = line("Mobile number");
     assert!(
         matches!(
             mobile.flags.as_slice(),
-            [app::model::mutations::Flag::Implausible(_)]
+            [datacheck_core::wire::mutations::Flag::Implausible(_)]
         ),
         "{mobile:?}"
     );

@@ -142,10 +142,10 @@ async fn staff_are_told_the_database_is_unavailable(pool: PgPool) {
     .await;
     assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(res.headers()[header::RETRY_AFTER], "30");
-    let err: app::error::AppError = serde_json::from_str(&body_text(res).await).unwrap();
+    let err: datacheck_core::error::AppError = serde_json::from_str(&body_text(res).await).unwrap();
     assert_eq!(
         err.to_string(),
-        app::error::AppError::Unavailable.to_string()
+        datacheck_core::error::AppError::Unavailable.to_string()
     );
 
     let res = call(

@@ -207,7 +207,7 @@ async fn the_dms_api_takes_requests_from_anywhere(pool: PgPool) {
         &[("name", "DMS"), ("all_companies", "on")],
     )
     .await;
-    let key: app::model::NewApiKey = serde_json::from_str(&body_text(res).await).unwrap();
+    let key: datacheck_core::wire::NewApiKey = serde_json::from_str(&body_text(res).await).unwrap();
     // A bearer key, no cookie: another origin cannot ride on anybody's session here.
     let req = Request::put(format!("/api/v1/contacts/{}/K-1", f.company_a))
         .header(header::AUTHORIZATION, format!("Bearer {}", key.key))

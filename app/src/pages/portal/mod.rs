@@ -13,9 +13,9 @@ pub mod root;
 pub mod text;
 pub mod unavailable;
 
-use crate::domain::FieldType;
 use crate::i18n::{Locale, td, td_string};
-use crate::model::{
+use datacheck_core::domain::FieldType;
+use datacheck_core::wire::{
     Answer, AnswerProblem, ChangeLine, FreshLinkOutcome, PersonAnswer, PortalField, PortalState,
     PortalStep, PortalView, SubscriptionChoice, check_field_input, problem_for,
 };
@@ -318,7 +318,7 @@ fn hint(l: Locale, ty: FieldType) -> Option<&'static str> {
 fn FieldInput(
     field: PortalField,
     raw: String,
-    problem: Option<crate::domain::Problem>,
+    problem: Option<datacheck_core::domain::Problem>,
     l: Locale,
     shared: StoredValue<PortalView>,
 ) -> impl IntoView {
@@ -419,7 +419,7 @@ fn FieldInput(
 
 #[component]
 fn PersonsSection(
-    persons: Vec<crate::model::PortalPerson>,
+    persons: Vec<datacheck_core::wire::PortalPerson>,
     notifications: bool,
     l: Locale,
     answer: StoredValue<Answer>,

@@ -6,7 +6,7 @@
 use super::text::locale;
 use super::{Frame, PortalInvalid, PortalThrottled, subscription_fieldsets, switch_links};
 use crate::i18n::{td, td_string};
-use crate::model::{PreferencesSaved, PreferencesState, PreferencesView};
+use datacheck_core::wire::{PreferencesSaved, PreferencesState, PreferencesView};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Meta;

@@ -6,7 +6,7 @@
 use super::PortalPage;
 use super::preferences::PreferencesPage;
 use super::unavailable::{Unavailable, UnavailablePage};
-use crate::model::{PortalState, PreferencesState};
+use datacheck_core::wire::{PortalState, PreferencesState};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};

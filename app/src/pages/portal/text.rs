@@ -2,9 +2,9 @@
 //! reader's language, and the lines of a review. Shared, so the server's review and
 //! the browser's messages say the same.
 
-use crate::domain::{FieldType, Problem};
 use crate::i18n::{Locale, td_string};
-use crate::model::{Change, ChangeLine, ChangeTarget, PortalView, display_name};
+use datacheck_core::domain::{FieldType, Problem};
+use datacheck_core::wire::{Change, ChangeLine, ChangeTarget, PortalView, display_name};
 
 /// The page's locale for a language code; Dutch unless English is asked for.
 pub fn locale(language: &str) -> Locale {
@@ -78,7 +78,7 @@ pub fn field_value(l: Locale, ty: FieldType, stored: &str) -> String {
         },
         // Dates day first; country codes as typed, since the names would be English
         // only (and the staff list's names stay out of this bundle).
-        FieldType::Date => crate::domain::day_first(stored),
+        FieldType::Date => datacheck_core::domain::day_first(stored),
         _ => stored.to_string(),
     }
 }

@@ -12,8 +12,10 @@ use crate::api::subscriptions::{
 use crate::components::{
     BodyOwner, FieldError, FormError, Loading, NoAccess, PageHeader, action_error,
 };
-use crate::error::AppError;
-use crate::model::{CompanyRow, StaffRole, StaffUserRow, SubscriptionTypeRow, TemporaryPassword};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
+    CompanyRow, StaffRole, StaffUserRow, SubscriptionTypeRow, TemporaryPassword,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

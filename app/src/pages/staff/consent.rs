@@ -6,7 +6,9 @@ use crate::api::contacts::{
     EraseContact, PreferencesLink, RecordConsent, RevokePreferencesLink, get_contact_consent,
 };
 use crate::components::{FieldError, FormError, action_error, icons};
-use crate::model::{ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis};
+use datacheck_core::wire::{
+    ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis,
+};
 use leptos::prelude::*;
 
 fn state_badge(s: ConsentState) -> impl IntoView {
@@ -91,7 +93,7 @@ fn consent_view(
     record: ServerAction<RecordConsent>,
     link: ServerAction<PreferencesLink>,
     revoke: ServerAction<RevokePreferencesLink>,
-    record_error: Signal<Option<crate::error::AppError>>,
+    record_error: Signal<Option<datacheck_core::error::AppError>>,
 ) -> impl IntoView {
     let id = c.contact;
     let purposes = c.purposes.clone();

@@ -7,8 +7,8 @@ use crate::components::data_table::{
     CompanyFilter, FilterBar, Pager, SortHeader, company_param, count,
 };
 use crate::components::{EmptyState, Loading, PageHeader, icons};
-use crate::error::AppError;
-use crate::model::{ContactDetail, ContactId, ContactListRow, ContactQuery};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{ContactDetail, ContactId, ContactListRow, ContactQuery};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -180,7 +180,7 @@ fn contact_detail(c: ContactDetail) -> impl IntoView {
         "Person"
     };
     let (builtin, custom): (Vec<_>, Vec<_>) = c.fields.into_iter().partition(|f| f.builtin);
-    let field_rows = |fields: Vec<crate::model::ContactFieldValue>| {
+    let field_rows = |fields: Vec<datacheck_core::wire::ContactFieldValue>| {
         fields
             .into_iter()
             .map(|f| {

@@ -5,9 +5,9 @@ use crate::api::fields::{DeleteField, MoveField, SaveField, list_fields};
 use crate::components::{
     BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
 };
-use crate::domain::FieldType;
-use crate::model::{FieldChangeReport, FieldDef, FieldSaved};
 use crate::pages::staff::use_me;
+use datacheck_core::domain::FieldType;
+use datacheck_core::wire::{FieldChangeReport, FieldDef, FieldSaved};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

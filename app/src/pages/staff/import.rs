@@ -9,9 +9,9 @@ use crate::components::data_table::count;
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
 };
-use crate::error::AppError;
-use crate::model::{ImportReport, ImportSummary, ImportView};
 use crate::pages::staff::use_me;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{ImportReport, ImportSummary, ImportView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

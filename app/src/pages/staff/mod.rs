@@ -13,8 +13,8 @@ pub mod wizard;
 
 use crate::api::auth::{SignOut, current_user};
 use crate::components::icons;
-use crate::error::AppError;
-use crate::model::Me;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::Me;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 

@@ -9,8 +9,8 @@ use crate::components::data_table::{CompanyFilter, FilterBar, Pager, SortHeader,
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
 };
-use crate::error::AppError;
-use crate::model::mutations::{
+use datacheck_core::error::AppError;
+use datacheck_core::wire::mutations::{
     ChangeLine, MutationId, MutationPage, MutationQuery, MutationStatus, MutationView,
     ReviewAction, Selection,
 };
@@ -311,7 +311,7 @@ fn MutationTable(
                         } />
                 </td>
                 <td data-label="Customer"><a href=href.clone()>{r.customer_no.clone()}</a><span class="cell-sub">{r.name.clone()}</span></td>
-                <td data-label="Data check">{if r.source == "portal" { r.run.clone().map(|(_, n)| n).unwrap_or_else(|| "—".into()) } else { crate::model::mutations::answer_origin(&r.source, None) }}<span class="cell-sub">{r.company.clone()}</span></td>
+                <td data-label="Data check">{if r.source == "portal" { r.run.clone().map(|(_, n)| n).unwrap_or_else(|| "—".into()) } else { datacheck_core::wire::mutations::answer_origin(&r.source, None) }}<span class="cell-sub">{r.company.clone()}</span></td>
                 <td data-label="Answer">{match r.changes { 0 => "Unchanged".to_string(), 1 => "1 change".to_string(), n => format!("{n} changes") }}</td>
                 <td data-label="Status">{mutation_status_badge(r.status)}</td>
                 <td data-label="Created on" class="nowrap">{r.created.clone()}</td>
@@ -545,7 +545,7 @@ fn MutationBody(
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=list.clone()>"Mutations"</a></nav>
         <PageHeader title=format!("{} · {}", m.customer_no, m.name)
             description=format!("{} · {} · answered {} in {}", m.company.name,
-                crate::model::mutations::answer_origin(&m.source, m.run.as_ref()),
+                datacheck_core::wire::mutations::answer_origin(&m.source, m.run.as_ref()),
                 m.created, if m.language == "en" { "English" } else { "Dutch" })>
             {mutation_status_badge(m.status)}
         </PageHeader>

@@ -9,8 +9,8 @@ use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
 };
-use crate::error::AppError;
-use crate::model::{RunQuery, RunRecipientPage, RunView};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{RunQuery, RunRecipientPage, RunView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -289,7 +289,7 @@ fn RunBody(
 #[component]
 fn LiveProgress(
     id: i64,
-    initial: crate::model::RunProgress,
+    initial: datacheck_core::wire::RunProgress,
     finished: RwSignal<u32>,
 ) -> impl IntoView {
     let progress = RwSignal::new(initial);

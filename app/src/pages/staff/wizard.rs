@@ -12,9 +12,9 @@ use crate::components::run_widgets::Stepper;
 use crate::components::{
     BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
 };
-use crate::domain::Template;
-use crate::error::AppError;
-use crate::model::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId};
+use datacheck_core::domain::Template;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId};
 
 /// Who the draft reaches, loaded by the page (not by a step, so leaving a step while it
 /// loads leaves nothing waiting on a disposed resource); `bump` reloads it.

@@ -1,5 +1,5 @@
-use crate::model::{CompanyId, CompanyRef};
 use crate::server::scope::CompanyScope;
+use datacheck_core::wire::{CompanyId, CompanyRef};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 

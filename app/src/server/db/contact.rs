@@ -303,7 +303,7 @@ impl Full {
     /// The contact's name as pages show it (`model::display_name`), or the customer
     /// number when it has none.
     pub fn display_name(&self) -> String {
-        crate::model::display_name(
+        datacheck_core::wire::display_name(
             &self.kind,
             self.first_name.as_deref(),
             self.last_name_prefix.as_deref(),
@@ -585,7 +585,7 @@ pub async fn others_with_email(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let name = crate::model::display_name(
+            let name = datacheck_core::wire::display_name(
                 &r.kind,
                 r.first_name.as_deref(),
                 r.last_name_prefix.as_deref(),

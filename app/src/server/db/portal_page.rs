@@ -10,7 +10,7 @@ use super::contact::{AttributeRow, Full};
 use super::mutation::ChangeRow;
 use super::run_recipient::{LinkRow, RuleMap};
 use super::subscription::TypeRow;
-use crate::model::PortalPerson;
+use datacheck_core::wire::PortalPerson;
 use serde::Deserialize;
 use sqlx::PgExecutor;
 use sqlx::types::Json;

@@ -7,7 +7,7 @@ use sqlx::PgExecutor;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
 
-use crate::model::{RecipientFilter, RunTemplates};
+use datacheck_core::wire::{RecipientFilter, RunTemplates};
 
 pub struct Full {
     pub id: i64,
@@ -432,7 +432,7 @@ pub async fn responses_by_day(
 pub async fn options(
     exec: impl PgExecutor<'_>,
     scope: &CompanyScope,
-) -> Result<Vec<crate::model::mutations::RunOption>, sqlx::Error> {
+) -> Result<Vec<datacheck_core::wire::mutations::RunOption>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
         SELECT r.id, r.name, c.name AS company_name
@@ -447,8 +447,8 @@ pub async fn options(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| crate::model::mutations::RunOption {
-            id: crate::model::RunId(r.id),
+        .map(|r| datacheck_core::wire::mutations::RunOption {
+            id: datacheck_core::wire::RunId(r.id),
             name: r.name,
             company: r.company_name,
         })

@@ -4,6 +4,7 @@
 
 use crate::server::db::contact::{ListFilter, push_filters};
 use crate::server::scope::CompanyScope;
+use datacheck_core::wire::RunTemplates;
 use sqlx::types::Json;
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
@@ -329,7 +330,7 @@ pub struct MailContext {
     pub email: String,
     pub language: String,
     pub expires_at: OffsetDateTime,
-    pub templates: sqlx::types::Json<crate::model::RunTemplates>,
+    pub templates: sqlx::types::Json<RunTemplates>,
     pub sender_name: String,
     pub sender_email: String,
     pub reply_to: String,
@@ -364,7 +365,7 @@ pub async fn mail_contexts(
         )
         SELECT r.id AS recipient_id, r.run_id, run.status AS run_status,
                (r.revoked_at IS NOT NULL) AS "revoked!", r.email, r.language, r.expires_at,
-               run.templates AS "templates: sqlx::types::Json<crate::model::RunTemplates>",
+               run.templates AS "templates: sqlx::types::Json<RunTemplates>",
                run.sender_name, run.sender_email, run.reply_to, c.name AS company_name,
                k.kind, k.salutation, k.first_name, k.last_name_prefix, k.last_name,
                k.organisation_name,

@@ -82,9 +82,9 @@ pub async fn names(exec: impl PgExecutor<'_>) -> Result<Vec<(String, String)>, s
 /// Every type for the admin page, with how many contacts are subscribed now.
 pub async fn admin_list(
     exec: impl PgExecutor<'_>,
-) -> Result<Vec<crate::model::SubscriptionTypeRow>, sqlx::Error> {
+) -> Result<Vec<datacheck_core::wire::SubscriptionTypeRow>, sqlx::Error> {
     sqlx::query_as!(
-        crate::model::SubscriptionTypeRow,
+        datacheck_core::wire::SubscriptionTypeRow,
         r#"
         SELECT t.id, t.key, t.name_nl, t.name_en, t.description_nl, t.description_en,
                t.active, t.position,

@@ -9,11 +9,11 @@ use super::columns::KIND;
 use super::rows;
 use super::table::Table;
 use super::{Outcome, write};
-use crate::domain::{CountryCode, builtin_canonical};
-use crate::error::AppError;
-use crate::model::{CompanyId, RowProblem};
 use crate::server::api_keys::ApiClient;
 use crate::server::{audit, fields};
+use datacheck_core::domain::{CountryCode, builtin_canonical};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{CompanyId, RowProblem};
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap};
 

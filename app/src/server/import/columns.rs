@@ -3,7 +3,7 @@
 //! their catalogue key, or by a custom attribute's label. Staff can change every choice
 //! on the import page; this is only the first guess.
 
-use crate::model::FieldDef;
+use datacheck_core::wire::FieldDef;
 
 /// The pseudo-field for a contact's kind (person or organisation).
 pub const KIND: &str = "kind";
@@ -246,7 +246,7 @@ pub fn detect(headers: &[String], catalogue: &[FieldDef]) -> Vec<Option<String>>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::FieldType;
+    use datacheck_core::domain::FieldType;
 
     fn attribute(key: &str, nl: &str, en: &str) -> FieldDef {
         FieldDef {

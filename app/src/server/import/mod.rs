@@ -10,16 +10,16 @@ pub mod columns;
 pub mod rows;
 pub mod table;
 
-use crate::error::AppError;
-use crate::model::{
-    CompanyId, CompanyRef, FieldDef, ImportListRow, ImportReport, ImportSummary, ImportTarget,
-    ImportView,
-};
 use crate::server::audit::{self, Actor};
 use crate::server::auth::Staff;
 use crate::server::db::contact_import::{self as store, Columns};
 use crate::server::scope::CompanyScope;
 use crate::server::{AppState, fields, timefmt};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{
+    CompanyId, CompanyRef, FieldDef, ImportListRow, ImportReport, ImportSummary, ImportTarget,
+    ImportView,
+};
 use rows::Plan;
 use sqlx::PgPool;
 use std::collections::HashSet;
@@ -45,7 +45,7 @@ pub async fn upload(
         .scope
         .require(CompanyId(company_id))
         .map_err(|_| AppError::invalid("company", "Choose one of your companies."))?;
-    let name = crate::domain::normalize(file_name);
+    let name = datacheck_core::domain::normalize(file_name);
     let name = if name.is_empty() {
         "upload.csv".to_string()
     } else {
@@ -496,11 +496,11 @@ pub async fn progress(
     pool: &PgPool,
     scope: &CompanyScope,
     id: i64,
-) -> Result<crate::model::ImportProgress, AppError> {
+) -> Result<datacheck_core::wire::ImportProgress, AppError> {
     let row = store::get(pool, scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(crate::model::ImportProgress {
+    Ok(datacheck_core::wire::ImportProgress {
         status: row.status,
         rows_done: row.rows_done,
         rows_total: row.rows_total,

@@ -5,9 +5,9 @@
 
 use super::columns::{E_MARKETING, E_MARKETING_BASIS, KIND, PSEUDO};
 use super::table::Table;
-use crate::domain::{BUILTIN_KEYS, CountryCode, FieldType, builtin_canonical};
-use crate::error::AppError;
-use crate::model::{ConsentState, FieldDef, LegalBasis, RowProblem};
+use datacheck_core::domain::{BUILTIN_KEYS, CountryCode, FieldType, builtin_canonical};
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{ConsentState, FieldDef, LegalBasis, RowProblem};
 use std::collections::HashMap;
 
 /// Built-in keys in the order of `db::contact_import::Columns::values`.

@@ -7,7 +7,7 @@
 //! Windows-1252. A file glued together from two exports (it happens) is read right in
 //! both halves, and the page says how many fields needed Windows-1252.
 
-use crate::error::AppError;
+use datacheck_core::error::AppError;
 
 /// The biggest file the import accepts, and the most rows.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;

@@ -5,10 +5,10 @@
 pub mod outbox;
 pub mod smtp;
 
-use crate::domain::{MailValues, Template, escape};
-use crate::model::{MailPreview, display_name};
 use crate::server::Settings;
 use crate::server::db::run_recipient::MailContext;
+use datacheck_core::domain::{MailValues, Template, escape};
+use datacheck_core::wire::{MailPreview, display_name};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use smtp::SmtpRelay;
@@ -159,7 +159,7 @@ pub fn render(
     ))
 }
 
-fn problems(p: Vec<crate::domain::TemplateProblem>) -> String {
+fn problems(p: Vec<datacheck_core::domain::TemplateProblem>) -> String {
     p.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()

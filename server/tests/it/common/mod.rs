@@ -241,7 +241,7 @@ pub async fn ready_run(
     let mut pairs = vec![("id", id.as_str())];
     pairs.extend_from_slice(recipients);
     ok(app, "/api/runs/save_recipients", cookie, &pairs).await;
-    let starter = app::model::RunTemplates::starter();
+    let starter = datacheck_core::wire::RunTemplates::starter();
     ok(
         app,
         "/api/runs/save_email",

@@ -125,7 +125,7 @@ pub struct Capped {
 
 impl Capped {
     pub fn label(self) -> String {
-        let n = crate::components::data_table::count(self.n);
+        let n = crate::display::count(self.n);
         if self.more { format!("{n}+") } else { n }
     }
 }

@@ -241,12 +241,12 @@ pub const BUILTIN_KEYS: [&str; 16] = [
 /// The longest free text a field holds (a street, a note).
 pub const TEXT_MAX: usize = 200;
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "native")]
 fn phone(raw: &str) -> Result<String, Invalid> {
     Ok(super::Phone::parse(raw)?.as_str().to_string())
 }
 
-#[cfg(not(feature = "ssr"))]
+#[cfg(not(feature = "native"))]
 fn phone(raw: &str) -> Result<String, Invalid> {
     super::Phone::quick_check(raw)?;
     Ok(raw.trim().to_string())

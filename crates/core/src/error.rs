@@ -4,9 +4,9 @@
 //! failures become `Internal`, whose text says nothing about the cause: the detail goes
 //! to the server log (without personal data), never to a browser.
 
-use leptos::server_fn::codec::JsonEncoding;
-use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -112,7 +112,7 @@ impl FromServerFnError for AppError {
     }
 }
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "sqlx")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         if database_unavailable(&e) {
@@ -129,7 +129,7 @@ impl From<sqlx::Error> for AppError {
 /// statement failed: no connection within the pool's wait, a broken connection, or the
 /// server refusing or ending connections (SQLSTATE class 08, and 57P01–57P03 while it
 /// shuts down, crashes or starts up).
-#[cfg(feature = "ssr")]
+#[cfg(feature = "sqlx")]
 pub fn database_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,

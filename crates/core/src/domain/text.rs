@@ -9,7 +9,7 @@ pub fn normalize(raw: &str) -> String {
 }
 
 /// Unicode NFC on the server, where every value is checked again before it is kept.
-#[cfg(feature = "ssr")]
+#[cfg(feature = "native")]
 fn nfc(raw: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     raw.nfc().collect()
@@ -17,7 +17,7 @@ fn nfc(raw: &str) -> String {
 
 /// Unicode NFC in the browser, by the browser's own `String.prototype.normalize`: the
 /// normalisation tables would otherwise weigh on every phone's download.
-#[cfg(not(feature = "ssr"))]
+#[cfg(not(feature = "native"))]
 fn nfc(raw: &str) -> String {
     String::from(js_sys::JsString::from(raw).normalize("NFC"))
 }
@@ -26,11 +26,11 @@ fn nfc(raw: &str) -> String {
 /// in the browser, whose case tables the bundle then need not carry. Both follow the
 /// Unicode default case mapping; the server checks every value again anyway.
 pub fn lowercase(s: &str) -> String {
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "native")]
     {
         s.to_lowercase()
     }
-    #[cfg(not(feature = "ssr"))]
+    #[cfg(not(feature = "native"))]
     {
         String::from(js_sys::JsString::from(s).to_lower_case())
     }
@@ -38,11 +38,11 @@ pub fn lowercase(s: &str) -> String {
 
 /// Unicode upper case, on each side as `lowercase`.
 pub fn uppercase(s: &str) -> String {
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "native")]
     {
         s.to_uppercase()
     }
-    #[cfg(not(feature = "ssr"))]
+    #[cfg(not(feature = "native"))]
     {
         String::from(js_sys::JsString::from(s).to_upper_case())
     }

@@ -119,7 +119,7 @@ pub struct PortalPerson {
 impl PortalPerson {
     /// "Jan van der Berg", as the page and the review name the person.
     pub fn name(&self) -> String {
-        crate::model::display_name(
+        crate::wire::display_name(
             "person",
             self.first_name.as_deref(),
             self.last_name_prefix.as_deref(),

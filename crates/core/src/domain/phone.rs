@@ -30,7 +30,7 @@ impl Phone {
     }
 
     /// The full check (server only): a number that exists in its country's plan.
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "native")]
     pub fn parse(raw: &str) -> Result<Phone, Invalid> {
         Self::quick_check(raw)?;
         let invalid = || Invalid::from(Problem::PhoneInvalid);
@@ -73,7 +73,7 @@ mod tests {
         assert!(Phone::quick_check("").is_err());
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "native")]
     #[test]
     fn dutch_and_foreign_numbers_become_e164() {
         for (raw, want) in [
@@ -99,7 +99,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
+    #[cfg(feature = "native")]
     proptest! {
         #[test]
         fn parse_never_panics(s in "[+0-9 ()-]{0,24}") {
