@@ -6,9 +6,9 @@
 //! Run with `cargo xtask bench`, which starts PostgreSQL and passes BENCH_DATABASE_URL
 //! (a fresh, empty database).
 
-use app::server::audit::Actor;
-use app::server::import::{columns, rows, run, table, write};
-use app::server::{db, fields};
+use backend::audit::Actor;
+use backend::import::{columns, rows, run, table, write};
+use backend::{db, fields};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
         let plan = rows::plan(&t, &mapping, &catalogue);
         check_times.push(started.elapsed());
         let mut tx = pool.begin().await?;
-        let bench = app::server::audit::Actor::System("bench");
+        let bench = backend::audit::Actor::System("bench");
         let outcome = write(&mut tx, company, &plan, None, &bench, "bench.csv").await?;
         tx.commit().await?;
         assert_eq!(outcome.unchanged, ROWS);

@@ -6,7 +6,7 @@
 //!
 //! Run with `cargo xtask bench`, which starts PostgreSQL and passes BENCH_DATABASE_URL.
 
-use app::server::{AppState, DeployEnv, Settings, mutations};
+use backend::{AppState, DeployEnv, Settings, mutations};
 use datacheck_core::wire::mutations::MutationQuery;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -101,13 +101,11 @@ async fn main() -> anyhow::Result<()> {
         trust_forwarded_for: false,
     };
     let state = AppState {
-        leptos_options: leptos::config::LeptosOptions::builder()
-            .output_name("datacheck")
-            .build(),
         pool: pool.clone(),
         settings: Arc::new(settings),
+        words: &app::pages::portal::text::WORDS,
     };
-    let scope = app::server::scope::CompanyScope::all();
+    let scope = backend::scope::CompanyScope::all();
 
     // The row half a million deep in the "every status, oldest first" order.
     let (deep_at, deep_id): (time::OffsetDateTime, i64) = sqlx::query_as(

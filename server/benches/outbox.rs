@@ -10,10 +10,10 @@
 
 mod common;
 
-use app::server::Settings;
-use app::server::db;
-use app::server::mail::Transport;
-use app::server::mail::outbox::{Worker, WorkerConfig};
+use backend::Settings;
+use backend::db;
+use backend::mail::Transport;
+use backend::mail::outbox::{Worker, WorkerConfig};
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -115,7 +115,7 @@ async fn body_size(pool: &sqlx::PgPool, settings: &Settings) -> anyhow::Result<u
         .await?
         .pop()
         .expect("a context");
-    let mail = app::server::mail::run_mail(settings, &ctx, &kind, &message_id)
+    let mail = backend::mail::run_mail(settings, &ctx, &kind, &message_id)
         .map_err(|e| anyhow::anyhow!(e))?;
     let raw = mail.message().map_err(|e| anyhow::anyhow!(e))?.formatted();
     let text = String::from_utf8_lossy(&raw);

@@ -13,8 +13,8 @@
 
 mod common;
 
-use app::server::{AppState, db};
 use axum::routing::get;
+use backend::{AppState, db};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use std::collections::BTreeMap;
@@ -166,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
     let paths: Vec<String> = recipients
         .iter()
         .map(|(id, exp)| {
-            app::server::mail::portal_link(&settings, *id, *exp).replacen("http://127.0.0.1", "", 1)
+            backend::mail::portal_link(&settings, *id, *exp).replacen("http://127.0.0.1", "", 1)
         })
         .collect();
     let site_root = std::env::var("BENCH_SITE_ROOT").map_err(|_| {
@@ -182,11 +182,11 @@ async fn main() -> anyhow::Result<()> {
         .clone()
         .ok_or_else(|| anyhow::anyhow!("the site has no customer bundle: build it first"))?;
     let state = AppState {
-        leptos_options,
         pool: pool.clone(),
         settings: Arc::new(settings),
+        words: &app::pages::portal::text::WORDS,
     };
-    let portal = serve(server::startup::router(state)).await?;
+    let portal = serve(server::startup::router(state, leptos_options)).await?;
 
     // The bare page: the size of a real one, from memory.
     let probe = page_size(portal, &paths[0]).await?;

@@ -7,8 +7,8 @@
 
 mod common;
 
-use app::server::db;
-use app::server::db::run_recipient::Selection;
+use backend::db;
+use backend::db::run_recipient::Selection;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

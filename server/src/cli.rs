@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::startup;
 use anyhow::{Context, Result, bail};
-use app::server::{audit, db, password, seed};
+use backend::{audit, db, password};
 use clap::{Parser, Subcommand};
 use leptos::config::get_configuration;
 
@@ -45,10 +45,10 @@ pub enum Command {
 
 /// The site must name the files its pages load. In production the customer pages must
 /// have their own bundle: without it, every phone would download the staff app.
-fn check_site(options: &leptos::config::LeptosOptions, env: app::server::DeployEnv) -> Result<()> {
+fn check_site(options: &leptos::config::LeptosOptions, env: backend::DeployEnv) -> Result<()> {
     let assets = startup::site_assets(options)?;
     if assets.customer.is_none() {
-        if env == app::server::DeployEnv::Prod {
+        if env == backend::DeployEnv::Prod {
             bail!(
                 "{} has no asset manifest with the customer bundle: build the site with `cargo xtask build`",
                 options.site_root
@@ -76,16 +76,15 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             let conf = get_configuration(None).context("reading Leptos configuration")?;
             check_site(&conf.leptos_options, checked.env)?;
-            let addr = conf.leptos_options.site_addr;
-            let state = startup::state(&cli.config, pool, conf.leptos_options).await?;
+            let state = startup::state(&cli.config, pool).await?;
             if cli.config.demo {
-                for (label, link) in seed::demo_links(&state.pool, &state.settings).await? {
+                for (label, link) in demo::demo_links(&state.pool, &state.settings).await? {
                     println!("demo customer link ({label}): {link}");
                 }
             }
             let mail = if cli.config.mail_worker {
                 Some(
-                    app::server::mail::Transport::from_url(checked.smtp_url.as_deref())
+                    backend::mail::Transport::from_url(checked.smtp_url.as_deref())
                         .map_err(|e| anyhow::anyhow!("DATACHECK_SMTP_URL: {e}"))?,
                 )
             } else {
@@ -96,7 +95,13 @@ pub async fn run(cli: Cli) -> Result<()> {
                     "no SMTP configured: mails go to the dev mailbox at /staff/dev/mailbox"
                 );
             }
-            startup::serve(state, addr, mail, cli.config.mutation_retention_days).await
+            startup::serve(
+                state,
+                conf.leptos_options,
+                mail,
+                cli.config.mutation_retention_days,
+            )
+            .await
         }
         Command::Migrate => {
             let pool = startup::connect(&checked.database_url, 2).await?;
@@ -131,7 +136,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::SeedDemo => {
-            if checked.env == app::server::DeployEnv::Prod {
+            if checked.env == backend::DeployEnv::Prod {
                 bail!("demo data is for development only");
             }
             let pool = startup::connect(&checked.database_url, 2).await?;
@@ -145,18 +150,18 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 async fn seed_and_report(pool: &sqlx::PgPool) -> Result<()> {
-    match seed::seed_demo(pool).await? {
+    match demo::seed_demo(pool).await? {
         Some(s) => tracing::info!(contacts = s.contacts, "demo data seeded"),
         None => tracing::info!("demo data: database already has data, not seeding"),
     }
     println!(
         "demo sign-in: {} / {} (admin), {} / {} (staff, one company)",
-        seed::ADMIN_EMAIL,
-        seed::ADMIN_PASSWORD,
-        seed::STAFF_EMAIL,
-        seed::STAFF_PASSWORD
+        demo::ADMIN_EMAIL,
+        demo::ADMIN_PASSWORD,
+        demo::STAFF_EMAIL,
+        demo::STAFF_PASSWORD
     );
-    println!("demo DMS API key (all companies): {}", seed::DEMO_API_KEY);
+    println!("demo DMS API key (all companies): {}", demo::DEMO_API_KEY);
     Ok(())
 }
 

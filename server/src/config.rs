@@ -2,7 +2,7 @@
 //! `Settings` with checks: production refuses to start without its secrets.
 
 use anyhow::{Context, Result, bail};
-use app::server::{DeployEnv, Settings};
+use backend::{DeployEnv, Settings};
 use clap::{Args, ValueEnum};
 use sha2::{Digest, Sha256};
 
@@ -174,7 +174,7 @@ impl Config {
         };
         let smtp_url = match (self.smtp_url.as_deref().map(str::trim), env) {
             (Some(u), _) if !u.is_empty() => {
-                if let Err(e) = app::server::mail::check_smtp_url(u) {
+                if let Err(e) = backend::mail::check_smtp_url(u) {
                     problems.push(format!("DATACHECK_SMTP_URL: {e}"));
                 }
                 Some(u.to_string())

@@ -2,10 +2,10 @@
 //! a file to hand to the person who asked (GDPR art. 15). A plain link, so the browser
 //! downloads it in one click.
 
-use app::server::{AppState, auth, data_request};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use backend::{AppState, auth, data_request};
 use datacheck_core::wire::ContactId;
 
 pub async fn export(

@@ -6,15 +6,16 @@
 
 use app::pages::portal::root::{CustomerPage, CustomerRoute};
 use app::pages::portal::unavailable::Unavailable;
-use app::server::assets::Assets;
-use app::server::{AppState, auth, portal, preferences};
+use app::shell::assets::Assets;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use backend::{AppState, auth, portal, preferences};
 use datacheck_core::error::AppError;
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use std::sync::Arc;
 /// `GET /c/{token}` and `GET /p/{token}`.
 pub async fn get(
     State(state): State<AppState>,
+    State(site): State<LeptosOptions>,
     Extension(assets): Extension<Arc<Assets>>,
     req: Request<Body>,
 ) -> Response {
@@ -44,8 +46,17 @@ pub async fn get(
         }
     };
     match page {
-        Ok(page) => render(&state, assets, Request::from_parts(parts, body), page).await,
-        Err(e) => failed(&state, assets, parts, e, Vec::new()).await,
+        Ok(page) => {
+            render(
+                &state,
+                &site,
+                assets,
+                Request::from_parts(parts, body),
+                page,
+            )
+            .await
+        }
+        Err(e) => failed(&state, &site, assets, parts, e, Vec::new()).await,
     }
 }
 
@@ -66,6 +77,7 @@ pub fn client(state: &AppState, parts: &Parts) -> portal::Client {
 /// typed is lost. Any other failure is said plainly, in both languages the pages speak.
 pub async fn failed(
     state: &AppState,
+    site: &LeptosOptions,
     assets: Arc<Assets>,
     mut parts: Parts,
     e: AppError,
@@ -83,6 +95,7 @@ pub async fn failed(
     parts.method = Method::GET;
     render(
         state,
+        site,
         assets,
         Request::from_parts(parts, Body::empty()),
         page,
@@ -117,6 +130,7 @@ const RETRY_AFTER_SECS: &str = "30";
 /// with the status that says what it shows.
 pub async fn render(
     state: &AppState,
+    site: &LeptosOptions,
     assets: Arc<Assets>,
     req: Request<Body>,
     page: CustomerPage,
@@ -127,7 +141,7 @@ pub async fn render(
         CustomerPage::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
     let unavailable = matches!(page, CustomerPage::Unavailable(_));
-    let options = state.leptos_options.clone();
+    let options = site.clone();
     let state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {

@@ -5,15 +5,16 @@
 //! problems. The OpenAPI document at `/api/v1/openapi.json` is generated from these
 //! handlers and types (utoipa), so it cannot drift from the code.
 
-use app::server::api_keys::{self, ApiClient};
-use app::server::import::api::{ApiRecord, Refused};
-use app::server::{AppState, db};
+use axum::extract::FromRef;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use backend::api_keys::{self, ApiClient};
+use backend::import::api::{ApiRecord, Refused};
+use backend::{AppState, db};
 use datacheck_core::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,7 +63,11 @@ impl Modify for BearerKey {
     }
 }
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/contacts/{company}", post(batch_contacts))
@@ -196,13 +201,15 @@ fn refused(r: Refused) -> Response {
 /// The calling DMS, from its key.
 pub struct Client(pub ApiClient);
 
-impl FromRequestParts<AppState> for Client {
+impl<S> FromRequestParts<S> for Client
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -533,7 +540,7 @@ pub async fn put_contact(
         }
     };
     let outcome =
-        match app::server::import::api::upsert(&state.pool, &client, company, vec![record]).await {
+        match backend::import::api::upsert(&state.pool, &client, company, vec![record]).await {
             Ok(o) => o,
             Err(r) => return refused(r),
         };
@@ -636,7 +643,7 @@ pub async fn batch_contacts(
             problems,
         );
     }
-    match app::server::import::api::upsert(&state.pool, &client, company, records).await {
+    match backend::import::api::upsert(&state.pool, &client, company, records).await {
         Ok(o) => Json(BatchResult {
             created: o.created,
             updated: o.updated,

@@ -4,11 +4,11 @@
 //! tools. Same keys, scope and error shape as the contacts part (`dms_api`).
 
 use crate::dms_api::{ApiError, Client, from_app};
-use app::server::api_keys::ApiClient;
-use app::server::{AppState, consent, db};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use backend::api_keys::ApiClient;
+use backend::{AppState, consent, db};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::ContactId;
 use serde::{Deserialize, Serialize};

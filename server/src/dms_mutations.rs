@@ -3,10 +3,10 @@
 //! error shape as the contacts part (`dms_api`).
 
 use crate::dms_api::{ApiError, Client, from_app, rfc3339};
-use app::server::{AppState, mutations};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use backend::{AppState, mutations};
 use datacheck_core::wire::mutations::{MutationId, MutationStatus, ReviewAction};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -170,7 +170,7 @@ pub async fn list_mutations(
 
 async fn review(
     state: AppState,
-    client: app::server::api_keys::ApiClient,
+    client: backend::api_keys::ApiClient,
     id: i64,
     action: ReviewAction,
 ) -> Response {

@@ -3,10 +3,10 @@
 //! instead of a server-function argument. On success it redirects to the new import's
 //! page; on a problem, back to the upload page with the message.
 
-use app::server::{AppState, auth, import};
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::Redirect;
+use backend::{AppState, auth, import};
 
 /// The biggest upload accepted (the import refuses files over 50 MB with a message;
 /// this leaves room for the multipart envelope).

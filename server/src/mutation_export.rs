@@ -2,10 +2,10 @@
 //! A plain link rather than a server function, so the browser downloads it as a file
 //! and a large export flows out in chunks while the database cursor reads on.
 
-use app::server::{AppState, auth, mutations};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use backend::{AppState, auth, mutations};
 use datacheck_core::wire::mutations::MutationQuery;
 
 pub async fn export(

@@ -1,17 +1,18 @@
 //! The customer page's form posts (`POST /c/{token}`). The server decides the outcome
-//! (`app::server::portal::post`); this renders it with the same Leptos page a GET
+//! (`backend::portal::post`); this renders it with the same Leptos page a GET
 //! shows, or sends the browser on with 303 after an answer is saved, so a reload
 //! cannot post it twice.
 
 use crate::customer_page;
 use app::pages::portal::root::CustomerPage;
-use app::server::assets::Assets;
-use app::server::{AppState, portal};
+use app::shell::assets::Assets;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use backend::{AppState, portal};
+use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 /// A form of this page is a few kilobytes; anything far bigger is not one.
@@ -19,6 +20,7 @@ const BODY_LIMIT: usize = 256 * 1024;
 
 pub async fn post(
     State(state): State<AppState>,
+    State(site): State<LeptosOptions>,
     Extension(assets): Extension<Arc<Assets>>,
     Path(token): Path<String>,
     req: Request<Body>,
@@ -31,7 +33,7 @@ pub async fn post(
     let client = customer_page::client(&state, &parts);
     let outcome = match portal::post(&state, &token, &pairs, &client).await {
         Ok(o) => o,
-        Err(e) => return customer_page::failed(&state, assets, parts, e, pairs).await,
+        Err(e) => return customer_page::failed(&state, &site, assets, parts, e, pairs).await,
     };
     let shown = match outcome {
         portal::Posting::SeeOther(to) => return Redirect::to(&to).into_response(),
@@ -41,6 +43,7 @@ pub async fn post(
     parts.method = Method::GET;
     customer_page::render(
         &state,
+        &site,
         assets,
         Request::from_parts(parts, Body::empty()),
         CustomerPage::Portal(shown),

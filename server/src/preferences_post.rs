@@ -1,16 +1,17 @@
 //! Posts to the lasting preferences page (`POST /p/{token}`) and one-click unsubscribe
-//! (`/u/{token}`). The server decides (`app::server::preferences`); a saved form sends
+//! (`/u/{token}`). The server decides (`backend::preferences`); a saved form sends
 //! the browser on with 303, so a reload cannot post it twice.
 
 use crate::customer_page;
 use app::pages::portal::root::CustomerPage;
-use app::server::assets::Assets;
-use app::server::{AppState, preferences};
+use app::shell::assets::Assets;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use backend::{AppState, preferences};
+use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 /// A form of this page is small; anything far bigger is not one.
@@ -28,6 +29,7 @@ async fn read_form(
 
 pub async fn post(
     State(state): State<AppState>,
+    State(site): State<LeptosOptions>,
     Extension(assets): Extension<Arc<Assets>>,
     Path(token): Path<String>,
     req: Request<Body>,
@@ -49,12 +51,13 @@ pub async fn post(
                 .into_response();
         }
         Ok(preferences::Posting::Show(s)) => s,
-        Err(e) => return customer_page::failed(&state, assets, parts, e, pairs).await,
+        Err(e) => return customer_page::failed(&state, &site, assets, parts, e, pairs).await,
     };
     // Invalid or throttled: the page as a GET of the same address shows it.
     parts.method = Method::GET;
     customer_page::render(
         &state,
+        &site,
         assets,
         Request::from_parts(parts, Body::empty()),
         CustomerPage::Preferences(shown),

@@ -3,18 +3,19 @@
 
 use anyhow::{Context, Result};
 use app::App;
-use app::server::assets::Assets;
-use app::server::mail::Transport;
-use app::server::mail::outbox::{Worker, WorkerConfig};
-use app::server::{AppState, DeployEnv, Settings, auth, db};
 use app::shell::app_document;
+use app::shell::assets::Assets;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::FromRef;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use backend::mail::Transport;
+use backend::mail::outbox::{Worker, WorkerConfig};
+use backend::{AppState, DeployEnv, Settings, auth, db};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
@@ -40,11 +41,7 @@ pub async fn connect(database_url: &str, pool_size: u32) -> Result<PgPool> {
 
 /// Resolves the configuration into the shared state, generating the dev session key on
 /// first start. The pool must be migrated already.
-pub async fn state(
-    config: &Config,
-    pool: PgPool,
-    leptos_options: LeptosOptions,
-) -> Result<AppState> {
+pub async fn state(config: &Config, pool: PgPool) -> Result<AppState> {
     let checked = config.check()?;
     let session_key = match checked.session_key {
         Some(k) => k,
@@ -56,9 +53,9 @@ pub async fn state(
     };
     let settings = checked.into_settings(session_key, link_keys, config.trust_forwarded_for);
     Ok(AppState {
-        leptos_options,
         pool,
         settings: Arc::new(settings),
+        words: &app::pages::portal::text::WORDS,
     })
 }
 
@@ -85,18 +82,19 @@ async fn dev_link_keys(pool: &PgPool) -> Result<link_token::Keyring> {
 
 /// The site's files as the build named them; a manifest that cannot be read leaves the
 /// unhashed names (start-up refuses such a site before this, see `site_assets`).
-pub fn router(state: AppState) -> Router {
-    let assets = Arc::new(site_assets(&state.leptos_options).unwrap_or_else(|e| {
+pub fn router(state: AppState, site: LeptosOptions) -> Router {
+    let assets = Arc::new(site_assets(&site).unwrap_or_else(|e| {
         tracing::error!(error = %e, "asset manifest unreadable");
-        Assets::unhashed(
-            &state.leptos_options.site_pkg_dir,
-            &state.leptos_options.output_name,
-        )
+        Assets::unhashed(&site.site_pkg_dir, &site.output_name)
     }));
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let fn_state = state.clone();
-    let leptos_options = state.leptos_options.clone();
+    let leptos_options = site.clone();
+    let web = WebState {
+        app: state.clone(),
+        site,
+    };
     let secure = state.settings.env == DeployEnv::Prod;
     let page_assets = assets.clone();
     let fallback_assets = assets.clone();
@@ -118,7 +116,7 @@ pub fn router(state: AppState) -> Router {
                 .post(move |req: Request<Body>| server_fn(ctx_state.clone(), req)),
         )
         .leptos_routes_with_context(
-            &state,
+            &web,
             routes,
             {
                 let state = state.clone();
@@ -147,8 +145,8 @@ pub fn router(state: AppState) -> Router {
             "/staff/mutations/export.csv",
             get(crate::mutation_export::export),
         )
-        .nest_service("/pkg", bundle_files(&state))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        .nest_service("/pkg", bundle_files(&web.site))
+        .fallback(leptos_axum::file_and_error_handler::<WebState, _>(
             move |options| app_document(options, &fallback_assets),
         ))
         .layer(middleware::from_fn_with_state(state.clone(), staff_guard))
@@ -181,12 +179,19 @@ pub fn router(state: AppState) -> Router {
                     },
                 ),
         )
-        .with_state(state)
+        .with_state(web)
+}
+
+/// What the router's handlers extract: the backend's state, and the site Leptos serves.
+#[derive(Clone, FromRef)]
+pub struct WebState {
+    pub app: AppState,
+    pub site: LeptosOptions,
 }
 
 /// The names of the site's style sheet and bundles (`asset-manifest.json` of the
 /// release build, or cargo-leptos' own names in development).
-pub fn site_assets(options: &LeptosOptions) -> Result<Assets, app::server::assets::AssetsError> {
+pub fn site_assets(options: &LeptosOptions) -> Result<Assets, app::shell::assets::AssetsError> {
     Assets::for_site(
         std::path::Path::new(&*options.site_root),
         &options.site_pkg_dir,
@@ -198,8 +203,7 @@ pub fn site_assets(options: &LeptosOptions) -> Result<Assets, app::server::asset
 /// best (`.br`, `.gz` beside each file): serving one costs a file read, not a
 /// compression. Only these static files are compressed; pages, which carry personal data
 /// next to what visitors type, never are (BREACH).
-fn bundle_files(state: &AppState) -> tower_http::services::ServeDir {
-    let options = &state.leptos_options;
+fn bundle_files(options: &LeptosOptions) -> tower_http::services::ServeDir {
     let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     tower_http::services::ServeDir::new(dir)
         .precompressed_br()
@@ -250,7 +254,7 @@ pub fn redact_path(path: &str) -> String {
     path.to_string()
 }
 
-fn security_headers(router: Router<AppState>, secure: bool, live_reload: bool) -> Router<AppState> {
+fn security_headers(router: Router<WebState>, secure: bool, live_reload: bool) -> Router<WebState> {
     let mut router = router
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -443,7 +447,7 @@ pub fn spawn_housekeeping(
                         tracing::warn!(error = %e, "expiring contact imports failed");
                     }
                     if retention_days > 0 {
-                        match app::server::mutations::purge_reviewed(&pool, retention_days).await {
+                        match backend::mutations::purge_reviewed(&pool, retention_days).await {
                             Ok(0) => {}
                             Ok(n) => tracing::info!(purged = n, "reviewed mutations past retention deleted"),
                             Err(e) => tracing::warn!(error = %e, "purging reviewed mutations failed"),
@@ -475,10 +479,11 @@ pub fn spawn_mail_worker(
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests and mails finish.
 pub async fn serve(
     state: AppState,
-    addr: SocketAddr,
+    site: LeptosOptions,
     mail: Option<Transport>,
     mutation_retention_days: u32,
 ) -> Result<()> {
+    let addr = site.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
@@ -495,7 +500,7 @@ pub async fn serve(
     tracing::info!(%addr, public_url = %settings.public_url, "listening");
     axum::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state, site).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;

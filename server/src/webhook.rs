@@ -6,7 +6,7 @@
 //! Signature: `X-Datacheck-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
 //! `<t>.<body>`, so a receiver can check both who sent it and that it is fresh.
 
-use app::server::db;
+use backend::db;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::PgPool;

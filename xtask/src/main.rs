@@ -230,6 +230,11 @@ fn test(root: &Path) -> Result<()> {
         "wasm build has no sqlx/tokio/argon2/axum",
         wasm_has_no_server_crates,
     );
+    run_check(
+        &mut steps,
+        "backend and core have no views",
+        layers_point_down,
+    );
 
     // The fuzz target runs on nightly (`cargo +nightly fuzz run open_token`); here it
     // must at least keep compiling against the codec.
@@ -269,11 +274,15 @@ fn test(root: &Path) -> Result<()> {
 }
 
 /// The server side's packages, built and tested with the `ssr` feature.
-const SSR_PACKAGES: [&str; 12] = [
+const SSR_PACKAGES: [&str; 16] = [
     "-p",
     "server",
     "-p",
     "app",
+    "-p",
+    "backend",
+    "-p",
+    "demo",
     "-p",
     "datacheck-core",
     "-p",
@@ -298,27 +307,6 @@ fn ssr_build(root: &Path, db: &pg::Server) -> Command {
 /// The hydrate build must compile none of the server's crates: they would bloat the
 /// bundle, and some (tokio's networking, argon2) have no business in a browser.
 fn wasm_has_no_server_crates() -> Result<()> {
-    let out = Command::new("cargo")
-        .args([
-            "tree",
-            "-p",
-            "frontend",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .output()
-        .context("running cargo tree")?;
-    if !out.status.success() {
-        bail!(
-            "cargo tree failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let tree = String::from_utf8_lossy(&out.stdout);
     let forbidden = [
         "sqlx",
         "tokio",
@@ -328,12 +316,53 @@ fn wasm_has_no_server_crates() -> Result<()> {
         "lettre",
         "chacha20poly1305",
         "link-token",
+        "backend",
+        "demo",
         "leptos_axum",
         "mio",
         "phonenumber",
         "csv",
         "encoding_rs",
     ];
+    let n = tree_without("frontend", Some("wasm32-unknown-unknown"), &forbidden)?;
+    println!("  {n} crates in the wasm build, none of them server-only");
+    Ok(())
+}
+
+/// The layers' arrows point down (UI → server functions → backend → db → core): the
+/// backend and the core compile without a view, a router or the app, so nothing in them
+/// can reach up into a page.
+fn layers_point_down() -> Result<()> {
+    let views = [
+        "leptos",
+        "tachys",
+        "reactive_graph",
+        "leptos_axum",
+        "axum",
+        "app",
+    ];
+    let n = tree_without("backend", None, &views)?;
+    let core_forbidden = [&views[..], &["sqlx", "tokio", "backend"]].concat();
+    let m = tree_without("datacheck-core", None, &core_forbidden)?;
+    println!("  backend: {n} crates, core: {m} crates, no views among them");
+    Ok(())
+}
+
+/// How many crates `package` compiles (for `target`), failing if any is `forbidden`.
+fn tree_without(package: &str, target: Option<&str>, forbidden: &[&str]) -> Result<usize> {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["tree", "-p", package, "-e", "normal", "--prefix", "none"]);
+    if let Some(t) = target {
+        cmd.args(["--target", t]);
+    }
+    let out = cmd.output().context("running cargo tree")?;
+    if !out.status.success() {
+        bail!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let tree = String::from_utf8_lossy(&out.stdout);
     let distinct: std::collections::BTreeSet<&str> = tree
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -343,18 +372,10 @@ fn wasm_has_no_server_crates() -> Result<()> {
         .copied()
         .filter(|name| forbidden.contains(name))
         .collect();
-    if found.is_empty() {
-        println!(
-            "  {} crates in the wasm build, none of them server-only",
-            distinct.len()
-        );
-        Ok(())
-    } else {
-        bail!(
-            "the wasm build pulls in server crates: {}",
-            found.join(", ")
-        )
+    if !found.is_empty() {
+        bail!("{package} pulls in {}", found.join(", "));
     }
+    Ok(distinct.len())
 }
 
 /// Every query the build just checked against the live schema must be in .sqlx/
@@ -521,7 +542,7 @@ fn sqlx_prepare(root: &Path) -> Result<()> {
     std::fs::create_dir_all(&out)?;
     // Force the crates with queries to expand their macros again.
     let mut clean = Command::new("cargo");
-    clean.args(["clean", "-p", "app", "-p", "server"]);
+    clean.args(["clean", "-p", "backend", "-p", "demo"]);
     clean.status()?;
     let mut check = Command::new("cargo");
     check.args(["check", "-p", "server", "--all-targets"]);

@@ -260,7 +260,7 @@ fn publish_staff(pkg: &Path, names: &[String]) -> Result<serde_json::Value> {
     }))
 }
 
-/// The manifest the server reads (`app::server::assets::Assets`).
+/// The manifest the server reads (`app::shell::assets::Assets`).
 fn fingerprint(root: &Path, staff_files: &[String]) -> Result<serde_json::Value> {
     let pkg = pkg_dir(root);
     let bundle = |name: &str| -> Result<serde_json::Value> {

@@ -49,10 +49,10 @@ pub fn clean_staff_email(raw: &str) -> Result<String, AppError> {
 
 #[server(endpoint = "admin/staff_users")]
 pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
+    use backend::{db, timefmt};
     use datacheck_core::wire::CompanyRef;
-    let state = AppState::get()?;
-    auth::require_admin().await?;
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_admin().await?;
     let rows = db::staff_user::list(&state.pool).await?;
     Ok(rows
         .into_iter()
@@ -87,9 +87,9 @@ pub async fn invite_staff_user(
     role: String,
     #[server(default)] company_ids: Vec<i64>,
 ) -> Result<TemporaryPassword, AppError> {
-    use crate::server::{AppState, audit, auth, db, password};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db, password};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let display_name = clean_name(&display_name, "display_name", "a name", 200)?;
     let email = clean_staff_email(&email)?;
     let role =
@@ -133,9 +133,9 @@ pub async fn update_staff_user(
     role: String,
     #[server(default)] company_ids: Vec<i64>,
 ) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let role =
         StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
     let mut tx = state.pool.begin().await?;
@@ -179,9 +179,9 @@ pub async fn update_staff_user(
 
 #[server(endpoint = "admin/set_staff_user_disabled")]
 pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     if disabled && id == admin.id.0 {
         return Err(AppError::Invalid {
             field: None,
@@ -227,9 +227,9 @@ pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppE
 
 #[server(endpoint = "admin/reset_staff_password")]
 pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError> {
-    use crate::server::{AppState, audit, auth, db, password};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db, password};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let temp = password::temporary();
     let hash = password::hash(temp.clone()).await?;
     let mut tx = state.pool.begin().await?;
@@ -259,9 +259,9 @@ pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError
 
 #[server(endpoint = "admin/companies")]
 pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{db, timefmt};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let rows = db::company::list_in_scope(&state.pool, &admin.scope).await?;
     Ok(rows
         .into_iter()
@@ -277,9 +277,9 @@ pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
 
 #[server(endpoint = "admin/create_company")]
 pub async fn create_company(name: String) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
     let mut tx = state.pool.begin().await?;
     let id = db::company::insert(&mut *tx, &name)
@@ -303,10 +303,10 @@ pub async fn create_company(name: String) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/rename_company")]
 pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
-    use crate::server::db::company::Renamed;
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::db::company::Renamed;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let company = admin.scope.require(CompanyId(id))?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
     let mut tx = state.pool.begin().await?;
@@ -341,9 +341,9 @@ pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/audit")]
 pub async fn list_audit(#[server(default)] before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{db, timefmt};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100).await?;
     Ok(rows
         .into_iter()
@@ -403,10 +403,10 @@ mod tests {
 
 #[server(endpoint = "admin/api_keys")]
 pub async fn list_api_keys() -> Result<Vec<datacheck_core::wire::ApiKeyRow>, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
+    use backend::{db, timefmt};
     use datacheck_core::wire::ApiKeyRow;
-    let state = AppState::get()?;
-    auth::require_admin().await?;
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_admin().await?;
     let tz = &state.settings.time_zone;
     Ok(db::api_key::list(&state.pool)
         .await?
@@ -442,10 +442,10 @@ pub async fn create_api_key(
     #[server(default)] company_ids: Vec<i64>,
     #[server(default)] webhook_url: String,
 ) -> Result<datacheck_core::wire::NewApiKey, AppError> {
-    use crate::server::{AppState, api_keys, audit, auth, db};
+    use backend::{api_keys, audit, db};
     use datacheck_core::wire::NewApiKey;
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let name = clean_name(&name, "name", "a name for the key", 100)?;
     let companies: Option<Vec<i64>> = if all_companies.is_some() {
         None
@@ -506,9 +506,9 @@ pub async fn create_api_key(
 
 #[server(endpoint = "admin/revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let mut tx = state.pool.begin().await?;
     let name = db::api_key::revoke(&mut *tx, id)
         .await?

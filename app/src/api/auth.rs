@@ -25,8 +25,8 @@ pub async fn sign_in(
     password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db, password as pw, throttle};
-    let state = AppState::get()?;
+    use backend::{audit, auth, db, password as pw, throttle};
+    let state = crate::api::caller::state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your e-mail address."));
@@ -34,7 +34,7 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let client_hash = auth::request_client_hash(&state.settings).await?;
+    let client_hash = crate::api::caller::request_client_hash(&state.settings).await?;
     let now = time::OffsetDateTime::now_utc();
 
     throttle::check(&state.pool, &email, &client_hash, now).await?;
@@ -78,21 +78,21 @@ pub async fn sign_in(
     .await?;
     tx.commit().await?;
 
-    auth::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
+    crate::api::caller::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
 
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::{AppState, auth};
-    let state = AppState::get()?;
+    use backend::auth;
+    let state = crate::api::caller::state()?;
     if let Some(parts) = use_context::<http::request::Parts>()
         && let Some(token) = auth::token_from_headers(&parts.headers)
     {
         auth::end_session(&state.pool, &state.settings, &token).await?;
     }
-    auth::set_cookie_on_response(&auth::clear_cookie(&state.settings))?;
+    crate::api::caller::set_cookie_on_response(&auth::clear_cookie(&state.settings))?;
     leptos_axum::redirect("/staff/login?signed_out=1");
     Ok(())
 }
@@ -100,9 +100,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in user, or `None` when nobody is signed in.
 #[server(endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    use crate::server::{AppState, auth};
-    let state = AppState::get()?;
-    match auth::current_staff().await? {
+    use backend::auth;
+    let state = crate::api::caller::state()?;
+    match crate::api::caller::current_staff().await? {
         Some(staff) => Ok(Some(
             auth::me_for(&state.pool, &staff, state.settings.dev_mailbox).await?,
         )),
@@ -116,9 +116,9 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db, password as pw};
-    let state = AppState::get()?;
-    let staff = auth::require_staff_even_with_temporary_password().await?;
+    use backend::{audit, auth, db, password as pw};
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff_even_with_temporary_password().await?;
     if new_password != confirm_password {
         return Err(AppError::invalid(
             "confirm_password",
@@ -161,7 +161,7 @@ pub async fn change_password(
     tx.commit().await?;
     // Keep this browser signed in with a fresh session.
     let token = auth::create_session(&state.pool, &state.settings, staff.id).await?;
-    auth::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
+    crate::api::caller::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
     if staff.must_change_password {
         leptos_axum::redirect("/staff/runs");
     }

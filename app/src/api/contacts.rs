@@ -10,10 +10,10 @@ use leptos::prelude::*;
 /// Contacts per company, for the companies the signed-in user may see.
 #[server(endpoint = "contacts/counts")]
 pub async fn contact_counts() -> Result<Vec<CompanyContactCount>, AppError> {
-    use crate::server::{AppState, auth, db};
+    use backend::db;
     use datacheck_core::wire::{CompanyId, CompanyRef};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let rows = db::contact::counts_in_scope(&state.pool, &staff.scope).await?;
     Ok(rows
         .into_iter()
@@ -36,17 +36,17 @@ pub const PAGE_SIZE: i64 = 50;
 pub async fn list_contacts(
     #[server(default)] query: ContactQuery,
 ) -> Result<ContactPage, AppError> {
-    use crate::server::{AppState, auth, contacts};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::contacts;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     contacts::list(&state, &staff.scope, &query, PAGE_SIZE).await
 }
 
 #[server(endpoint = "contacts/get")]
 pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
-    use crate::server::{AppState, auth, contacts};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::contacts;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     contacts::detail(&state, &staff.scope, id).await
 }
 
@@ -55,9 +55,9 @@ pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
 pub async fn get_contact_consent(
     id: ContactId,
 ) -> Result<datacheck_core::wire::ContactConsent, AppError> {
-    use crate::server::{AppState, auth, consent, db};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::{consent, db};
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     db::contact::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -74,9 +74,9 @@ pub async fn record_consent(
     state: String,
     note: String,
 ) -> Result<bool, AppError> {
-    use crate::server::{AppState, auth, consent};
-    let app = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::consent;
+    let app = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     consent::record_for_contact(
         &app,
         &staff.scope,
@@ -96,27 +96,27 @@ pub async fn record_consent(
 /// The contact's lasting preferences link, to paste into other mailing tools.
 #[server(endpoint = "contacts/preferences-link")]
 pub async fn preferences_link(id: ContactId) -> Result<String, AppError> {
-    use crate::server::{AppState, auth, consent};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::consent;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     consent::link_for_contact(&state, &staff.scope, &staff.actor(), id).await
 }
 
 /// Revokes the contact's preferences link; links already sent stop working.
 #[server(endpoint = "contacts/preferences-link/revoke")]
 pub async fn revoke_preferences_link(id: ContactId) -> Result<u64, AppError> {
-    use crate::server::{AppState, auth, consent};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::consent;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     consent::revoke_link(&state, &staff.scope, &staff.actor(), id).await
 }
 
 /// Erases a contact on their request. `confirm` is the customer number, typed.
 #[server(endpoint = "contacts/erase")]
 pub async fn erase_contact(id: ContactId, confirm: String) -> Result<(), AppError> {
-    use crate::server::{AppState, auth, data_request};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::data_request;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     data_request::erase(&state, &staff.scope, &staff.actor(), id, &confirm).await?;
     leptos_axum::redirect("/staff/contacts?erased=1");
     Ok(())

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 /// The dev mailbox (development without SMTP only): the newest mails.
 #[server(endpoint = "dev/mailbox")]
 pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
-    let state = AppState::get()?;
-    auth::require_staff().await?;
+    use backend::{db, timefmt};
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_staff().await?;
     if !state.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }
@@ -27,10 +27,10 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
 
 #[server(endpoint = "dev/mail")]
 pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
-    use crate::server::{AppState, auth, db, timefmt};
+    use backend::{db, timefmt};
     use datacheck_core::wire::MailPreview;
-    let state = AppState::get()?;
-    auth::require_staff().await?;
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_staff().await?;
     if !state.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }

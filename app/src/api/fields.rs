@@ -11,9 +11,9 @@ use leptos::prelude::*;
 
 #[server(endpoint = "fields/list")]
 pub async fn list_fields() -> Result<Vec<FieldDef>, AppError> {
-    use crate::server::{AppState, auth, fields};
-    let state = AppState::get()?;
-    auth::require_staff().await?;
+    use backend::fields;
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_staff().await?;
     fields::catalogue(&state.pool).await
 }
 
@@ -31,9 +31,9 @@ pub async fn save_field(
     #[server(default)] customer_editable: Option<String>,
     #[server(default)] confirm: Option<String>,
 ) -> Result<FieldSaved, AppError> {
-    use crate::server::{AppState, auth, fields};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::fields;
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let form = fields::FieldForm {
         key,
         is_new,
@@ -55,16 +55,16 @@ pub async fn delete_field(
     key: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<Option<i64>, AppError> {
-    use crate::server::{AppState, auth, fields};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::fields;
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     fields::delete(&state.pool, &admin.actor(), &key, confirm.is_some()).await
 }
 
 #[server(endpoint = "fields/move")]
 pub async fn move_field(key: String, up: bool) -> Result<(), AppError> {
-    use crate::server::{AppState, auth, fields};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::fields;
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     fields::reorder(&state.pool, &admin.actor(), &key, up).await
 }

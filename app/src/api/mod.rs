@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod caller;
 pub mod contacts;
 pub mod dev_mailbox;
 pub mod fields;

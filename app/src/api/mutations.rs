@@ -10,9 +10,9 @@ use leptos::prelude::*;
 pub async fn list_mutations(
     #[server(default)] query: MutationQuery,
 ) -> Result<MutationPage, AppError> {
-    use crate::server::{AppState, auth, mutations};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::mutations;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     mutations::list(&state, &staff.scope, &query).await
 }
 
@@ -22,19 +22,19 @@ pub async fn load_mutation(
     id: i64,
     #[server(default)] query: MutationQuery,
 ) -> Result<MutationView, AppError> {
-    use crate::server::{AppState, auth, mutations};
+    use backend::mutations;
     use datacheck_core::wire::mutations::MutationId;
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     mutations::view(&state, &staff.scope, MutationId(id), &query).await
 }
 
 /// The runs a reviewer can filter by: sent ones in their companies, newest first.
 #[server(endpoint = "mutations/runs")]
 pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
-    use crate::server::{AppState, auth, db};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::db;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     Ok(db::run::options(&state.pool, &staff.scope).await?)
 }
 
@@ -42,9 +42,9 @@ pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
 /// `selection` is a `Selection` in JSON (the form carries it in one hidden field).
 #[server(endpoint = "mutations/count")]
 pub async fn count_mutation_selection(action: String, selection: String) -> Result<i64, AppError> {
-    use crate::server::{AppState, auth, mutations};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::mutations;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
     mutations::count_selection(&state, &staff.scope, action, &selection).await
 }
@@ -57,10 +57,10 @@ pub async fn review_mutations(
     selection: String,
     expected: i64,
 ) -> Result<i64, AppError> {
-    use crate::server::db::mutation::Reviewer;
-    use crate::server::{AppState, auth, mutations};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::db::mutation::Reviewer;
+    use backend::mutations;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
     mutations::act(
         &state,

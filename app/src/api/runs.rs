@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 
 #[server(endpoint = "runs/defaults")]
 pub async fn load_run_defaults() -> Result<RunDefaults, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::defaults(&state, &staff).await
 }
 
@@ -31,9 +31,9 @@ pub async fn create_run(
     #[server(default)] sender_email: String,
     #[server(default)] reply_to: String,
 ) -> Result<RunId, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let form = runs::ConfigForm {
         name,
         company,
@@ -55,9 +55,9 @@ pub async fn save_run_config(
     #[server(default)] sender_email: String,
     #[server(default)] reply_to: String,
 ) -> Result<RunId, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let form = runs::ConfigForm {
         name,
         company,
@@ -81,9 +81,9 @@ pub async fn save_run_recipients(
     #[server(default)] list: String,
     #[server(default)] marketing: Option<String>,
 ) -> Result<RunId, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let form = runs::RecipientsForm {
         mode,
         kind,
@@ -105,10 +105,10 @@ pub async fn save_run_email(
     #[server(default)] en_subject: String,
     #[server(default)] en_body: String,
 ) -> Result<RunId, AppError> {
-    use crate::server::{AppState, auth, runs};
+    use backend::runs;
     use datacheck_core::wire::{MailTemplate, RunTemplates};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let templates = RunTemplates {
         nl: MailTemplate {
             subject: nl_subject,
@@ -132,9 +132,9 @@ pub async fn save_run_fields(
     #[server(default)] show_notifications: Option<String>,
     #[server(default)] show_subscriptions: Option<String>,
 ) -> Result<RunId, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let form = runs::FieldsForm {
         rules,
         show_contact_persons: show_contact_persons.is_some(),
@@ -147,17 +147,17 @@ pub async fn save_run_fields(
 
 #[server(endpoint = "runs/draft")]
 pub async fn load_run_draft(id: i64) -> Result<RunDraft, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::draft(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/summary")]
 pub async fn load_recipient_summary(id: i64) -> Result<RecipientSummary, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::recipient_summary(&state, &staff, RunId(id)).await
 }
 
@@ -170,10 +170,10 @@ pub async fn preview_mail(
     #[server(default)] subject: Option<String>,
     #[server(default)] body: Option<String>,
 ) -> Result<MailPreview, AppError> {
-    use crate::server::{AppState, auth, runs};
+    use backend::runs;
     use datacheck_core::wire::MailTemplate;
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     let draft = match (subject, body) {
         (Some(subject), Some(body)) => Some(MailTemplate { subject, body }),
         _ => None,
@@ -188,58 +188,58 @@ pub async fn send_test_mail(
     #[server(default)] contact: Option<i64>,
     #[server(default)] language: String,
 ) -> Result<String, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::send_test(&state, &staff, RunId(id), contact, &language).await
 }
 
 /// Sends the run to the `expected` number of recipients the person confirmed.
 #[server(endpoint = "runs/send")]
 pub async fn send_run(id: i64, expected: i64) -> Result<i64, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::send(&state, &staff, RunId(id), expected).await
 }
 
 #[server(endpoint = "runs/progress")]
 pub async fn load_run_progress(id: i64) -> Result<RunProgress, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::progress(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/cancel")]
 pub async fn cancel_run(id: i64) -> Result<(), AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::cancel(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/remind")]
 pub async fn send_reminders(id: i64, expected: i64) -> Result<i64, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::remind(&state, &staff, RunId(id), expected).await
 }
 
 #[server(endpoint = "runs/list")]
 pub async fn list_runs(#[server(default)] query: RunQuery) -> Result<RunPage, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::list(&state, &staff, &query).await
 }
 
 #[server(endpoint = "runs/view")]
 pub async fn load_run(id: i64) -> Result<RunView, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::view(&state, &staff, RunId(id)).await
 }
 
@@ -249,9 +249,9 @@ pub async fn list_run_recipients(
     #[server(default)] after: Option<String>,
     #[server(default)] state_filter: Option<String>,
 ) -> Result<RunRecipientPage, AppError> {
-    use crate::server::{AppState, auth, runs};
-    let state = AppState::get()?;
-    let staff = auth::require_staff().await?;
+    use backend::runs;
+    let state = crate::api::caller::state()?;
+    let staff = crate::api::caller::require_staff().await?;
     runs::recipients(
         &state,
         &staff,

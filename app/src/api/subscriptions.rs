@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 #[server(endpoint = "admin/subscription_types")]
 pub async fn list_subscription_types() -> Result<Vec<SubscriptionTypeRow>, AppError> {
-    use crate::server::{AppState, auth, db};
-    let state = AppState::get()?;
-    auth::require_admin().await?;
+    use backend::db;
+    let state = crate::api::caller::state()?;
+    crate::api::caller::require_admin().await?;
     Ok(db::subscription::admin_list(&state.pool).await?)
 }
 
@@ -29,9 +29,9 @@ pub async fn save_subscription_type(
     position: String,
 ) -> Result<(), AppError> {
     use crate::api::admin::clean_name;
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let mut problems = Vec::new();
     let mut take = |r: Result<String, AppError>| match r {
         Ok(v) => v,
@@ -128,9 +128,9 @@ pub async fn save_subscription_type(
 /// the confirmation showed it: their subscriptions go with the type.
 #[server(endpoint = "admin/delete_subscription_type")]
 pub async fn delete_subscription_type(id: i64, expected: i64) -> Result<(), AppError> {
-    use crate::server::{AppState, audit, auth, db};
-    let state = AppState::get()?;
-    let admin = auth::require_admin().await?;
+    use backend::{audit, db};
+    let state = crate::api::caller::state()?;
+    let admin = crate::api::caller::require_admin().await?;
     let mut tx = state.pool.begin().await?;
     let (key, subscribers) = db::subscription::lock_with_subscribers(&mut *tx, id)
         .await?

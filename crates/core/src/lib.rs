@@ -7,3 +7,4 @@ pub mod display;
 pub mod domain;
 pub mod error;
 pub mod wire;
+pub mod words;

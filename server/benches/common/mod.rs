@@ -5,9 +5,9 @@
 //! Each benchmark is a crate of its own and uses part of this module.
 #![allow(dead_code)]
 
-use app::server::db::contact::ListFilter;
-use app::server::db::run_recipient::Selection;
-use app::server::{DeployEnv, Settings, db};
+use backend::db::contact::ListFilter;
+use backend::db::run_recipient::Selection;
+use backend::{DeployEnv, Settings, db};
 use datacheck_core::wire::{RecipientFilter, RunTemplates};
 use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use app::server::db;
+use backend::db;
 use common::*;
 use sqlx::PgPool;
 

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use app::server::{auth, db, throttle};
+use backend::{auth, db, throttle};
 use common::*;
 use http::{StatusCode, header};
 use sqlx::PgPool;

@@ -5,8 +5,8 @@
 
 use crate::common;
 
-use app::server::mail::Transport;
-use app::server::mail::outbox::{Worker, WorkerConfig};
+use backend::mail::Transport;
+use backend::mail::outbox::{Worker, WorkerConfig};
 use common::smtp::TestSmtp;
 use common::*;
 use http::{StatusCode, header};
@@ -112,7 +112,7 @@ async fn migration_gives_mailed_never_mailed_and_no_mailings_contacts_their_defa
     let mut may = Vec::new();
     for id in 1..=5 {
         may.push(
-            app::server::consent::may_market_now(&st.pool, id)
+            backend::consent::may_market_now(&st.pool, id)
                 .await
                 .unwrap(),
         );
@@ -125,14 +125,14 @@ async fn record(
     pool: &PgPool,
     contact_id: i64,
     state: datacheck_core::wire::ConsentState,
-    source: app::server::consent::Source,
+    source: backend::consent::Source,
     shown_text: &str,
 ) {
     let mut tx = pool.begin().await.unwrap();
-    app::server::consent::set_purpose(
+    backend::consent::set_purpose(
         &mut tx,
-        &app::server::audit::Actor::Customer,
-        &app::server::consent::PurposeChange {
+        &backend::audit::Actor::Customer,
+        &backend::consent::PurposeChange {
             contact_id,
             purpose: "e_marketing",
             state,
@@ -157,7 +157,7 @@ async fn consent_history_is_append_only(pool: PgPool) {
         &pool,
         id,
         datacheck_core::wire::ConsentState::Given,
-        app::server::consent::Source::Portal,
+        backend::consent::Source::Portal,
         "Mogen wij u e-mail sturen?",
     )
     .await;
@@ -192,13 +192,13 @@ async fn consent_history_is_append_only(pool: PgPool) {
         &pool,
         id,
         datacheck_core::wire::ConsentState::Withdrawn,
-        app::server::consent::Source::Preferences,
+        backend::consent::Source::Preferences,
         "Nee, liever niet",
     )
     .await;
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_event").await, 2);
     assert!(
-        !app::server::consent::may_market_now(&st.pool, id)
+        !backend::consent::may_market_now(&st.pool, id)
             .await
             .unwrap()
     );
@@ -320,7 +320,7 @@ async fn mails_carry_one_click_unsubscribe_and_its_post_withdraws_without_a_page
     assert_eq!(events(pool.clone()).await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM mutation").await, 0);
     assert!(
-        app::server::consent::may_market_now(&pool, contact)
+        backend::consent::may_market_now(&pool, contact)
             .await
             .is_ok()
     );
@@ -374,7 +374,7 @@ async fn mails_carry_one_click_unsubscribe_and_its_post_withdraws_without_a_page
     // address must not lose one-click unsubscribe to someone else's junk).
     let res = post_raw(&app, "/u/AAAAbogus", "List-Unsubscribe=One-Click").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    for i in 0..app::server::portal::BAD_LINKS_PER_CLIENT {
+    for i in 0..backend::portal::BAD_LINKS_PER_CLIENT {
         post_raw(
             &app,
             &format!("/u/AAAAguess{i}"),
@@ -394,7 +394,7 @@ async fn tokens_open_only_the_page_of_their_purpose(pool: PgPool) {
     let (app, portal_path, contact) = portal_link(&pool).await;
     let portal_token = portal_path.trim_start_matches("/c/").to_string();
     let st = state(pool.clone());
-    let url = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let url = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
     let prefs_path = path_of(&url);
@@ -421,23 +421,24 @@ async fn tokens_open_only_the_page_of_their_purpose(pool: PgPool) {
     // opens the token sealed with the old one.
     let mut rotated = settings();
     rotated.link_keys = link_token::Keyring::new(&[(2, [5; 32]), (1, [9; 32])]).unwrap();
-    let rotated_app = server::startup::router(app::server::AppState {
-        leptos_options: leptos::config::LeptosOptions::builder()
-            .output_name("datacheck")
-            .build(),
-        pool: pool.clone(),
-        settings: Arc::new(rotated),
-    });
+    let rotated_app = server::startup::router(
+        backend::AppState {
+            pool: pool.clone(),
+            settings: Arc::new(rotated),
+            words: &app::pages::portal::text::WORDS,
+        },
+        site(),
+    );
     assert_eq!(
         get(&rotated_app, &prefs_path, None).await.status(),
         StatusCode::OK
     );
 
     // Revoking the link kills every token made for it.
-    let second = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let second = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
-    app::server::db::preference_link::revoke(&pool, contact)
+    backend::db::preference_link::revoke(&pool, contact)
         .await
         .unwrap();
     assert_eq!(
@@ -449,7 +450,7 @@ async fn tokens_open_only_the_page_of_their_purpose(pool: PgPool) {
         StatusCode::NOT_FOUND
     );
     // A new link is a new row; the old tokens stay dead.
-    let third = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let third = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
     assert_eq!(
@@ -469,7 +470,7 @@ async fn preferences_page_applies_choices_at_once_and_reports_them(pool: PgPool)
     let contact: i64 = count(&pool, "SELECT id FROM contact").await;
     let app = app(pool.clone());
     let st = state(pool.clone());
-    let url = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let url = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
     let path = path_of(&url);
@@ -507,7 +508,7 @@ async fn preferences_page_applies_choices_at_once_and_reports_them(pool: PgPool)
     .unwrap();
     assert_eq!(subscribed, vec!["newsletter", "surveys"]);
     assert!(
-        app::server::consent::may_market_now(&pool, contact)
+        backend::consent::may_market_now(&pool, contact)
             .await
             .unwrap()
     );
@@ -594,7 +595,7 @@ async fn preferences_page_applies_choices_at_once_and_reports_them(pool: PgPool)
         0
     );
     assert!(
-        !app::server::consent::may_market_now(&pool, contact)
+        !backend::consent::may_market_now(&pool, contact)
             .await
             .unwrap()
     );
@@ -831,7 +832,7 @@ async fn erasing_a_contact_leaves_no_personal_data_anywhere(pool: PgPool) {
     );
     assert!(count(&pool, "SELECT count(*) FROM mutation_change WHERE submitted_value = 'wilhelmina.nieuw@example.nl'").await > 0);
     let st = state(pool.clone());
-    let url = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let url = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
     let path = path_of(&url);
@@ -962,7 +963,7 @@ async fn withdraw(pool: &PgPool, email: &str) {
         pool,
         id,
         datacheck_core::wire::ConsentState::Withdrawn,
-        app::server::consent::Source::Unsubscribe,
+        backend::consent::Source::Unsubscribe,
         "U bent afgemeld.",
     )
     .await;
@@ -1286,7 +1287,7 @@ async fn admins_manage_subscription_types_and_removing_one_in_use_needs_its_coun
     // Offered on the preferences page; someone subscribes.
     let contact: i64 = count(&pool, "SELECT min(id) FROM contact").await;
     let st = state(pool.clone());
-    let url = app::server::consent::preferences_url(&st, &pool, contact, "test")
+    let url = backend::consent::preferences_url(&st, &pool, contact, "test")
         .await
         .unwrap();
     let html = body_text(get(&app, &path_of(&url), None).await).await;

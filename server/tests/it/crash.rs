@@ -136,7 +136,7 @@ async fn a_server_killed_mid_run_sends_every_mail_once_soon_after_its_restart(po
         "every recipient got a mail"
     );
     let twice: Vec<_> = by_recipient.values().filter(|ids| ids.len() > 1).collect();
-    let in_flight = app::server::mail::outbox::WorkerConfig::default().concurrency;
+    let in_flight = backend::mail::outbox::WorkerConfig::default().concurrency;
     assert!(
         twice.len() <= in_flight,
         "{} mails went out twice; at most the {in_flight} in flight may",

@@ -4,8 +4,8 @@
 
 use crate::common;
 
-use app::server::db;
 use axum::body::Body;
+use backend::db;
 use common::*;
 use http::{Request, StatusCode, header};
 use serde_json::{Value, json};

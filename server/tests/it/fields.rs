@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use app::server::db;
+use backend::db;
 use common::*;
 use datacheck_core::wire::{FieldDef, FieldSaved};
 use sqlx::PgPool;

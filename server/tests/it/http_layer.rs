@@ -187,7 +187,7 @@ fn help_documents_every_variable() {
 /// A site as `cargo xtask build` leaves it: hashed bundle files, each with its brotli
 /// and gzip copy, and the manifest that names them.
 fn built_site(name: &str) -> (std::path::PathBuf, Vec<u8>) {
-    use app::server::assets::{Assets, Bundle, MANIFEST, Split};
+    use app::shell::assets::{Assets, Bundle, MANIFEST, Split};
     let site = std::env::temp_dir().join(format!("datacheck-site-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&site);
     std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -235,12 +235,11 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let (site, wasm) = built_site("compressed");
-    let mut state = state(pool);
-    state.leptos_options = leptos::config::LeptosOptions::builder()
+    let options = leptos::config::LeptosOptions::builder()
         .output_name("datacheck")
         .site_root(site.to_string_lossy().to_string())
         .build();
-    let app = server::startup::router(state);
+    let app = server::startup::router(state(pool), options);
     let fetch = |path: &'static str, encoding: &'static str| {
         let app = app.clone();
         async move {
@@ -312,12 +311,11 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
 #[sqlx::test(migrations = "../migrations")]
 async fn customer_pages_load_their_own_bundle_and_never_the_staff_app(pool: PgPool) {
     let (site, _) = built_site("customer");
-    let mut state = state(pool);
-    state.leptos_options = leptos::config::LeptosOptions::builder()
+    let options = leptos::config::LeptosOptions::builder()
         .output_name("datacheck")
         .site_root(site.to_string_lossy().to_string())
         .build();
-    let app = server::startup::router(state);
+    let app = server::startup::router(state(pool), options);
     for path in ["/c/not-a-link", "/p/not-a-link"] {
         let res = get(&app, path, None).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");

@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use app::server::{auth, db, import};
+use backend::{auth, db, import};
 use common::*;
 use datacheck_core::wire::{ImportProgress, ImportReport, ImportView};
 use sqlx::PgPool;

@@ -827,7 +827,7 @@ async fn retention_purges_only_reviewed_mutations_past_the_period(pool: PgPool) 
     .await;
     let rest = count(&pool, "SELECT count(*) FROM mutation").await - old_reviewed;
     assert!(old_reviewed > 3);
-    let n = app::server::mutations::purge_reviewed(&pool, 365)
+    let n = backend::mutations::purge_reviewed(&pool, 365)
         .await
         .unwrap();
     assert_eq!(n as i64, old_reviewed);
@@ -848,7 +848,7 @@ async fn retention_purges_only_reviewed_mutations_past_the_period(pool: PgPool) 
     assert_eq!(detail["count"], old_reviewed);
     // Nothing more to purge: no second audit row.
     assert_eq!(
-        app::server::mutations::purge_reviewed(&pool, 365)
+        backend::mutations::purge_reviewed(&pool, 365)
             .await
             .unwrap(),
         0

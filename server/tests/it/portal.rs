@@ -623,7 +623,7 @@ async fn a_fresh_link_goes_only_to_the_address_on_file_and_is_rate_limited(pool:
 #[sqlx::test(migrations = "../migrations")]
 async fn invalid_links_from_one_address_are_throttled(pool: PgPool) {
     let (app, path, _) = portal_link(&pool).await;
-    for i in 0..app::server::portal::BAD_LINKS_PER_CLIENT {
+    for i in 0..backend::portal::BAD_LINKS_PER_CLIENT {
         let res = get(&app, &format!("/c/guess{i}"), None).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND);
     }
@@ -638,7 +638,7 @@ async fn invalid_links_from_one_address_are_throttled(pool: PgPool) {
     assert_eq!(count(&pool, "SELECT count(*) FROM link_attempt").await, 1);
     assert_eq!(
         count(&pool, "SELECT sum(failures)::bigint FROM link_attempt").await,
-        i64::from(app::server::portal::BAD_LINKS_PER_CLIENT)
+        i64::from(backend::portal::BAD_LINKS_PER_CLIENT)
     );
     let res = post_form(&app, "/c/guess", &[("intent", "review")]).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);

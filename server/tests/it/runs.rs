@@ -4,8 +4,8 @@
 
 use crate::common;
 
-use app::server::mail::Transport;
-use app::server::mail::outbox::{Worker, WorkerConfig};
+use backend::mail::Transport;
+use backend::mail::outbox::{Worker, WorkerConfig};
 use common::smtp::TestSmtp;
 use common::*;
 use http::StatusCode;
@@ -370,7 +370,7 @@ async fn a_mail_claimed_by_a_crashed_worker_is_sent_by_another_once_its_lease_ru
 ) {
     let _ = sent_run(&pool, 3, "Crash").await;
     // The "crashed" worker claims everything and never answers.
-    let claimed = app::server::db::outbox_mail::claim(&pool, "crashed", 10, 0.3)
+    let claimed = backend::db::outbox_mail::claim(&pool, "crashed", 10, 0.3)
         .await
         .unwrap();
     assert_eq!(claimed.len(), 3);
@@ -382,7 +382,7 @@ async fn a_mail_claimed_by_a_crashed_worker_is_sent_by_another_once_its_lease_ru
     assert_eq!(smtp.mails().len(), 3);
     // A late answer from the crashed worker changes nothing.
     assert!(
-        !app::server::db::outbox_mail::mark_sent(&pool, claimed[0].id, "crashed")
+        !backend::db::outbox_mail::mark_sent(&pool, claimed[0].id, "crashed")
             .await
             .unwrap()
     );

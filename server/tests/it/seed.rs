@@ -2,27 +2,26 @@
 
 use crate::common;
 
-use app::server::seed;
 use common::*;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn demo_seed_fills_an_empty_database_once(pool: PgPool) {
-    let first = seed::seed_demo(&pool)
+    let first = demo::seed_demo(&pool)
         .await
         .unwrap()
         .expect("seeds an empty database");
     assert!(first.contacts >= 300, "a few hundred contacts");
     assert!(
-        seed::seed_demo(&pool).await.unwrap().is_none(),
+        demo::seed_demo(&pool).await.unwrap().is_none(),
         "second run does nothing"
     );
 
     let app = app(pool.clone());
-    sign_in(&app, seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD)
+    sign_in(&app, demo::ADMIN_EMAIL, demo::ADMIN_PASSWORD)
         .await
         .expect("demo admin signs in");
-    sign_in(&app, seed::STAFF_EMAIL, seed::STAFF_PASSWORD)
+    sign_in(&app, demo::STAFF_EMAIL, demo::STAFF_PASSWORD)
         .await
         .expect("demo staff signs in");
     let english: i64 = sqlx::query_scalar("SELECT count(*) FROM contact WHERE language = 'en'")
@@ -62,7 +61,7 @@ async fn demo_seed_fills_an_empty_database_once(pool: PgPool) {
     let req = http::Request::get("/api/v1/contacts/1/A10000")
         .header(
             http::header::AUTHORIZATION,
-            format!("Bearer {}", seed::DEMO_API_KEY),
+            format!("Bearer {}", demo::DEMO_API_KEY),
         )
         .body(axum::body::Body::empty())
         .unwrap();

@@ -182,7 +182,7 @@ async fn a_receiver_that_never_answers_is_given_up_on_after_the_last_attempt(poo
     .execute(&pool)
     .await
     .unwrap();
-    app::server::db::webhook_delivery::enqueue(&pool, f.company_a, "mutation.created", "{}")
+    backend::db::webhook_delivery::enqueue(&pool, f.company_a, "mutation.created", "{}")
         .await
         .unwrap();
     let deliverer = Deliverer::new(pool.clone(), quick()).unwrap();
@@ -202,8 +202,8 @@ async fn a_receiver_that_never_answers_is_given_up_on_after_the_last_attempt(poo
 
 #[test]
 fn a_webhook_url_must_be_an_address_and_https_in_production() {
-    use app::server::DeployEnv;
-    use app::server::api_keys::check_webhook_url;
+    use backend::DeployEnv;
+    use backend::api_keys::check_webhook_url;
     assert_eq!(check_webhook_url("  ", DeployEnv::Prod).unwrap(), None);
     assert!(check_webhook_url("http://dms.example.nl/hook", DeployEnv::Prod).is_err());
     assert!(check_webhook_url("https://dms.example.nl/hook", DeployEnv::Prod).is_ok());

@@ -243,3 +243,28 @@ pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<Cha
     }
     lines
 }
+
+/// The customer's words as the backend keeps them: the same translations as the page.
+pub struct PortalWords;
+
+/// The one instance the server hands to the backend's state.
+pub static WORDS: PortalWords = PortalWords;
+
+impl datacheck_core::words::CustomerWords for PortalWords {
+    fn change_lines(&self, view: &PortalView, changes: &[Change]) -> Vec<ChangeLine> {
+        change_lines(view, changes, locale(&view.language))
+    }
+
+    fn consent_statement(&self, language: &str, company: &str) -> String {
+        let l = locale(language);
+        format!(
+            "{} {}",
+            td_string!(l, consent_legend),
+            td_string!(l, consent_text, company = company.to_string())
+        )
+    }
+
+    fn unsubscribed_statement(&self, language: &str) -> String {
+        td_string!(locale(language), prefs_unsubscribed_text).to_string()
+    }
+}

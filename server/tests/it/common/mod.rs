@@ -4,9 +4,9 @@
 
 pub mod smtp;
 
-use app::server::{AppState, DeployEnv, Settings, password};
 use axum::Router;
 use axum::body::Body;
+use backend::{AppState, DeployEnv, Settings, password};
 use http::{Request, Response, header};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
@@ -32,14 +32,19 @@ pub fn settings() -> Settings {
 
 pub fn state(pool: PgPool) -> AppState {
     AppState {
-        leptos_options: LeptosOptions::builder().output_name("datacheck").build(),
         pool,
         settings: Arc::new(settings()),
+        words: &app::pages::portal::text::WORDS,
     }
 }
 
+/// The site as the tests serve it: no built bundle, leptos' default names.
+pub fn site() -> LeptosOptions {
+    LeptosOptions::builder().output_name("datacheck").build()
+}
+
 pub fn app(pool: PgPool) -> Router {
-    server::startup::router(state(pool))
+    server::startup::router(state(pool), site())
 }
 
 pub struct Fixture {
@@ -51,7 +56,7 @@ pub struct Fixture {
 
 /// Two companies, an admin, and a staff user limited to company A.
 pub async fn fixture(pool: &PgPool) -> Fixture {
-    use app::server::db;
+    use backend::db;
     let company_a = db::company::insert(pool, "Company A")
         .await
         .unwrap()
@@ -313,7 +318,7 @@ pub async fn portal_link(pool: &PgPool) -> (axum::Router, String, i64) {
 }
 
 pub fn path_for(recipient: i64, expires: time::OffsetDateTime) -> String {
-    let url = app::server::mail::portal_link(&settings(), recipient, expires);
+    let url = backend::mail::portal_link(&settings(), recipient, expires);
     url.strip_prefix("http://127.0.0.1:3000")
         .unwrap()
         .to_string()

@@ -1,0 +1,27 @@
+//! Datacheck's backend: the state, the database (`db/`) and every feature's rules that
+//! run on the server only. It knows no views and no HTTP request: the app's server
+//! functions, the customer pages' form posts and the DMS API call into it with who is
+//! asking, and it answers with the wire types of `datacheck_core`.
+
+pub mod api_keys;
+pub mod audit;
+pub mod auth;
+pub mod consent;
+pub mod contacts;
+pub mod data_request;
+pub mod db;
+pub mod fields;
+pub mod import;
+pub mod mail;
+pub mod mutations;
+pub mod password;
+pub mod plausible;
+pub mod portal;
+pub mod preferences;
+pub mod runs;
+pub mod scope;
+pub mod state;
+pub mod throttle;
+pub mod timefmt;
+
+pub use state::{AppState, DeployEnv, Settings};
