@@ -3,11 +3,11 @@
 //! the server (SSR) and the browser (hydrate) compile. The customer pages have a root of
 //! their own without a router (`pages::portal::root`), so their bundle stays small.
 
-pub mod api;
 pub mod components;
 pub mod pages;
 #[cfg(feature = "staff")]
 mod routes;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod shell;
 

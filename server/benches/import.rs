@@ -61,8 +61,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("BENCH_DATABASE_URL")
         .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
-    let pool = server::startup::connect(&url, 4).await?;
-    server::startup::MIGRATOR.run(&pool).await?;
+    let pool = server::serve::connect(&url, 4).await?;
+    server::serve::MIGRATOR.run(&pool).await?;
     let file = export();
     let catalogue = fields::catalogue(&pool).await?;
     let actor = Actor::System("benchmark");

@@ -28,8 +28,8 @@ fn ms(d: Duration) -> String {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("BENCH_DATABASE_URL")
         .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
-    let pool = server::startup::connect(&url, 4).await?;
-    server::startup::MIGRATOR.run(&pool).await?;
+    let pool = server::serve::connect(&url, 4).await?;
+    server::serve::MIGRATOR.run(&pool).await?;
 
     let seeded = Instant::now();
     let companies: Vec<i64> = sqlx::query_scalar(

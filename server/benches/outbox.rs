@@ -128,8 +128,8 @@ async fn body_size(pool: &sqlx::PgPool, settings: &Settings) -> anyhow::Result<u
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("BENCH_DATABASE_URL")
         .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
-    let pool = server::startup::connect(&url, 16).await?;
-    server::startup::MIGRATOR.run(&pool).await?;
+    let pool = server::serve::connect(&url, 16).await?;
+    server::serve::MIGRATOR.run(&pool).await?;
     // Earlier runs of this bench leave nothing queued that would count twice.
     sqlx::query("UPDATE outbox_mail SET status = 'cancelled' WHERE status = 'queued'")
         .execute(&pool)

@@ -121,8 +121,8 @@ async fn serve(router: axum::Router) -> anyhow::Result<SocketAddr> {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("BENCH_DATABASE_URL")
         .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
-    let pool = server::startup::connect(&url, 16).await?;
-    server::startup::MIGRATOR.run(&pool).await?;
+    let pool = server::serve::connect(&url, 16).await?;
+    server::serve::MIGRATOR.run(&pool).await?;
 
     // A sent run to RECIPIENTS contacts with every field editable and all sections on.
     let company = db::company::insert(&pool, &format!("Portal bench {}", std::process::id()))
@@ -176,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
         .output_name("datacheck")
         .site_root(site_root)
         .build();
-    let assets = server::startup::site_assets(&leptos_options)?;
+    let assets = server::http::site_assets(&leptos_options)?;
     let bundle = assets
         .customer
         .clone()
@@ -186,7 +186,7 @@ async fn main() -> anyhow::Result<()> {
         settings: Arc::new(settings),
         words: &app::pages::portal::text::WORDS,
     };
-    let portal = serve(server::startup::router(state, leptos_options)).await?;
+    let portal = serve(server::http::router(state, leptos_options)).await?;
 
     // The bare page: the size of a real one, from memory.
     let probe = page_size(portal, &paths[0]).await?;

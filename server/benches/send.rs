@@ -24,8 +24,8 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("BENCH_DATABASE_URL")
         .map_err(|_| anyhow::anyhow!("set BENCH_DATABASE_URL (cargo xtask bench does)"))?;
-    let pool = server::startup::connect(&url, 4).await?;
-    server::startup::MIGRATOR.run(&pool).await?;
+    let pool = server::serve::connect(&url, 4).await?;
+    server::serve::MIGRATOR.run(&pool).await?;
     for stmt in [
         "CREATE TABLE IF NOT EXISTS scratch_recipient (run_id bigint, contact_id bigint, email text, language text, expires_at timestamptz)",
         "CREATE TABLE IF NOT EXISTS scratch_mail (run_id bigint, recipient bigint, email text, message_id text)",

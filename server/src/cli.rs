@@ -2,7 +2,7 @@
 //! `server seed-demo`. Every command reads the same configuration.
 
 use crate::config::Config;
-use crate::startup;
+use crate::serve;
 use anyhow::{Context, Result, bail};
 use backend::{audit, db, password};
 use clap::{Parser, Subcommand};
@@ -46,7 +46,7 @@ pub enum Command {
 /// The site must name the files its pages load. In production the customer pages must
 /// have their own bundle: without it, every phone would download the staff app.
 fn check_site(options: &leptos::config::LeptosOptions, env: backend::DeployEnv) -> Result<()> {
-    let assets = startup::site_assets(options)?;
+    let assets = crate::http::site_assets(options)?;
     if assets.customer.is_none() {
         if env == backend::DeployEnv::Prod {
             bail!(
@@ -66,8 +66,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     let checked = cli.config.check()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let pool = startup::connect(&checked.database_url, cli.config.db_pool_size).await?;
-            startup::MIGRATOR
+            let pool = serve::connect(&checked.database_url, cli.config.db_pool_size).await?;
+            serve::MIGRATOR
                 .run(&pool)
                 .await
                 .context("running migrations")?;
@@ -76,7 +76,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             let conf = get_configuration(None).context("reading Leptos configuration")?;
             check_site(&conf.leptos_options, checked.env)?;
-            let state = startup::state(&cli.config, pool).await?;
+            let state = serve::state(&cli.config, pool).await?;
             if cli.config.demo {
                 for (label, link) in demo::demo_links(&state.pool, &state.settings).await? {
                     println!("demo customer link ({label}): {link}");
@@ -95,7 +95,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     "no SMTP configured: mails go to the dev mailbox at /staff/dev/mailbox"
                 );
             }
-            startup::serve(
+            serve::serve(
                 state,
                 conf.leptos_options,
                 mail,
@@ -104,8 +104,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             .await
         }
         Command::Migrate => {
-            let pool = startup::connect(&checked.database_url, 2).await?;
-            startup::MIGRATOR
+            let pool = serve::connect(&checked.database_url, 2).await?;
+            serve::MIGRATOR
                 .run(&pool)
                 .await
                 .context("running migrations")?;
@@ -117,8 +117,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             name,
             password: pw,
         } => {
-            let pool = startup::connect(&checked.database_url, 2).await?;
-            startup::MIGRATOR
+            let pool = serve::connect(&checked.database_url, 2).await?;
+            serve::MIGRATOR
                 .run(&pool)
                 .await
                 .context("running migrations")?;
@@ -139,8 +139,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             if checked.env == backend::DeployEnv::Prod {
                 bail!("demo data is for development only");
             }
-            let pool = startup::connect(&checked.database_url, 2).await?;
-            startup::MIGRATOR
+            let pool = serve::connect(&checked.database_url, 2).await?;
+            serve::MIGRATOR
                 .run(&pool)
                 .await
                 .context("running migrations")?;
@@ -166,8 +166,9 @@ async fn seed_and_report(pool: &sqlx::PgPool) -> Result<()> {
 }
 
 pub async fn create_admin(pool: &sqlx::PgPool, email: &str, name: &str, pw: &str) -> Result<()> {
-    let email = app::api::admin::clean_staff_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = app::api::admin::clean_name(name, "name", "a name", 200)
+    let email =
+        app::server_fns::admin::clean_staff_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = app::server_fns::admin::clean_name(name, "name", "a name", 200)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     password::check_policy(pw, "password").map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let hash = password::hash(pw.to_string())

@@ -1,18 +1,10 @@
-//! The Datacheck server: configuration, HTTP start-up and the command line. Product
-//! logic lives in the `app` crate's `server` module; this crate wires it together.
+//! The Datacheck server binary: the command line (`cli`), its configuration (`config`),
+//! start-up and shutdown (`serve`), the HTTP face of the staff app and the customer
+//! pages (`http`), and the DMS API (`dms`). Product rules live in the `backend` crate,
+//! pages in `app`; this crate wires them to the network.
 
 pub mod cli;
 pub mod config;
-pub mod contact_export;
-pub mod customer_page;
-pub mod dms_api;
-pub mod dms_consent;
-pub mod dms_mutations;
-pub mod import_upload;
-pub mod mutation_export;
-pub mod page_policy;
-pub mod portal_post;
-pub mod preferences_post;
-pub mod same_origin;
-pub mod startup;
-pub mod webhook;
+pub mod dms;
+pub mod http;
+pub mod serve;

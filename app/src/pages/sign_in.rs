@@ -1,8 +1,8 @@
 //! Staff sign-in and the forced password change after an invitation. Both are plain
 //! forms that post, so they work before the WebAssembly has loaded.
 
-use crate::api::auth::{ChangePassword, SignIn};
 use crate::components::{FieldError, FormError, action_error};
+use crate::server_fns::auth::{ChangePassword, SignIn};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -12,6 +12,7 @@ pub mod data_request;
 pub mod db;
 pub mod fields;
 pub mod import;
+pub mod jobs;
 pub mod mail;
 pub mod mutations;
 pub mod password;
@@ -23,5 +24,6 @@ pub mod scope;
 pub mod state;
 pub mod throttle;
 pub mod timefmt;
+pub mod webhooks;
 
 pub use state::{AppState, DeployEnv, Settings};

@@ -421,7 +421,7 @@ async fn tokens_open_only_the_page_of_their_purpose(pool: PgPool) {
     // opens the token sealed with the old one.
     let mut rotated = settings();
     rotated.link_keys = link_token::Keyring::new(&[(2, [5; 32]), (1, [9; 32])]).unwrap();
-    let rotated_app = server::startup::router(
+    let rotated_app = server::http::router(
         backend::AppState {
             pool: pool.clone(),
             settings: Arc::new(rotated),

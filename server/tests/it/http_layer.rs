@@ -239,7 +239,7 @@ async fn bundles_go_out_as_compressed_at_build_time_and_pages_never_compressed(p
         .output_name("datacheck")
         .site_root(site.to_string_lossy().to_string())
         .build();
-    let app = server::startup::router(state(pool), options);
+    let app = server::http::router(state(pool), options);
     let fetch = |path: &'static str, encoding: &'static str| {
         let app = app.clone();
         async move {
@@ -315,7 +315,7 @@ async fn customer_pages_load_their_own_bundle_and_never_the_staff_app(pool: PgPo
         .output_name("datacheck")
         .site_root(site.to_string_lossy().to_string())
         .build();
-    let app = server::startup::router(state(pool), options);
+    let app = server::http::router(state(pool), options);
     for path in ["/c/not-a-link", "/p/not-a-link"] {
         let res = get(&app, path, None).await;
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");

@@ -28,7 +28,7 @@ fn app_without_database() -> axum::Router {
             "postgres://datacheck@127.0.0.1:{closed_port}/gone"
         ))
         .unwrap();
-    server::startup::router(state(pool), site())
+    server::http::router(state(pool), site())
 }
 
 /// The hidden fields of the page's kept form, in order.

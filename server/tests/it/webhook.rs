@@ -4,9 +4,9 @@
 
 use crate::common;
 
+use backend::webhooks::{Deliverer, WebhookConfig, signature};
 use common::*;
 use http::StatusCode;
-use server::webhook::{Deliverer, WebhookConfig, signature};
 use sqlx::PgPool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

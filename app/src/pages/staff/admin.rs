@@ -1,16 +1,16 @@
 //! Admin pages: staff users, companies, subscription types, the audit log. The server functions check the
 //! role again; these pages only decide what to show.
 
-use crate::api::admin::{
+use crate::components::{
+    BodyOwner, FieldError, FormError, Loading, NoAccess, PageHeader, action_error,
+};
+use crate::server_fns::admin::{
     CreateApiKey, CreateCompany, InviteStaffUser, RenameCompany, ResetStaffPassword, RevokeApiKey,
     SetStaffUserDisabled, UpdateStaffUser, list_api_keys, list_audit, list_companies,
     list_staff_users,
 };
-use crate::api::subscriptions::{
+use crate::server_fns::subscriptions::{
     DeleteSubscriptionType, SaveSubscriptionType, list_subscription_types,
-};
-use crate::components::{
-    BodyOwner, FieldError, FormError, Loading, NoAccess, PageHeader, action_error,
 };
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{

@@ -2,10 +2,10 @@
 //! basis and state, subscriptions, the consent history, the lasting preferences link,
 //! and the data subject requests (export, erase).
 
-use crate::api::contacts::{
+use crate::components::{FieldError, FormError, action_error, icons};
+use crate::server_fns::contacts::{
     EraseContact, PreferencesLink, RecordConsent, RevokePreferencesLink, get_contact_consent,
 };
-use crate::components::{FieldError, FormError, action_error, icons};
 use datacheck_core::wire::{
     ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis,
 };

@@ -2,11 +2,11 @@
 //! read-only: the register changes through the DMS (CSV import, API), never by hand.
 
 use super::consent::ConsentCards;
-use crate::api::contacts::{get_contact, list_contacts};
 use crate::components::data_table::{
     CompanyFilter, FilterBar, Pager, SortHeader, company_param, count,
 };
 use crate::components::{EmptyState, Loading, PageHeader, icons};
+use crate::server_fns::contacts::{get_contact, list_contacts};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{ContactDetail, ContactId, ContactListRow, ContactQuery};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! The development mailbox: where mails land when no SMTP server is configured, so a
 //! developer (and the browser tests) can read them and click their links.
 
-use crate::api::dev_mailbox::{list_dev_mailbox, load_dev_mail};
 use crate::components::{EmptyState, Loading, PageHeader, icons};
+use crate::server_fns::dev_mailbox::{list_dev_mailbox, load_dev_mail};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

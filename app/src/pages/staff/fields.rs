@@ -1,11 +1,11 @@
 //! The field editor: the catalogue of built-in fields and custom attributes, in the
 //! order customers see them. Admins change it; other staff read it.
 
-use crate::api::fields::{DeleteField, MoveField, SaveField, list_fields};
 use crate::components::{
     BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
 };
 use crate::pages::staff::use_me;
+use crate::server_fns::fields::{DeleteField, MoveField, SaveField, list_fields};
 use datacheck_core::domain::FieldType;
 use datacheck_core::wire::{FieldChangeReport, FieldDef, FieldSaved};
 use leptos::prelude::*;

@@ -2,14 +2,14 @@
 //! for big files), then per import the column mapping, the check of every row, the
 //! import with live progress, and its outcome.
 
-use crate::api::import::{
-    CancelImport, CheckImport, StartImport, import_status, load_import, recent_imports,
-};
 use crate::components::data_table::count;
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
 };
 use crate::pages::staff::use_me;
+use crate::server_fns::import::{
+    CancelImport, CheckImport, StartImport, import_status, load_import, recent_imports,
+};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{ImportReport, ImportSummary, ImportView};
 use leptos::prelude::*;

@@ -11,8 +11,8 @@ pub mod runs;
 pub mod settings;
 pub mod wizard;
 
-use crate::api::auth::{SignOut, current_user};
 use crate::components::icons;
+use crate::server_fns::auth::{SignOut, current_user};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::Me;
 use leptos::prelude::*;

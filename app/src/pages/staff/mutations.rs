@@ -2,12 +2,12 @@
 //! one mutation beside the register's current values. Processing records that staff
 //! copied an answer into the DMS; nothing here writes to the contact register.
 
-use crate::api::mutations::{
-    CountMutationSelection, ReviewMutations, list_mutation_runs, list_mutations, load_mutation,
-};
 use crate::components::data_table::{CompanyFilter, FilterBar, Pager, SortHeader, query_href};
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
+};
+use crate::server_fns::mutations::{
+    CountMutationSelection, ReviewMutations, list_mutation_runs, list_mutations, load_mutation,
 };
 use datacheck_core::error::AppError;
 use datacheck_core::wire::mutations::{

@@ -1,13 +1,13 @@
 //! The runs overview (every data check with its status and responses) and one run's
 //! page: live sending progress, the funnel, reminders, cancelling, and the recipients.
 
-use crate::api::runs::{
-    CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
-};
 use crate::components::data_table::{CompanyFilter, FilterBar, Pager, company_param, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
+};
+use crate::server_fns::runs::{
+    CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
 };
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{RunQuery, RunRecipientPage, RunView};

@@ -1,7 +1,7 @@
 use super::use_me;
-use crate::api::auth::ChangePassword;
 use crate::components::{FormError, PageHeader, action_error, icons};
 use crate::pages::sign_in::PasswordFields;
+use crate::server_fns::auth::ChangePassword;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -3,14 +3,14 @@
 //! reopened until the run is sent. The server checks every step; the e-mail step also
 //! checks templates as you type, with the same parser.
 
-use crate::api::runs::{
-    CreateRun, PreviewMail, SaveRunConfig, SaveRunEmail, SaveRunFields, SaveRunRecipients, SendRun,
-    SendTestMail, load_recipient_summary, load_run_defaults, load_run_draft,
-};
 use crate::components::data_table::count;
 use crate::components::run_widgets::Stepper;
 use crate::components::{
     BodyOwner, FieldError, FormError, Loading, PageHeader, action_error, icons,
+};
+use crate::server_fns::runs::{
+    CreateRun, PreviewMail, SaveRunConfig, SaveRunEmail, SaveRunFields, SaveRunRecipients, SendRun,
+    SendTestMail, load_recipient_summary, load_run_defaults, load_run_draft,
 };
 use datacheck_core::domain::Template;
 use datacheck_core::error::AppError;

@@ -44,7 +44,7 @@ pub fn site() -> LeptosOptions {
 }
 
 pub fn app(pool: PgPool) -> Router {
-    server::startup::router(state(pool), site())
+    server::http::router(state(pool), site())
 }
 
 pub struct Fixture {

@@ -6,7 +6,7 @@
 //! Signature: `X-Datacheck-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>` over
 //! `<t>.<body>`, so a receiver can check both who sent it and that it is fresh.
 
-use backend::db;
+use crate::db;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sqlx::PgPool;
@@ -52,7 +52,7 @@ pub struct Deliverer {
 }
 
 impl Deliverer {
-    pub fn new(pool: PgPool, config: WebhookConfig) -> anyhow::Result<Self> {
+    pub fn new(pool: PgPool, config: WebhookConfig) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::none())

@@ -51,8 +51,8 @@ pub fn clean_staff_email(raw: &str) -> Result<String, AppError> {
 pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
     use backend::{db, timefmt};
     use datacheck_core::wire::CompanyRef;
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_admin().await?;
     let rows = db::staff_user::list(&state.pool).await?;
     Ok(rows
         .into_iter()
@@ -88,8 +88,8 @@ pub async fn invite_staff_user(
     #[server(default)] company_ids: Vec<i64>,
 ) -> Result<TemporaryPassword, AppError> {
     use backend::{audit, db, password};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let display_name = clean_name(&display_name, "display_name", "a name", 200)?;
     let email = clean_staff_email(&email)?;
     let role =
@@ -134,8 +134,8 @@ pub async fn update_staff_user(
     #[server(default)] company_ids: Vec<i64>,
 ) -> Result<(), AppError> {
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let role =
         StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
     let mut tx = state.pool.begin().await?;
@@ -180,8 +180,8 @@ pub async fn update_staff_user(
 #[server(endpoint = "admin/set_staff_user_disabled")]
 pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppError> {
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     if disabled && id == admin.id.0 {
         return Err(AppError::Invalid {
             field: None,
@@ -228,8 +228,8 @@ pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppE
 #[server(endpoint = "admin/reset_staff_password")]
 pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError> {
     use backend::{audit, db, password};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let temp = password::temporary();
     let hash = password::hash(temp.clone()).await?;
     let mut tx = state.pool.begin().await?;
@@ -260,8 +260,8 @@ pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError
 #[server(endpoint = "admin/companies")]
 pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
     use backend::{db, timefmt};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let rows = db::company::list_in_scope(&state.pool, &admin.scope).await?;
     Ok(rows
         .into_iter()
@@ -278,8 +278,8 @@ pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
 #[server(endpoint = "admin/create_company")]
 pub async fn create_company(name: String) -> Result<(), AppError> {
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
     let mut tx = state.pool.begin().await?;
     let id = db::company::insert(&mut *tx, &name)
@@ -305,8 +305,8 @@ pub async fn create_company(name: String) -> Result<(), AppError> {
 pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
     use backend::db::company::Renamed;
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let company = admin.scope.require(CompanyId(id))?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
     let mut tx = state.pool.begin().await?;
@@ -342,8 +342,8 @@ pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
 #[server(endpoint = "admin/audit")]
 pub async fn list_audit(#[server(default)] before: Option<i64>) -> Result<Vec<AuditRow>, AppError> {
     use backend::{db, timefmt};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100).await?;
     Ok(rows
         .into_iter()
@@ -405,8 +405,8 @@ mod tests {
 pub async fn list_api_keys() -> Result<Vec<datacheck_core::wire::ApiKeyRow>, AppError> {
     use backend::{db, timefmt};
     use datacheck_core::wire::ApiKeyRow;
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_admin().await?;
     let tz = &state.settings.time_zone;
     Ok(db::api_key::list(&state.pool)
         .await?
@@ -444,8 +444,8 @@ pub async fn create_api_key(
 ) -> Result<datacheck_core::wire::NewApiKey, AppError> {
     use backend::{api_keys, audit, db};
     use datacheck_core::wire::NewApiKey;
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let name = clean_name(&name, "name", "a name for the key", 100)?;
     let companies: Option<Vec<i64>> = if all_companies.is_some() {
         None
@@ -507,8 +507,8 @@ pub async fn create_api_key(
 #[server(endpoint = "admin/revoke_api_key")]
 pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let mut tx = state.pool.begin().await?;
     let name = db::api_key::revoke(&mut *tx, id)
         .await?

@@ -26,7 +26,7 @@ pub async fn sign_in(
     #[server(default)] next: Option<String>,
 ) -> Result<(), AppError> {
     use backend::{audit, auth, db, password as pw, throttle};
-    let state = crate::api::caller::state()?;
+    let state = crate::server_fns::caller::state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your e-mail address."));
@@ -34,7 +34,7 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let client_hash = crate::api::caller::request_client_hash(&state.settings).await?;
+    let client_hash = crate::server_fns::caller::request_client_hash(&state.settings).await?;
     let now = time::OffsetDateTime::now_utc();
 
     throttle::check(&state.pool, &email, &client_hash, now).await?;
@@ -78,7 +78,10 @@ pub async fn sign_in(
     .await?;
     tx.commit().await?;
 
-    crate::api::caller::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
+    crate::server_fns::caller::set_cookie_on_response(&auth::session_cookie(
+        &token,
+        &state.settings,
+    ))?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -86,13 +89,13 @@ pub async fn sign_in(
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use backend::auth;
-    let state = crate::api::caller::state()?;
+    let state = crate::server_fns::caller::state()?;
     if let Some(parts) = use_context::<http::request::Parts>()
         && let Some(token) = auth::token_from_headers(&parts.headers)
     {
         auth::end_session(&state.pool, &state.settings, &token).await?;
     }
-    crate::api::caller::set_cookie_on_response(&auth::clear_cookie(&state.settings))?;
+    crate::server_fns::caller::set_cookie_on_response(&auth::clear_cookie(&state.settings))?;
     leptos_axum::redirect("/staff/login?signed_out=1");
     Ok(())
 }
@@ -101,8 +104,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use backend::auth;
-    let state = crate::api::caller::state()?;
-    match crate::api::caller::current_staff().await? {
+    let state = crate::server_fns::caller::state()?;
+    match crate::server_fns::caller::current_staff().await? {
         Some(staff) => Ok(Some(
             auth::me_for(&state.pool, &staff, state.settings.dev_mailbox).await?,
         )),
@@ -117,8 +120,8 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use backend::{audit, auth, db, password as pw};
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff_even_with_temporary_password().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff_even_with_temporary_password().await?;
     if new_password != confirm_password {
         return Err(AppError::invalid(
             "confirm_password",
@@ -161,7 +164,10 @@ pub async fn change_password(
     tx.commit().await?;
     // Keep this browser signed in with a fresh session.
     let token = auth::create_session(&state.pool, &state.settings, staff.id).await?;
-    crate::api::caller::set_cookie_on_response(&auth::session_cookie(&token, &state.settings))?;
+    crate::server_fns::caller::set_cookie_on_response(&auth::session_cookie(
+        &token,
+        &state.settings,
+    ))?;
     if staff.must_change_password {
         leptos_axum::redirect("/staff/runs");
     }

@@ -12,8 +12,8 @@ use leptos::prelude::*;
 #[server(endpoint = "fields/list")]
 pub async fn list_fields() -> Result<Vec<FieldDef>, AppError> {
     use backend::fields;
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_staff().await?;
     fields::catalogue(&state.pool).await
 }
 
@@ -32,8 +32,8 @@ pub async fn save_field(
     #[server(default)] confirm: Option<String>,
 ) -> Result<FieldSaved, AppError> {
     use backend::fields;
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let form = fields::FieldForm {
         key,
         is_new,
@@ -56,15 +56,15 @@ pub async fn delete_field(
     #[server(default)] confirm: Option<String>,
 ) -> Result<Option<i64>, AppError> {
     use backend::fields;
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     fields::delete(&state.pool, &admin.actor(), &key, confirm.is_some()).await
 }
 
 #[server(endpoint = "fields/move")]
 pub async fn move_field(key: String, up: bool) -> Result<(), AppError> {
     use backend::fields;
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     fields::reorder(&state.pool, &admin.actor(), &key, up).await
 }

@@ -2,7 +2,8 @@
 //! a cursor, and marking them processed or ignored once applied. Same keys, scope and
 //! error shape as the contacts part (`dms_api`).
 
-use crate::dms_api::{ApiError, Client, from_app, rfc3339};
+use super::error::from_app;
+use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};

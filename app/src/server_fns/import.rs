@@ -10,16 +10,16 @@ use leptos::prelude::*;
 #[server(endpoint = "import/recent")]
 pub async fn recent_imports() -> Result<Vec<ImportListRow>, AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::recent(&state, &staff.scope).await
 }
 
 #[server(endpoint = "import/view")]
 pub async fn load_import(id: i64) -> Result<ImportView, AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::view(&state, &staff.scope, id).await
 }
 
@@ -30,8 +30,8 @@ pub async fn check_import(
     #[server(default)] mapping: Vec<String>,
 ) -> Result<ImportReport, AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::check(&state, &staff.scope, id, mapping).await
 }
 
@@ -40,23 +40,23 @@ pub async fn check_import(
 #[server(endpoint = "import/start")]
 pub async fn start_import(id: i64) -> Result<(), AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::start(&state, &staff, id).await
 }
 
 #[server(endpoint = "import/cancel")]
 pub async fn cancel_import(id: i64) -> Result<(), AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::cancel(&state.pool, &staff, id).await
 }
 
 #[server(endpoint = "import/progress")]
 pub async fn import_status(id: i64) -> Result<ImportProgress, AppError> {
     use backend::import;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     import::progress(&state.pool, &staff.scope, id).await
 }

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 #[server(endpoint = "runs/defaults")]
 pub async fn load_run_defaults() -> Result<RunDefaults, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::defaults(&state, &staff).await
 }
 
@@ -32,8 +32,8 @@ pub async fn create_run(
     #[server(default)] reply_to: String,
 ) -> Result<RunId, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let form = runs::ConfigForm {
         name,
         company,
@@ -56,8 +56,8 @@ pub async fn save_run_config(
     #[server(default)] reply_to: String,
 ) -> Result<RunId, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let form = runs::ConfigForm {
         name,
         company,
@@ -82,8 +82,8 @@ pub async fn save_run_recipients(
     #[server(default)] marketing: Option<String>,
 ) -> Result<RunId, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let form = runs::RecipientsForm {
         mode,
         kind,
@@ -107,8 +107,8 @@ pub async fn save_run_email(
 ) -> Result<RunId, AppError> {
     use backend::runs;
     use datacheck_core::wire::{MailTemplate, RunTemplates};
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let templates = RunTemplates {
         nl: MailTemplate {
             subject: nl_subject,
@@ -133,8 +133,8 @@ pub async fn save_run_fields(
     #[server(default)] show_subscriptions: Option<String>,
 ) -> Result<RunId, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let form = runs::FieldsForm {
         rules,
         show_contact_persons: show_contact_persons.is_some(),
@@ -148,16 +148,16 @@ pub async fn save_run_fields(
 #[server(endpoint = "runs/draft")]
 pub async fn load_run_draft(id: i64) -> Result<RunDraft, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::draft(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/summary")]
 pub async fn load_recipient_summary(id: i64) -> Result<RecipientSummary, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::recipient_summary(&state, &staff, RunId(id)).await
 }
 
@@ -172,8 +172,8 @@ pub async fn preview_mail(
 ) -> Result<MailPreview, AppError> {
     use backend::runs;
     use datacheck_core::wire::MailTemplate;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let draft = match (subject, body) {
         (Some(subject), Some(body)) => Some(MailTemplate { subject, body }),
         _ => None,
@@ -189,8 +189,8 @@ pub async fn send_test_mail(
     #[server(default)] language: String,
 ) -> Result<String, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::send_test(&state, &staff, RunId(id), contact, &language).await
 }
 
@@ -198,48 +198,48 @@ pub async fn send_test_mail(
 #[server(endpoint = "runs/send")]
 pub async fn send_run(id: i64, expected: i64) -> Result<i64, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::send(&state, &staff, RunId(id), expected).await
 }
 
 #[server(endpoint = "runs/progress")]
 pub async fn load_run_progress(id: i64) -> Result<RunProgress, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::progress(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/cancel")]
 pub async fn cancel_run(id: i64) -> Result<(), AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::cancel(&state, &staff, RunId(id)).await
 }
 
 #[server(endpoint = "runs/remind")]
 pub async fn send_reminders(id: i64, expected: i64) -> Result<i64, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::remind(&state, &staff, RunId(id), expected).await
 }
 
 #[server(endpoint = "runs/list")]
 pub async fn list_runs(#[server(default)] query: RunQuery) -> Result<RunPage, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::list(&state, &staff, &query).await
 }
 
 #[server(endpoint = "runs/view")]
 pub async fn load_run(id: i64) -> Result<RunView, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::view(&state, &staff, RunId(id)).await
 }
 
@@ -250,8 +250,8 @@ pub async fn list_run_recipients(
     #[server(default)] state_filter: Option<String>,
 ) -> Result<RunRecipientPage, AppError> {
     use backend::runs;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     runs::recipients(
         &state,
         &staff,

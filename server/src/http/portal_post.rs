@@ -3,7 +3,7 @@
 //! shows, or sends the browser on with 303 after an answer is saved, so a reload
 //! cannot post it twice.
 
-use crate::customer_page;
+use super::customer_page;
 use app::pages::portal::root::CustomerPage;
 use app::shell::assets::Assets;
 use axum::Extension;

@@ -2,7 +2,7 @@
 //! (`/u/{token}`). The server decides (`backend::preferences`); a saved form sends
 //! the browser on with 303, so a reload cannot post it twice.
 
-use crate::customer_page;
+use super::customer_page;
 use app::pages::portal::root::CustomerPage;
 use app::shell::assets::Assets;
 use axum::Extension;

@@ -12,8 +12,8 @@ use leptos::prelude::*;
 pub async fn contact_counts() -> Result<Vec<CompanyContactCount>, AppError> {
     use backend::db;
     use datacheck_core::wire::{CompanyId, CompanyRef};
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let rows = db::contact::counts_in_scope(&state.pool, &staff.scope).await?;
     Ok(rows
         .into_iter()
@@ -37,16 +37,16 @@ pub async fn list_contacts(
     #[server(default)] query: ContactQuery,
 ) -> Result<ContactPage, AppError> {
     use backend::contacts;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     contacts::list(&state, &staff.scope, &query, PAGE_SIZE).await
 }
 
 #[server(endpoint = "contacts/get")]
 pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
     use backend::contacts;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     contacts::detail(&state, &staff.scope, id).await
 }
 
@@ -56,8 +56,8 @@ pub async fn get_contact_consent(
     id: ContactId,
 ) -> Result<datacheck_core::wire::ContactConsent, AppError> {
     use backend::{consent, db};
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     db::contact::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -75,8 +75,8 @@ pub async fn record_consent(
     note: String,
 ) -> Result<bool, AppError> {
     use backend::consent;
-    let app = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let app = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     consent::record_for_contact(
         &app,
         &staff.scope,
@@ -97,8 +97,8 @@ pub async fn record_consent(
 #[server(endpoint = "contacts/preferences-link")]
 pub async fn preferences_link(id: ContactId) -> Result<String, AppError> {
     use backend::consent;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     consent::link_for_contact(&state, &staff.scope, &staff.actor(), id).await
 }
 
@@ -106,8 +106,8 @@ pub async fn preferences_link(id: ContactId) -> Result<String, AppError> {
 #[server(endpoint = "contacts/preferences-link/revoke")]
 pub async fn revoke_preferences_link(id: ContactId) -> Result<u64, AppError> {
     use backend::consent;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     consent::revoke_link(&state, &staff.scope, &staff.actor(), id).await
 }
 
@@ -115,8 +115,8 @@ pub async fn revoke_preferences_link(id: ContactId) -> Result<u64, AppError> {
 #[server(endpoint = "contacts/erase")]
 pub async fn erase_contact(id: ContactId, confirm: String) -> Result<(), AppError> {
     use backend::data_request;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     data_request::erase(&state, &staff.scope, &staff.actor(), id, &confirm).await?;
     leptos_axum::redirect("/staff/contacts?erased=1");
     Ok(())

@@ -11,8 +11,8 @@ pub async fn list_mutations(
     #[server(default)] query: MutationQuery,
 ) -> Result<MutationPage, AppError> {
     use backend::mutations;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     mutations::list(&state, &staff.scope, &query).await
 }
 
@@ -24,8 +24,8 @@ pub async fn load_mutation(
 ) -> Result<MutationView, AppError> {
     use backend::mutations;
     use datacheck_core::wire::mutations::MutationId;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     mutations::view(&state, &staff.scope, MutationId(id), &query).await
 }
 
@@ -33,8 +33,8 @@ pub async fn load_mutation(
 #[server(endpoint = "mutations/runs")]
 pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
     use backend::db;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     Ok(db::run::options(&state.pool, &staff.scope).await?)
 }
 
@@ -43,8 +43,8 @@ pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
 #[server(endpoint = "mutations/count")]
 pub async fn count_mutation_selection(action: String, selection: String) -> Result<i64, AppError> {
     use backend::mutations;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
     mutations::count_selection(&state, &staff.scope, action, &selection).await
 }
@@ -59,8 +59,8 @@ pub async fn review_mutations(
 ) -> Result<i64, AppError> {
     use backend::db::mutation::Reviewer;
     use backend::mutations;
-    let state = crate::api::caller::state()?;
-    let staff = crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
     mutations::act(
         &state,

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 #[server(endpoint = "dev/mailbox")]
 pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
     use backend::{db, timefmt};
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_staff().await?;
     if !state.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }
@@ -29,8 +29,8 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
 pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
     use backend::{db, timefmt};
     use datacheck_core::wire::MailPreview;
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_staff().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_staff().await?;
     if !state.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }

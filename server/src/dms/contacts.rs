@@ -1,225 +1,21 @@
-//! The DMS API, version 1, under `/api/v1`: how a dealer management system keeps
-//! Datacheck's contact register in step. Every request carries an API key
-//! (`Authorization: Bearer dck_…`) limited to some companies; a company outside the
-//! key's scope answers 404, as if it did not exist. Errors are JSON with field-level
-//! problems. The OpenAPI document at `/api/v1/openapi.json` is generated from these
-//! handlers and types (utoipa), so it cannot drift from the code.
+//! `/api/v1/contacts`: read and upsert contacts of the register, one or a batch.
 
-use axum::extract::FromRef;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use super::error::{error, from_app, not_found, refused};
+use super::{ApiError, ApiProblem, Client, rfc3339};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use backend::api_keys::{self, ApiClient};
-use backend::import::api::{ApiRecord, Refused};
+use backend::api_keys::ApiClient;
+use backend::import::api::ApiRecord;
 use backend::{AppState, db};
 use datacheck_core::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::ToSchema;
 
 /// Contacts per batch request.
 pub const BATCH_MAX: usize = 1_000;
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Datacheck DMS API",
-        version = "1",
-        description = "Keeps Datacheck's contact register in step with your DMS. Contacts are \
-            identified by company id and customer number. Fields a request leaves out keep \
-            their value; `null` or an empty string clears one. Values are checked with the \
-            same rules as the CSV import: a request with any invalid contact changes nothing \
-            and answers 422 with every problem. Mutations are the customers' answers: pull \
-            them oldest first with a cursor, and mark each processed or ignored once your DMS \
-            has dealt with it. Consent (purposes, legal bases, history) can be read and \
-            reported per contact."
-    ),
-    paths(get_contact, put_contact, batch_contacts, crate::dms_mutations::list_mutations, crate::dms_mutations::process_mutation, crate::dms_mutations::ignore_mutation, crate::dms_consent::get_consent, crate::dms_consent::post_consent, crate::dms_consent::preferences_link),
-    components(schemas(ContactInput, ContactOutput, ContactPersonOutput, PutResult, BatchInput, BatchInputContact, BatchResult, ApiError, ApiProblem, crate::dms_mutations::MutationList, crate::dms_mutations::ApiMutation, crate::dms_mutations::ApiChange, crate::dms_mutations::ReviewResult, crate::dms_consent::ApiConsent, crate::dms_consent::ApiPurpose, crate::dms_consent::ApiConsentEvent, crate::dms_consent::ConsentInput, crate::dms_consent::ConsentResult, crate::dms_consent::PreferencesLinkResult)),
-    modifiers(&BearerKey),
-    security(("api_key" = []))
-)]
-pub struct ApiDoc;
-
-struct BearerKey;
-
-impl Modify for BearerKey {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "api_key",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("dck_<prefix>.<secret>")
-                    .description(Some("A key an admin created under Settings → API keys."))
-                    .build(),
-            ),
-        );
-    }
-}
-
-pub fn router<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-    AppState: FromRef<S>,
-{
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/contacts/{company}", post(batch_contacts))
-        .route(
-            "/api/v1/mutations",
-            get(crate::dms_mutations::list_mutations),
-        )
-        .route(
-            "/api/v1/mutations/{id}/process",
-            post(crate::dms_mutations::process_mutation),
-        )
-        .route(
-            "/api/v1/mutations/{id}/ignore",
-            post(crate::dms_mutations::ignore_mutation),
-        )
-        .route(
-            "/api/v1/contacts/{company}/{customer_no}",
-            get(get_contact).put(put_contact),
-        )
-        .route(
-            "/api/v1/contacts/{company}/{customer_no}/consent",
-            get(crate::dms_consent::get_consent).post(crate::dms_consent::post_consent),
-        )
-        .route(
-            "/api/v1/contacts/{company}/{customer_no}/preferences-link",
-            post(crate::dms_consent::preferences_link),
-        )
-        .layer(axum::extract::DefaultBodyLimit::max(10 * 1024 * 1024))
-}
-
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-/// An error answer: a code, a sentence, and for 422 every problem by contact and field.
-#[derive(Serialize, Deserialize, ToSchema, Debug)]
-pub struct ApiError {
-    /// `unauthorized`, `not_found`, `invalid` or `internal`.
-    pub error: String,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub problems: Vec<ApiProblem>,
-}
-
-#[derive(Serialize, Deserialize, ToSchema, Debug, PartialEq, Eq)]
-pub struct ApiProblem {
-    /// Position of the contact in a batch (0 for a single contact).
-    pub index: usize,
-    pub customer_no: String,
-    /// The field key, like `email` or `fuel_type`.
-    pub field: String,
-    pub message: String,
-}
-
-fn error(status: StatusCode, code: &str, message: &str, problems: Vec<ApiProblem>) -> Response {
-    (
-        status,
-        Json(ApiError {
-            error: code.into(),
-            message: message.into(),
-            problems,
-        }),
-    )
-        .into_response()
-}
-
-pub(crate) fn from_app(e: AppError) -> Response {
-    match e {
-        AppError::Unauthenticated => error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Send a valid, unrevoked API key: Authorization: Bearer dck_….",
-            vec![],
-        ),
-        AppError::NotFound => not_found(),
-        AppError::Conflict(message) => error(StatusCode::CONFLICT, "conflict", &message, vec![]),
-        AppError::Invalid { field, message } => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            &message,
-            field
-                .map(|f| {
-                    vec![ApiProblem {
-                        index: 0,
-                        customer_no: String::new(),
-                        field: f,
-                        message: message.clone(),
-                    }]
-                })
-                .unwrap_or_default(),
-        ),
-        _ => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "Something went wrong on our side; try again.",
-            vec![],
-        ),
-    }
-}
-
-fn not_found() -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "No such company or contact for this key.",
-        vec![],
-    )
-}
-
-fn refused(r: Refused) -> Response {
-    match r {
-        Refused::NotFound => not_found(),
-        Refused::Internal(e) => from_app(e),
-        Refused::Invalid(problems) => error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "Some values are not valid; nothing was changed.",
-            problems
-                .into_iter()
-                .map(|p| ApiProblem {
-                    index: p.line,
-                    customer_no: p.customer_no,
-                    field: p.column,
-                    message: p.message,
-                })
-                .collect(),
-        ),
-    }
-}
-
-/// The calling DMS, from its key.
-pub struct Client(pub ApiClient);
-
-impl<S> FromRequestParts<S> for Client
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        api_keys::authenticate(&state.pool, header)
-            .await
-            .map(Client)
-            .map_err(from_app)
-    }
-}
 
 /// The fields of a contact a DMS may send. Every field is optional: a field left out
 /// keeps its value; `null` or `""` clears it.
@@ -321,11 +117,6 @@ pub struct ContactPersonOutput {
     /// `every_change` or `closing`.
     pub notify_when: String,
     pub left_at: Option<String>,
-}
-
-pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
 }
 
 async fn load(

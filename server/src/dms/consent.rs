@@ -3,7 +3,8 @@
 //! and the contact's lasting preferences link for the organisation's other mailing
 //! tools. Same keys, scope and error shape as the contacts part (`dms_api`).
 
-use crate::dms_api::{ApiError, Client, from_app};
+use super::error::from_app;
+use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -130,7 +131,7 @@ pub async fn get_consent(
                 .into_iter()
                 .map(|e| ApiConsentEvent {
                     id: e.id,
-                    at: crate::dms_api::rfc3339(e.at),
+                    at: rfc3339(e.at),
                     purpose: e.purpose,
                     legal_basis: e.legal_basis,
                     state: e.state,

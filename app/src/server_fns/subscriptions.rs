@@ -10,8 +10,8 @@ use leptos::prelude::*;
 #[server(endpoint = "admin/subscription_types")]
 pub async fn list_subscription_types() -> Result<Vec<SubscriptionTypeRow>, AppError> {
     use backend::db;
-    let state = crate::api::caller::state()?;
-    crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    crate::server_fns::caller::require_admin().await?;
     Ok(db::subscription::admin_list(&state.pool).await?)
 }
 
@@ -28,10 +28,10 @@ pub async fn save_subscription_type(
     #[server(default)] active: Option<String>,
     position: String,
 ) -> Result<(), AppError> {
-    use crate::api::admin::clean_name;
+    use crate::server_fns::admin::clean_name;
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let mut problems = Vec::new();
     let mut take = |r: Result<String, AppError>| match r {
         Ok(v) => v,
@@ -129,8 +129,8 @@ pub async fn save_subscription_type(
 #[server(endpoint = "admin/delete_subscription_type")]
 pub async fn delete_subscription_type(id: i64, expected: i64) -> Result<(), AppError> {
     use backend::{audit, db};
-    let state = crate::api::caller::state()?;
-    let admin = crate::api::caller::require_admin().await?;
+    let state = crate::server_fns::caller::state()?;
+    let admin = crate::server_fns::caller::require_admin().await?;
     let mut tx = state.pool.begin().await?;
     let (key, subscribers) = db::subscription::lock_with_subscribers(&mut *tx, id)
         .await?
