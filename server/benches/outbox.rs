@@ -106,7 +106,7 @@ async fn queue_run(pool: &sqlx::PgPool, round: usize) -> anyhow::Result<()> {
 /// The size of one queued mail as the worker sends it, headers left out (as
 /// `smtp-source -l` counts).
 async fn body_size(pool: &sqlx::PgPool, settings: &Settings) -> anyhow::Result<usize> {
-    let (recipient, kind, message_id): (i64, String, String) = sqlx::query_as(
+    let (recipient, kind, message_id): (i64, backend::mail::MailKind, String) = sqlx::query_as(
         "SELECT run_recipient_id, kind, message_id FROM outbox_mail WHERE status = 'queued' LIMIT 1",
     )
     .fetch_one(pool)
@@ -115,7 +115,7 @@ async fn body_size(pool: &sqlx::PgPool, settings: &Settings) -> anyhow::Result<u
         .await?
         .pop()
         .expect("a context");
-    let mail = backend::mail::run_mail(settings, &ctx, &kind, &message_id)
+    let mail = backend::mail::run_mail(settings, &ctx, kind, &message_id)
         .map_err(|e| anyhow::anyhow!(e))?;
     let raw = mail.message().map_err(|e| anyhow::anyhow!(e))?.formatted();
     let text = String::from_utf8_lossy(&raw);

@@ -60,7 +60,7 @@ pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
             id: StaffUserId(r.id),
             email: r.email,
             display_name: r.display_name,
-            role: StaffRole::parse(&r.role).unwrap_or(StaffRole::Staff),
+            role: r.role,
             companies: r
                 .company_ids
                 .into_iter()
@@ -142,7 +142,7 @@ pub async fn update_staff_user(
     let user = db::staff_user::get(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if user.role == "admin"
+    if user.role == StaffRole::Admin
         && role != StaffRole::Admin
         && !user.disabled
         && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
@@ -168,7 +168,7 @@ pub async fn update_staff_user(
             subject_id: Some(id.to_string()),
             company_id: None,
             detail: serde_json::json!({
-                "email": user.email, "old_role": user.role, "role": role.as_str(), "company_ids": companies
+                "email": user.email, "old_role": user.role.as_str(), "role": role.as_str(), "company_ids": companies
             }),
         },
     )
@@ -193,7 +193,7 @@ pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppE
         .await?
         .ok_or(AppError::NotFound)?;
     if disabled
-        && user.role == "admin"
+        && user.role == StaffRole::Admin
         && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
     {
         return Err(AppError::Invalid {

@@ -68,18 +68,18 @@ pub async fn set_purpose(
         ));
     };
     let new_basis = match (c.legal_basis, c.state) {
-        (Some(b), _) => b.as_str(),
-        (None, ConsentState::Given) => LegalBasis::Consent.as_str(),
-        (None, _) => basis.as_str(),
+        (Some(b), _) => b,
+        (None, ConsentState::Given) => LegalBasis::Consent,
+        (None, _) => basis,
     };
-    if new_basis == basis && c.state.as_str() == state {
+    if new_basis == basis && c.state == state {
         return Ok(false);
     }
     db::contact_consent::upsert(
         &mut *tx,
         c.contact_id,
         c.purpose,
-        new_basis,
+        new_basis.as_str(),
         c.state.as_str(),
     )
     .await?;
@@ -88,7 +88,7 @@ pub async fn set_purpose(
         &db::consent_event::NewEvent {
             contact_id: c.contact_id,
             purpose: c.purpose,
-            legal_basis: new_basis,
+            legal_basis: new_basis.as_str(),
             state: c.state.as_str(),
             source: c.source.as_str(),
             shown_text: c.shown_text,
@@ -140,11 +140,8 @@ pub async fn may_market_now(
 ) -> Result<bool, AppError> {
     let (basis, state) = db::contact_consent::get(exec, contact_id, E_MARKETING)
         .await?
-        .unwrap_or_else(|| ("consent".into(), "none".into()));
-    Ok(may_market(
-        LegalBasis::parse(&basis).unwrap_or(LegalBasis::Consent),
-        ConsentState::parse(&state).unwrap_or(ConsentState::None),
-    ))
+        .unwrap_or((LegalBasis::Consent, ConsentState::None));
+    Ok(may_market(basis, state))
 }
 
 /// The subscription types offered now, in `language`, with whether the contact is
@@ -158,7 +155,7 @@ pub async fn subscriptions(
     let types = db::subscription::for_contact(pool, contact_id).await?;
     let consent = db::contact_consent::get(pool, contact_id, E_MARKETING)
         .await?
-        .map_or_else(|| ConsentState::None.as_str().to_string(), |(_, s)| s);
+        .map_or(ConsentState::None, |(_, s)| s);
     Ok(offered(types, consent, language))
 }
 
@@ -166,7 +163,7 @@ pub async fn subscriptions(
 /// state.
 pub fn offered(
     types: Vec<db::subscription::TypeRow>,
-    consent: String,
+    consent: ConsentState,
     language: &str,
 ) -> Subscriptions {
     let dutch = language != "en";
@@ -183,7 +180,10 @@ pub fn offered(
             subscribed: t.subscribed,
         })
         .collect();
-    Subscriptions { types, consent }
+    Subscriptions {
+        types,
+        consent: consent.as_str().into(),
+    }
 }
 
 /// The consent card of a contact the caller may see (checked by the caller).
@@ -199,8 +199,8 @@ pub async fn contact_consent(
         .map(|r| PurposeState {
             key: r.purpose,
             name: r.name_en,
-            legal_basis: LegalBasis::parse(&r.legal_basis).unwrap_or(LegalBasis::Consent),
-            state: ConsentState::parse(&r.state).unwrap_or(ConsentState::None),
+            legal_basis: r.legal_basis,
+            state: r.state,
             changed: r.changed_at.map(|at| timefmt::date_time(at, tz)),
         })
         .collect();
@@ -250,8 +250,8 @@ pub async fn history(
             at: timefmt::date_time(e.at, &state.settings.time_zone),
             purpose_name: name_of(&e.purpose),
             purpose: e.purpose,
-            legal_basis: LegalBasis::parse(&e.legal_basis).unwrap_or(LegalBasis::Consent),
-            state: ConsentState::parse(&e.state).unwrap_or(ConsentState::None),
+            legal_basis: e.legal_basis,
+            state: e.state,
             source: e.source,
             actor: e.actor,
             shown_text: e.shown_text,

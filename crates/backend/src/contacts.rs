@@ -7,6 +7,7 @@ use crate::{AppState, db, timefmt};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use datacheck_core::error::AppError;
+use datacheck_core::wire::ContactKind;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, ContactDetail, ContactFieldValue, ContactId, ContactListRow,
     ContactPage, ContactPersonRow, ContactQuery, display_name, notifications_label,
@@ -160,7 +161,7 @@ pub async fn list(
             .map(|r| ContactListRow {
                 id: ContactId(r.id),
                 name: display_name(
-                    &r.kind,
+                    r.kind,
                     r.first_name.as_deref(),
                     r.last_name_prefix.as_deref(),
                     r.last_name.as_deref(),
@@ -200,8 +201,7 @@ pub async fn detail(
         .into_iter()
         .map(|f| {
             let value = k.value_of(&f.key, f.builtin, &attributes);
-            let ty = datacheck_core::domain::FieldType::parse(&f.field_type)
-                .unwrap_or(datacheck_core::domain::FieldType::Text);
+            let ty = f.field_type;
             let value = value.map(|v| ty.display(v));
             ContactFieldValue {
                 confirmed: confirmations
@@ -223,14 +223,14 @@ pub async fn detail(
         },
         name: k.display_name(),
         customer_no: k.customer_no.clone(),
-        kind: k.kind.clone(),
+        kind: k.kind,
         fields,
         persons: persons
             .into_iter()
             .map(|p| ContactPersonRow {
                 id: p.id,
                 name: display_name(
-                    "person",
+                    ContactKind::Person,
                     p.first_name.as_deref(),
                     p.last_name_prefix.as_deref(),
                     p.last_name.as_deref(),

@@ -15,8 +15,8 @@ const EXAMPLES: usize = 20;
 
 pub fn to_model(r: db::field_def::Row) -> FieldDef {
     FieldDef {
-        field_type: FieldType::parse(&r.field_type).unwrap_or(FieldType::Text),
-        choices: serde_json::from_value(r.choices).unwrap_or_default(),
+        field_type: r.field_type,
+        choices: r.choices.0,
         key: r.key,
         builtin: r.builtin,
         label_nl: r.label_nl,

@@ -150,17 +150,13 @@ fn capped(n: i64) -> Capped {
 
 fn row_name(r: &db::mutation::ListRow) -> String {
     display_name(
-        &r.kind,
+        r.kind,
         r.first_name.as_deref(),
         r.last_name_prefix.as_deref(),
         r.last_name.as_deref(),
         r.organisation_name.as_deref(),
     )
     .unwrap_or_else(|| r.customer_no.clone())
-}
-
-fn status_of(s: &str) -> MutationStatus {
-    MutationStatus::parse(s).unwrap_or(MutationStatus::New)
 }
 
 pub async fn list(
@@ -196,7 +192,7 @@ pub async fn list(
     let next = rows.last().filter(|_| has_next).map(key);
     let prev = rows.first().filter(|_| has_prev).map(key);
     let mut counts = Vec::new();
-    for s in MutationStatus::ALL {
+    for &s in MutationStatus::ALL {
         let f = ListFilter {
             status: Some(s.as_str()),
             ..c.filter.clone()
@@ -223,7 +219,7 @@ pub async fn list(
                 company: r.company_name,
                 run: r.run_id.zip(r.run_name).map(|(id, n)| (RunId(id), n)),
                 source: r.source,
-                status: status_of(&r.status),
+                status: r.status,
                 changes: r.changes,
                 created: timefmt::date_time(r.created_at, tz),
                 processed: r.processed_at.map(|t| timefmt::date_time(t, tz)),
@@ -346,8 +342,10 @@ pub async fn view(
                 let label = def
                     .map(|f| f.label_en.clone())
                     .unwrap_or_else(|| c.field_key.clone());
+                // An answer may name a field the catalogue has since removed: its
+                // values are shown as text.
                 let ty = def
-                    .and_then(|f| datacheck_core::domain::FieldType::parse(&f.field_type))
+                    .map(|f| f.field_type)
                     .unwrap_or(datacheck_core::domain::FieldType::Text);
                 let now = def
                     .and_then(|f| k.value_of(&f.key, f.builtin, &attributes))
@@ -412,7 +410,7 @@ pub async fn view(
                     None => {
                         let who = match (current, c.new_person) {
                             (Some(p), _) => display_name(
-                                "person",
+                                datacheck_core::wire::ContactKind::Person,
                                 p.first_name.as_deref(),
                                 p.last_name_prefix.as_deref(),
                                 p.last_name.as_deref(),
@@ -464,8 +462,7 @@ pub async fn view(
             .iter()
             .filter(|f| at.contains(&f.key))
             .map(|f| {
-                let ty = datacheck_core::domain::FieldType::parse(&f.field_type)
-                    .unwrap_or(datacheck_core::domain::FieldType::Text);
+                let ty = f.field_type;
                 (
                     f.label_en.clone(),
                     k.value_of(&f.key, f.builtin, &attributes)
@@ -496,7 +493,7 @@ pub async fn view(
     };
     Ok(MutationView {
         id: MutationId(h.id),
-        status: status_of(&h.status),
+        status: h.status,
         contact: ContactId(k.id),
         customer_no: k.customer_no.clone(),
         name: k.display_name(),
@@ -907,7 +904,7 @@ pub async fn api_review(
     let head = db::mutation::head(&state.pool, scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = status_of(&head.status);
+    let now = head.status;
     if now == target {
         return Ok(target);
     }

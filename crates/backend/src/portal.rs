@@ -13,11 +13,13 @@
 use crate::audit::Actor;
 use crate::{AppState, consent, db, mail, runs};
 use datacheck_core::error::AppError;
-use datacheck_core::wire::ConsentState;
+use datacheck_core::wire::mutations::AnswerKind;
+use datacheck_core::wire::mutations::Section;
 use datacheck_core::wire::{
     Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalState, PortalStep,
     PortalView, Posted, Responded, changes, parse_posted,
 };
+use datacheck_core::wire::{ConsentState, ContactKind, RunStatus};
 use time::{Duration, OffsetDateTime};
 
 /// Invalid links from one client address within a window before it is refused.
@@ -78,7 +80,7 @@ fn decrypt(state: &AppState, token: &str, now: OffsetDateTime) -> Sealed {
 /// Whether an authentic link no longer opens: past its time (by the token or the row),
 /// its run cancelled, or revoked, in the spec's order.
 fn closed(row: &db::run_recipient::LinkRow, token_expired: bool, now: OffsetDateTime) -> bool {
-    token_expired || row.run_status == "cancelled" || row.revoked || row.expires_at <= now
+    token_expired || row.run_status == RunStatus::Cancelled || row.revoked || row.expires_at <= now
 }
 
 /// Who is asking, for throttling: a keyed hash of the client address.
@@ -420,9 +422,8 @@ fn view_of(
             let value = k
                 .value_of(&d.key, d.builtin, &page.attributes)
                 .map(str::to_string);
-            let field_type = datacheck_core::domain::FieldType::parse(&d.field_type)
-                .unwrap_or(datacheck_core::domain::FieldType::Text);
-            let choices = serde_json::from_value(d.choices).unwrap_or_default();
+            let field_type = d.field_type;
+            let choices = d.choices;
             Some(PortalField {
                 label: if dutch { d.label_nl } else { d.label_en },
                 key: d.key,
@@ -434,7 +435,8 @@ fn view_of(
             })
         })
         .collect();
-    let persons = (row.show_contact_persons && k.kind == "organisation").then_some(page.persons);
+    let persons =
+        (row.show_contact_persons && k.kind == ContactKind::Organisation).then_some(page.persons);
     let subscriptions = row
         .show_subscriptions
         .then(|| consent::offered(page.subscription_types, page.consent_state, &language));
@@ -457,14 +459,20 @@ fn view_of(
             .changes
             .into_iter()
             .map(|c| Change {
-                target: match (c.section.as_str(), c.person_id, c.new_person) {
-                    ("person", Some(id), _) => ChangeTarget::Person(id),
-                    ("person", None, Some(i)) => ChangeTarget::NewPerson(i as usize),
-                    ("notification", Some(id), _) => ChangeTarget::Notification(id),
-                    ("notification", None, Some(i)) => ChangeTarget::NewNotification(i as usize),
-                    ("subscription", ..) => ChangeTarget::Subscription,
-                    ("consent", ..) => ChangeTarget::Consent,
-                    _ => ChangeTarget::Field,
+                target: match (c.section, c.person_id, c.new_person) {
+                    (Section::Person, Some(id), _) => ChangeTarget::Person(id),
+                    (Section::Person, None, Some(i)) => ChangeTarget::NewPerson(i as usize),
+                    (Section::Notification, Some(id), _) => ChangeTarget::Notification(id),
+                    (Section::Notification, None, Some(i)) => {
+                        ChangeTarget::NewNotification(i as usize)
+                    }
+                    (Section::Subscription, ..) => ChangeTarget::Subscription,
+                    (Section::Consent, ..) => ChangeTarget::Consent,
+                    // A person's change names the person or the one added (a table
+                    // check); anything else is a field of the contact.
+                    (Section::Field | Section::Person | Section::Notification, ..) => {
+                        ChangeTarget::Field
+                    }
                 },
                 key: c.field_key,
                 old: c.dms_value,
@@ -473,7 +481,7 @@ fn view_of(
             .collect();
         view.responded = Some(Responded {
             at: moment(latest.created_at, tz, &view.language),
-            changed: latest.kind == "changed",
+            changed: latest.kind == AnswerKind::Changed,
             changes: state.words.change_lines(&view, &changes),
         });
     }
@@ -511,7 +519,7 @@ async fn save(
         return Err(AppError::NotFound);
     };
     if fresh.revoked
-        || fresh.run_status == "cancelled"
+        || fresh.run_status == RunStatus::Cancelled
         || fresh.expires_at <= OffsetDateTime::now_utc()
     {
         return Ok(false);
@@ -537,13 +545,13 @@ async fn save(
         .iter()
         .map(|c| {
             let (section, person_id, new_person) = match &c.target {
-                ChangeTarget::Field => ("field", None, None),
-                ChangeTarget::Person(id) => ("person", Some(*id), None),
-                ChangeTarget::NewPerson(i) => ("person", None, Some(*i as i16)),
-                ChangeTarget::Notification(id) => ("notification", Some(*id), None),
-                ChangeTarget::NewNotification(i) => ("notification", None, Some(*i as i16)),
-                ChangeTarget::Subscription => ("subscription", None, None),
-                ChangeTarget::Consent => ("consent", None, None),
+                ChangeTarget::Field => (Section::Field, None, None),
+                ChangeTarget::Person(id) => (Section::Person, Some(*id), None),
+                ChangeTarget::NewPerson(i) => (Section::Person, None, Some(*i as i16)),
+                ChangeTarget::Notification(id) => (Section::Notification, Some(*id), None),
+                ChangeTarget::NewNotification(i) => (Section::Notification, None, Some(*i as i16)),
+                ChangeTarget::Subscription => (Section::Subscription, None, None),
+                ChangeTarget::Consent => (Section::Consent, None, None),
             };
             db::mutation::NewChange {
                 section,

@@ -13,6 +13,7 @@ use crate::portal::{Client, new_submission_key};
 use crate::scope::CompanyScope;
 use crate::{AppState, consent, db};
 use datacheck_core::error::AppError;
+use datacheck_core::wire::mutations::Section;
 use datacheck_core::wire::{
     ConsentState, PreferencesSaved, PreferencesState, PreferencesView, Subscriptions,
 };
@@ -259,7 +260,7 @@ async fn apply(
 ) -> Result<bool, AppError> {
     // One answer at a time per link: a double click waits, then finds nothing to change.
     db::preference_link::lock(&mut *tx, row.id).await?;
-    let mut changes: Vec<(String, String, String, String)> = Vec::new();
+    let mut changes: Vec<(Section, String, String, String)> = Vec::new();
     for (key, on) in wanted {
         let Some(t) = shown.types.iter().find(|t| &t.key == key) else {
             continue;
@@ -278,7 +279,7 @@ async fn apply(
         .await?
         {
             let yes_no = |b: bool| if b { "yes" } else { "no" }.to_string();
-            changes.push(("subscription".into(), key.clone(), yes_no(!on), yes_no(*on)));
+            changes.push((Section::Subscription, key.clone(), yes_no(!on), yes_no(*on)));
         }
     }
     if let Some((new, proof)) = consent_state
@@ -298,7 +299,7 @@ async fn apply(
         .await?
     {
         changes.push((
-            "consent".into(),
+            Section::Consent,
             consent::E_MARKETING.into(),
             shown.consent.clone(),
             new.as_str().into(),
@@ -323,7 +324,7 @@ async fn apply(
     let rows: Vec<db::mutation::NewChange> = changes
         .iter()
         .map(|(section, key, old, new)| db::mutation::NewChange {
-            section,
+            section: *section,
             field_key: key,
             person_id: None,
             new_person: None,

@@ -9,9 +9,12 @@
 use crate::audit::{self, Actor};
 use crate::auth::Staff;
 use crate::db::{self, contact::ListFilter, run_recipient::Selection};
+use crate::mail::{MailKind, MailStatus};
 use crate::{AppState, Settings, mail};
 use datacheck_core::domain::{CustomerNo, Email, MailValues, Template, Text, normalize};
 use datacheck_core::error::{AppError, FieldMessage};
+use datacheck_core::wire::RunStatus;
+use datacheck_core::wire::mutations::AnswerKind;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, FieldDef, FieldRule, FieldRuleRow, MailPreview, MailTemplate,
     PreviewContact, RecipientFilter, RecipientSummary, RunDefaults, RunDraft, RunId, RunProgress,
@@ -252,7 +255,7 @@ async fn editable_draft(
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    if run.status != "draft" {
+    if run.status != RunStatus::Draft {
         return Err(AppError::Conflict(
             "This run has been sent: it cannot be changed any more.".into(),
         ));
@@ -497,7 +500,7 @@ impl OwnedSelection {
 
 fn brief_name(b: &db::run_recipient::ContactBrief) -> String {
     display_name(
-        &b.kind,
+        b.kind,
         b.first_name.as_deref(),
         b.last_name_prefix.as_deref(),
         b.last_name.as_deref(),
@@ -731,7 +734,7 @@ async fn preview_values(
             .as_ref()
             .and_then(|c| {
                 display_name(
-                    &c.kind,
+                    c.kind,
                     c.first_name.as_deref(),
                     c.last_name_prefix.as_deref(),
                     c.last_name.as_deref(),
@@ -790,7 +793,7 @@ pub async fn send_test(
     let mut tx = state.pool.begin().await?;
     db::outbox_mail::insert_content(
         &mut *tx,
-        "test",
+        MailKind::Test,
         Some(run.id),
         &staff.email,
         &db::outbox_mail::Content {
@@ -963,7 +966,7 @@ pub async fn draft(state: &AppState, staff: &Staff, id: RunId) -> Result<RunDraf
         .collect();
     Ok(RunDraft {
         id,
-        status: run.status.clone(),
+        status: run.status,
         steps_done: run.steps_done,
         name: run.name.clone(),
         company: CompanyRef {
@@ -1016,7 +1019,7 @@ pub async fn send(
 ) -> Result<i64, AppError> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
-    if run.status != "draft" {
+    if run.status != RunStatus::Draft {
         return Err(AppError::Conflict("This run has been sent already.".into()));
     }
     if run.steps_done < 4 {
@@ -1094,14 +1097,10 @@ pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunP
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    let p = db::outbox_mail::progress(&state.pool, id.0, "invitation").await?;
+    let p = db::outbox_mail::progress(&state.pool, id.0, MailKind::Invitation).await?;
     Ok(RunProgress {
-        status: db::run::display_status(
-            &run.status,
-            run.links_expire_at,
-            OffsetDateTime::now_utc(),
-        )
-        .to_string(),
+        status: db::run::display_status(run.status, run.links_expire_at, OffsetDateTime::now_utc())
+            .to_string(),
         queued: p.queued,
         sent: p.sent,
         failed: p.failed,
@@ -1113,7 +1112,7 @@ pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunP
 pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
-    if run.status == "cancelled" {
+    if run.status == RunStatus::Cancelled {
         return Err(AppError::Conflict("This run is cancelled already.".into()));
     }
     let mails = db::outbox_mail::cancel_for_run(&mut *tx, id.0).await?;
@@ -1325,7 +1324,7 @@ pub async fn list(
                 }
                 RunRow {
                     id: RunId(r.id),
-                    status: db::run::display_status(&r.status, r.links_expire_at, now).to_string(),
+                    status: db::run::display_status(r.status, r.links_expire_at, now).to_string(),
                     name: r.name,
                     company: r.company_name,
                     sent_on: r.sent_at.map(|t| timefmt::date(t, tz)),
@@ -1360,10 +1359,10 @@ pub async fn view(
         .ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
     let tz = &state.settings.time_zone;
-    let p = db::outbox_mail::progress(&state.pool, id.0, "invitation").await?;
-    let reminders = db::outbox_mail::progress(&state.pool, id.0, "reminder").await?;
+    let p = db::outbox_mail::progress(&state.pool, id.0, MailKind::Invitation).await?;
+    let reminders = db::outbox_mail::progress(&state.pool, id.0, MailKind::Reminder).await?;
     let f = db::run_recipient::funnel(&state.pool, id.0).await?;
-    let status = db::run::display_status(&run.status, run.links_expire_at, now).to_string();
+    let status = db::run::display_status(run.status, run.links_expire_at, now).to_string();
     let remindable = if matches!(status.as_str(), "sending" | "sent") {
         db::run_recipient::remindable(&state.pool, id.0).await?
     } else {
@@ -1464,7 +1463,7 @@ pub async fn recipients(
                     ("revoked", None)
                 } else if let Some(resp) = &r.response {
                     (
-                        if resp == "changed" {
+                        if *resp == AnswerKind::Changed {
                             "changed"
                         } else {
                             "unchanged"
@@ -1474,18 +1473,20 @@ pub async fn recipients(
                 } else if let Some(o) = r.opened_at {
                     ("opened", Some(crate::timefmt::date_time(o, tz)))
                 } else {
-                    match r.mail_status.as_deref() {
-                        Some("failed") => ("failed", r.last_error.clone()),
-                        Some("sent") => ("sent", None),
-                        Some("cancelled") => ("cancelled", None),
-                        _ => ("queued", None),
+                    // No invitation row yet counts as queued: sending writes them
+                    // in the same transaction as the links, so this is a moment.
+                    match r.mail_status {
+                        Some(MailStatus::Failed) => ("failed", r.last_error.clone()),
+                        Some(MailStatus::Sent) => ("sent", None),
+                        Some(MailStatus::Cancelled) => ("cancelled", None),
+                        Some(MailStatus::Queued) | None => ("queued", None),
                     }
                 };
                 RunRecipientRow {
                     id: r.id,
                     contact_id: r.contact_id,
                     name: display_name(
-                        &r.kind,
+                        r.kind,
                         r.first_name.as_deref(),
                         r.last_name_prefix.as_deref(),
                         r.last_name.as_deref(),

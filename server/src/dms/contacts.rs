@@ -143,7 +143,7 @@ async fn load(
     Ok(Some(ContactOutput {
         company_id: k.company_id,
         customer_no: k.customer_no,
-        kind: k.kind,
+        kind: k.kind.as_str().into(),
         salutation: k.salutation,
         first_name: k.first_name,
         last_name_prefix: k.last_name_prefix,

@@ -141,9 +141,9 @@ pub async fn list_mutations(
                     id: m.row.id,
                     company_id: m.row.company_id,
                     customer_no: m.row.customer_no,
-                    kind: m.row.answer,
-                    source: m.row.source.clone(),
-                    status: m.row.status,
+                    kind: m.row.answer.as_str().into(),
+                    source: m.row.source.as_str().into(),
+                    status: m.row.status.as_str().into(),
                     run_id: m.row.run_id,
                     language: m.row.language,
                     created_at: rfc3339(m.row.created_at),
@@ -152,7 +152,7 @@ pub async fn list_mutations(
                         .changes
                         .into_iter()
                         .map(|c| ApiChange {
-                            section: c.section,
+                            section: c.section.as_str().into(),
                             field: c.field_key,
                             person_id: c.person_id,
                             new_person: c.new_person,

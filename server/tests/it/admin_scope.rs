@@ -215,3 +215,28 @@ async fn invalid_input_gets_a_message_at_the_field(pool: PgPool) {
     let err: datacheck_core::error::AppError = serde_json::from_str(&body).expect(&body);
     assert!(err.for_field("name").is_some(), "{err:?}");
 }
+
+/// A role the code does not know is an error, never read as "staff": the users list
+/// fails rather than show such a user with less (or more) than they have.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_role_is_an_error_not_staff(pool: PgPool) {
+    fixture(&pool).await;
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let res = call(&app, "/api/admin/staff_users", Some(&admin), &[]).await;
+    assert_eq!(res.status(), http::StatusCode::OK);
+    sqlx::query("ALTER TABLE staff_user DROP CONSTRAINT staff_user_role_check")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE staff_user SET role = 'auditor' WHERE email = 'staff@test.nl'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = call(&app, "/api/admin/staff_users", Some(&admin), &[]).await;
+    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    // Nor does that user's session pass for anything.
+    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
+    let res = call(&app, "/api/contacts/counts", Some(&staff), &[]).await;
+    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+}

@@ -423,3 +423,28 @@ async fn staff_read_the_catalogue_but_cannot_change_it(pool: PgPool) {
             .unwrap();
     assert_eq!(changed, 0);
 }
+
+/// A type the code does not know (written past the table's check, as a newer or a
+/// damaged deployment might) is an error that is logged, never read as plain text.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_field_type_in_the_catalogue_is_an_error_not_text(pool: PgPool) {
+    fixture(&pool).await;
+    let app = app(pool.clone());
+    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    assert_eq!(catalogue(&app, &admin).await.len(), 16);
+    sqlx::query("ALTER TABLE field_def DROP CONSTRAINT field_def_field_type_check")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE field_def SET field_type = 'rich_text' WHERE key = 'city'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = call(&app, "/api/fields/list", Some(&admin), &[]).await;
+    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    let body = body_text(res).await;
+    assert!(
+        !body.contains("rich_text"),
+        "no database text to browsers: {body}"
+    );
+}

@@ -105,7 +105,7 @@ async fn wait_done(app: &axum::Router, cookie: &str, id: i64) -> ImportProgress 
         )
         .await
         .unwrap();
-        if p.status != "importing" {
+        if p.status != datacheck_core::wire::ImportStatus::Importing {
             return p;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -249,7 +249,7 @@ async fn importing_writes_the_valid_rows_once_and_a_second_import_changes_nothin
             "a double click starts one import"
         );
         let done = wait_done(&app, &cookie, id).await;
-        assert_eq!(done.status, "done");
+        assert_eq!(done.status, datacheck_core::wire::ImportStatus::Done);
         outcomes.push(done.summary.unwrap());
     }
     assert_eq!(

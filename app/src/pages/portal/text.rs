@@ -145,7 +145,7 @@ pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<Cha
                 .and_then(|c| c.new.as_deref())
         };
         let mut new = display_name(
-            "person",
+            datacheck_core::wire::ContactKind::Person,
             part("first_name"),
             part("last_name_prefix"),
             part("last_name"),

@@ -178,7 +178,7 @@ fn consent_view(
                 <div class="field">
                     <label for="consent-basis">"Legal basis"</label>
                     <select id="consent-basis" name="legal_basis">
-                        {LegalBasis::ALL.into_iter().map(|b| view! { <option value=b.as_str()>{b.label()}</option> }).collect_view()}
+                        {LegalBasis::ALL.iter().map(|b| view! { <option value=b.as_str()>{b.label()}</option> }).collect_view()}
                     </select>
                     <FieldError error=record_error name="legal_basis" />
                 </div>

@@ -8,7 +8,7 @@ use crate::components::data_table::{
 use crate::components::{EmptyState, Loading, PageHeader, icons};
 use crate::server_fns::contacts::{get_contact, list_contacts};
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{ContactDetail, ContactId, ContactListRow, ContactQuery};
+use datacheck_core::wire::{ContactDetail, ContactId, ContactKind, ContactListRow, ContactQuery};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -120,7 +120,7 @@ pub fn ContactsPage() -> impl IntoView {
 
 fn contact_row(r: ContactListRow) -> impl IntoView {
     let href = format!("/staff/contacts/{}", r.id);
-    let kind = if r.kind == "organisation" {
+    let kind = if r.kind == ContactKind::Organisation {
         "Organisation"
     } else {
         "Person"
@@ -174,7 +174,7 @@ pub fn ContactPage() -> impl IntoView {
 }
 
 fn contact_detail(c: ContactDetail) -> impl IntoView {
-    let kind = if c.kind == "organisation" {
+    let kind = if c.kind == ContactKind::Organisation {
         "Organisation"
     } else {
         "Person"

@@ -11,7 +11,7 @@ use crate::server_fns::import::{
     CancelImport, CheckImport, StartImport, import_status, load_import, recent_imports,
 };
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{ImportReport, ImportSummary, ImportView};
+use datacheck_core::wire::{ImportReport, ImportStatus, ImportSummary, ImportView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -76,7 +76,7 @@ pub fn ImportPage() -> impl IntoView {
                                         <td data-label="Company">{r.company}</td>
                                         <td data-label="By">{r.uploaded_by}</td>
                                         <td data-label="Uploaded" class="nowrap">{r.uploaded}</td>
-                                        <td data-label="Outcome">{outcome_text(&r.status, r.summary.as_ref())}</td>
+                                        <td data-label="Outcome">{outcome_text(r.status, r.summary.as_ref())}</td>
                                     </tr>
                                 }).collect_view()}
                                 </tbody>
@@ -91,20 +91,20 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-fn outcome_text(status: &str, summary: Option<&ImportSummary>) -> String {
+fn outcome_text(status: ImportStatus, summary: Option<&ImportSummary>) -> String {
     match (status, summary) {
-        ("done", Some(s)) => format!(
+        (ImportStatus::Done, Some(s)) => format!(
             "{} new, {} updated, {} unchanged, {} rejected",
             count(s.created as i64),
             count(s.updated as i64),
             count(s.unchanged as i64),
             count(s.rejected as i64)
         ),
-        ("uploaded", _) => "Waiting for the mapping".into(),
-        ("importing", _) => "Importing…".into(),
-        ("cancelled", _) => "Cancelled: nothing imported".into(),
-        ("failed", _) => "Failed: nothing imported".into(),
-        (other, _) => other.into(),
+        (ImportStatus::Done, None) => "Done".into(),
+        (ImportStatus::Uploaded, _) => "Waiting for the mapping".into(),
+        (ImportStatus::Importing, _) => "Importing…".into(),
+        (ImportStatus::Cancelled, _) => "Cancelled: nothing imported".into(),
+        (ImportStatus::Failed, _) => "Failed: nothing imported".into(),
     }
 }
 
@@ -164,12 +164,12 @@ fn import_body(
             v.uploaded_by
         )
     };
-    let body = match v.status.as_str() {
-        "uploaded" => view! { <MappingStep view=v.clone() start cancel /> }.into_any(),
-        "importing" => view! { <ImportProgressBar id=v.id /> }.into_any(),
-        "done" => done_view(v.summary.clone().unwrap_or_default()).into_any(),
-        "cancelled" => view! { <div class="alert alert-warning" role="status">"This import was cancelled. Nothing was imported, and the file has been removed."</div> }.into_any(),
-        _ => view! { <div class="alert alert-error" role="alert">"This import failed and nothing was imported. Upload the file again to retry."</div> }.into_any(),
+    let body = match v.status {
+        ImportStatus::Uploaded => view! { <MappingStep view=v.clone() start cancel /> }.into_any(),
+        ImportStatus::Importing => view! { <ImportProgressBar id=v.id /> }.into_any(),
+        ImportStatus::Done => done_view(v.summary.clone().unwrap_or_default()).into_any(),
+        ImportStatus::Cancelled => view! { <div class="alert alert-warning" role="status">"This import was cancelled. Nothing was imported, and the file has been removed."</div> }.into_any(),
+        ImportStatus::Failed => view! { <div class="alert alert-error" role="alert">"This import failed and nothing was imported. Upload the file again to retry."</div> }.into_any(),
     };
     view! {
         <PageHeader title=v.file_name.clone() description=facts />
@@ -334,7 +334,7 @@ fn ImportProgressBar(id: i64) -> impl IntoView {
         let running = move || {
             progress
                 .get_untracked()
-                .is_none_or(|p| p.is_ok_and(|p| p.status == "importing"))
+                .is_none_or(|p| p.is_ok_and(|p| p.status == ImportStatus::Importing))
         };
         let poll = move || {
             if running() {
@@ -351,14 +351,14 @@ fn ImportProgressBar(id: i64) -> impl IntoView {
             <Transition fallback=|| view! { <Loading /> }>
                 {move || Suspend::new(async move {
                     match progress.await {
-                        Ok(p) if p.status == "importing" => {
+                        Ok(p) if p.status == ImportStatus::Importing => {
                             let pct = if p.rows_total > 0 { p.rows_done as f64 * 100.0 / p.rows_total as f64 } else { 0.0 };
                             view! {
                                 <progress max=p.rows_total.max(1).to_string() value=p.rows_done.to_string() aria-label="Import progress"></progress>
                                 <p class="muted">{format!("{} of {} rows ({pct:.0}%)", count(p.rows_done as i64), count(p.rows_total as i64))}</p>
                             }.into_any()
                         }
-                        Ok(p) if p.status == "done" => done_view(p.summary.unwrap_or_default()).into_any(),
+                        Ok(p) if p.status == ImportStatus::Done => done_view(p.summary.unwrap_or_default()).into_any(),
                         Ok(_) => view! { <div class="alert alert-error" role="alert">"The import failed and nothing was imported."</div> }.into_any(),
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                     }

@@ -11,8 +11,8 @@ use crate::server_fns::mutations::{
 };
 use datacheck_core::error::AppError;
 use datacheck_core::wire::mutations::{
-    ChangeLine, MutationId, MutationPage, MutationQuery, MutationStatus, MutationView,
-    ReviewAction, Selection,
+    AnswerSource, ChangeLine, MutationId, MutationPage, MutationQuery, MutationStatus,
+    MutationView, ReviewAction, Selection,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -311,7 +311,7 @@ fn MutationTable(
                         } />
                 </td>
                 <td data-label="Customer"><a href=href.clone()>{r.customer_no.clone()}</a><span class="cell-sub">{r.name.clone()}</span></td>
-                <td data-label="Data check">{if r.source == "portal" { r.run.clone().map(|(_, n)| n).unwrap_or_else(|| "—".into()) } else { datacheck_core::wire::mutations::answer_origin(&r.source, None) }}<span class="cell-sub">{r.company.clone()}</span></td>
+                <td data-label="Data check">{if r.source == AnswerSource::Portal { r.run.clone().map(|(_, n)| n).unwrap_or_else(|| "—".into()) } else { datacheck_core::wire::mutations::answer_origin(r.source, None) }}<span class="cell-sub">{r.company.clone()}</span></td>
                 <td data-label="Answer">{match r.changes { 0 => "Unchanged".to_string(), 1 => "1 change".to_string(), n => format!("{n} changes") }}</td>
                 <td data-label="Status">{mutation_status_badge(r.status)}</td>
                 <td data-label="Created on" class="nowrap">{r.created.clone()}</td>
@@ -545,7 +545,7 @@ fn MutationBody(
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href=list.clone()>"Mutations"</a></nav>
         <PageHeader title=format!("{} · {}", m.customer_no, m.name)
             description=format!("{} · {} · answered {} in {}", m.company.name,
-                datacheck_core::wire::mutations::answer_origin(&m.source, m.run.as_ref()),
+                datacheck_core::wire::mutations::answer_origin(m.source, m.run.as_ref()),
                 m.created, if m.language == "en" { "English" } else { "Dutch" })>
             {mutation_status_badge(m.status)}
         </PageHeader>

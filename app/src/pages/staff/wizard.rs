@@ -14,7 +14,7 @@ use crate::server_fns::runs::{
 };
 use datacheck_core::domain::Template;
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId};
+use datacheck_core::wire::{FieldRule, RecipientSummary, RunDefaults, RunDraft, RunId, RunStatus};
 
 /// Who the draft reaches, loaded by the page (not by a step, so leaving a step while it
 /// loads leaves nothing waiting on a disposed resource); `bump` reloads it.
@@ -102,7 +102,7 @@ pub fn EditRunPage() -> impl IntoView {
                     Ok(d) => d,
                     Err(e) => return view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 };
-                if draft.status != "draft" {
+                if draft.status != RunStatus::Draft {
                     let href = format!("/staff/runs/{}", draft.id.0);
                     return view! {
                         <PageHeader title=draft.name.clone() />

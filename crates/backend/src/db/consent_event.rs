@@ -2,6 +2,7 @@
 //! or delete here, on purpose, and the database refuses both (a trigger) except while a
 //! contact is erased on request.
 
+use datacheck_core::wire::{ConsentState, LegalBasis};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -40,8 +41,8 @@ pub async fn insert(exec: impl PgExecutor<'_>, e: &NewEvent<'_>) -> Result<(), s
 pub struct EventRow {
     pub id: i64,
     pub purpose: String,
-    pub legal_basis: String,
-    pub state: String,
+    pub legal_basis: LegalBasis,
+    pub state: ConsentState,
     pub source: String,
     pub shown_text: String,
     pub actor: String,
@@ -57,7 +58,8 @@ pub async fn history(
     sqlx::query_as!(
         EventRow,
         r#"
-        SELECT id, purpose, legal_basis, state, source, shown_text, actor, at
+        SELECT id, purpose, legal_basis AS "legal_basis: LegalBasis", state AS "state: ConsentState",
+               source, shown_text, actor, at
         FROM consent_event WHERE contact_id = $1
         ORDER BY at DESC, id DESC
         LIMIT $2

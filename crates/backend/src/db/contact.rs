@@ -1,4 +1,5 @@
 use crate::scope::CompanyScope;
+use datacheck_core::wire::ContactKind;
 use sqlx::PgExecutor;
 
 pub struct CountRow {
@@ -157,7 +158,7 @@ pub struct ListRow {
     pub id: i64,
     pub company_name: String,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
     pub last_name: Option<String>,
@@ -278,7 +279,7 @@ pub struct Full {
     pub company_id: i64,
     pub company_name: String,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub salutation: Option<String>,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
@@ -304,7 +305,7 @@ impl Full {
     /// number when it has none.
     pub fn display_name(&self) -> String {
         datacheck_core::wire::display_name(
-            &self.kind,
+            self.kind,
             self.first_name.as_deref(),
             self.last_name_prefix.as_deref(),
             self.last_name.as_deref(),
@@ -363,7 +364,8 @@ pub async fn get(
     sqlx::query_as!(
         Full,
         r#"
-        SELECT k.id, k.company_id, c.name AS company_name, k.customer_no, k.kind,
+        SELECT k.id, k.company_id, c.name AS company_name, k.customer_no,
+               k.kind AS "kind: ContactKind",
                k.salutation, k.first_name, k.last_name_prefix, k.last_name,
                k.organisation_name, k.email, k.phone, k.mobile, k.street, k.house_number,
                k.house_number_addition, k.postal_code, k.city, k.country::text AS "country!",
@@ -571,7 +573,8 @@ pub async fn others_with_email(
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        SELECT customer_no, kind, first_name, last_name_prefix, last_name, organisation_name
+        SELECT customer_no, kind AS "kind: ContactKind", first_name, last_name_prefix, last_name,
+               organisation_name
         FROM contact
         WHERE company_id = $1 AND lower(email) = lower($3) AND id <> $2
         ORDER BY customer_no LIMIT 3
@@ -586,7 +589,7 @@ pub async fn others_with_email(
         .into_iter()
         .map(|r| {
             let name = datacheck_core::wire::display_name(
-                &r.kind,
+                r.kind,
                 r.first_name.as_deref(),
                 r.last_name_prefix.as_deref(),
                 r.last_name.as_deref(),

@@ -1,6 +1,7 @@
 //! `contact_consent`: each contact's current legal basis and state per purpose. Only
 //! `server::consent` writes it, always together with a `consent_event`.
 
+use datacheck_core::wire::{ConsentState, LegalBasis};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -8,8 +9,8 @@ pub struct StateRow {
     pub purpose: String,
     pub name_nl: String,
     pub name_en: String,
-    pub legal_basis: String,
-    pub state: String,
+    pub legal_basis: LegalBasis,
+    pub state: ConsentState,
     pub changed_at: Option<OffsetDateTime>,
 }
 
@@ -23,8 +24,8 @@ pub async fn for_contact(
         StateRow,
         r#"
         SELECT p.key AS purpose, p.name_nl, p.name_en,
-               coalesce(c.legal_basis, p.default_legal_basis) AS "legal_basis!",
-               coalesce(c.state, 'none') AS "state!",
+               coalesce(c.legal_basis, p.default_legal_basis) AS "legal_basis!: LegalBasis",
+               coalesce(c.state, 'none') AS "state!: ConsentState",
                c.changed_at AS "changed_at?"
         FROM purpose p
         LEFT JOIN contact_consent c ON c.purpose = p.key AND c.contact_id = $1
@@ -42,11 +43,11 @@ pub async fn get(
     exec: impl PgExecutor<'_>,
     contact_id: i64,
     purpose: &str,
-) -> Result<Option<(String, String)>, sqlx::Error> {
+) -> Result<Option<(LegalBasis, ConsentState)>, sqlx::Error> {
     let row = sqlx::query!(
         r#"
-        SELECT coalesce(c.legal_basis, p.default_legal_basis) AS "legal_basis!",
-               coalesce(c.state, 'none') AS "state!"
+        SELECT coalesce(c.legal_basis, p.default_legal_basis) AS "legal_basis!: LegalBasis",
+               coalesce(c.state, 'none') AS "state!: ConsentState"
         FROM purpose p
         LEFT JOIN contact_consent c ON c.purpose = p.key AND c.contact_id = $1
         WHERE p.key = $2

@@ -2,6 +2,7 @@
 //! their rows into the register.
 
 use crate::scope::CompanyScope;
+use datacheck_core::wire::ImportStatus;
 use sqlx::PgExecutor;
 
 pub async fn insert(
@@ -35,7 +36,7 @@ pub struct Row {
     pub file_name: String,
     pub file_bytes: Option<Vec<u8>>,
     pub file_size: i64,
-    pub status: String,
+    pub status: ImportStatus,
     pub mapping: Option<serde_json::Value>,
     pub rows_total: i32,
     pub rows_done: i32,
@@ -53,7 +54,8 @@ pub async fn get(
         Row,
         r#"
         SELECT i.id, i.company_id, c.name AS company_name, s.display_name AS uploaded_by,
-               i.file_name, i.file_bytes, i.file_size, i.status, i.mapping, i.rows_total,
+               i.file_name, i.file_bytes, i.file_size, i.status AS "status: ImportStatus",
+               i.mapping, i.rows_total,
                i.rows_done, i.summary, i.created_at
         FROM contact_import i
         JOIN company c ON c.id = i.company_id
@@ -72,7 +74,7 @@ pub struct ListRow {
     pub company_name: String,
     pub uploaded_by: String,
     pub file_name: String,
-    pub status: String,
+    pub status: ImportStatus,
     pub summary: Option<serde_json::Value>,
     pub created_at: time::OffsetDateTime,
 }
@@ -87,7 +89,7 @@ pub async fn recent(
         ListRow,
         r#"
         SELECT i.id, c.name AS company_name, s.display_name AS uploaded_by, i.file_name,
-               i.status, i.summary, i.created_at
+               i.status AS "status: ImportStatus", i.summary, i.created_at
         FROM contact_import i
         JOIN company c ON c.id = i.company_id
         JOIN staff_user s ON s.id = i.staff_user_id

@@ -2,15 +2,17 @@
 //! (`contact_attribute`). The catalogue is the organisation's, not a company's: every
 //! company's contacts share it.
 
+use datacheck_core::domain::{ChoiceOption, FieldType};
 use sqlx::PgExecutor;
+use sqlx::types::Json;
 
 pub struct Row {
     pub key: String,
     pub builtin: bool,
-    pub field_type: String,
+    pub field_type: FieldType,
     pub label_nl: String,
     pub label_en: String,
-    pub choices: serde_json::Value,
+    pub choices: Json<Vec<ChoiceOption>>,
     pub required: bool,
     pub customer_visible: bool,
     pub customer_editable: bool,
@@ -24,7 +26,8 @@ pub async fn list(exec: impl PgExecutor<'_>) -> Result<Vec<Row>, sqlx::Error> {
     sqlx::query_as!(
         Row,
         r#"
-        SELECT f.key, f.builtin, f.field_type, f.label_nl, f.label_en, f.choices,
+        SELECT f.key, f.builtin, f.field_type AS "field_type: FieldType", f.label_nl, f.label_en,
+               f.choices AS "choices: Json<Vec<ChoiceOption>>",
                f.required, f.customer_visible, f.customer_editable, f.position,
                (SELECT count(*) FROM contact_attribute a WHERE a.field_key = f.key) AS "values!"
         FROM field_def f
@@ -39,7 +42,8 @@ pub async fn get(exec: impl PgExecutor<'_>, key: &str) -> Result<Option<Row>, sq
     sqlx::query_as!(
         Row,
         r#"
-        SELECT f.key, f.builtin, f.field_type, f.label_nl, f.label_en, f.choices,
+        SELECT f.key, f.builtin, f.field_type AS "field_type: FieldType", f.label_nl, f.label_en,
+               f.choices AS "choices: Json<Vec<ChoiceOption>>",
                f.required, f.customer_visible, f.customer_editable, f.position,
                (SELECT count(*) FROM contact_attribute a WHERE a.field_key = f.key) AS "values!"
         FROM field_def f WHERE f.key = $1

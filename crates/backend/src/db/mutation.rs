@@ -2,6 +2,8 @@
 //! customer page; staff review them (issue 6). Nothing here touches the register.
 
 use crate::scope::CompanyScope;
+use datacheck_core::wire::ContactKind;
+use datacheck_core::wire::mutations::{AnswerKind, AnswerSource, MutationStatus, Section};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -72,7 +74,7 @@ pub async fn insert_from_preferences(
 }
 
 pub struct NewChange<'a> {
-    pub section: &'a str,
+    pub section: Section,
     pub field_key: &'a str,
     pub person_id: Option<i64>,
     pub new_person: Option<i16>,
@@ -86,7 +88,7 @@ pub async fn insert_changes(
     mutation_id: i64,
     changes: &[NewChange<'_>],
 ) -> Result<(), sqlx::Error> {
-    let sections: Vec<&str> = changes.iter().map(|c| c.section).collect();
+    let sections: Vec<&str> = changes.iter().map(|c| c.section.as_str()).collect();
     let keys: Vec<&str> = changes.iter().map(|c| c.field_key).collect();
     let persons: Vec<Option<i64>> = changes.iter().map(|c| c.person_id).collect();
     let new_persons: Vec<Option<i16>> = changes.iter().map(|c| c.new_person).collect();
@@ -118,7 +120,7 @@ pub async fn insert_changes(
 
 #[derive(Debug, serde::Deserialize)]
 pub struct ChangeRow {
-    pub section: String,
+    pub section: Section,
     pub field_key: String,
     pub person_id: Option<i64>,
     pub new_person: Option<i16>,
@@ -133,7 +135,8 @@ pub async fn changes(
     sqlx::query_as!(
         ChangeRow,
         r#"
-        SELECT section, field_key, person_id, new_person, dms_value, submitted_value
+        SELECT section AS "section: Section", field_key, person_id, new_person, dms_value,
+               submitted_value
         FROM mutation_change WHERE mutation_id = $1 ORDER BY position
         "#,
         mutation_id
@@ -213,12 +216,11 @@ fn push_filters(
 pub struct ListRow {
     pub id: i64,
     pub company_id: i64,
-    /// `changed` or `unchanged`.
-    pub answer: String,
+    pub answer: AnswerKind,
     pub language: String,
     pub contact_id: i64,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
     pub last_name: Option<String>,
@@ -226,9 +228,8 @@ pub struct ListRow {
     pub company_name: String,
     pub run_id: Option<i64>,
     pub run_name: Option<String>,
-    /// portal, preferences or unsubscribe.
-    pub source: String,
-    pub status: String,
+    pub source: AnswerSource,
+    pub status: MutationStatus,
     pub created_at: OffsetDateTime,
     pub processed_at: Option<OffsetDateTime>,
     pub processed_by: Option<String>,
@@ -353,8 +354,8 @@ pub struct Head {
     pub contact_id: i64,
     pub run_id: Option<i64>,
     pub run_name: Option<String>,
-    pub source: String,
-    pub status: String,
+    pub source: AnswerSource,
+    pub status: MutationStatus,
     pub language: String,
     pub created_at: OffsetDateTime,
     pub processed_at: Option<OffsetDateTime>,
@@ -370,7 +371,8 @@ pub async fn head(
         Head,
         r#"
         SELECT m.id, m.company_id, c.name AS company_name, m.contact_id, m.run_id,
-               r.name AS "run_name?", m.source, m.status, m.language, m.created_at, m.processed_at,
+               r.name AS "run_name?", m.source AS "source: AnswerSource",
+               m.status AS "status: MutationStatus", m.language, m.created_at, m.processed_at,
                coalesce(u.display_name, a.name) AS processed_by
         FROM mutation m
         JOIN company c ON c.id = m.company_id
@@ -522,7 +524,7 @@ pub async fn count_ids(
 pub struct ExportRow {
     pub mutation_id: i64,
     pub customer_no: String,
-    pub section: String,
+    pub section: Section,
     pub field_key: String,
     pub person_id: Option<i64>,
     pub new_person: Option<i16>,
@@ -561,8 +563,8 @@ pub async fn changes_of(
 ) -> Result<Vec<(i64, ChangeRow)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"
-        SELECT mutation_id, section, field_key, person_id, new_person, dms_value,
-               submitted_value
+        SELECT mutation_id, section AS "section: Section", field_key, person_id, new_person,
+               dms_value, submitted_value
         FROM mutation_change WHERE mutation_id = ANY($1) ORDER BY mutation_id, position
         "#,
         mutation_ids

@@ -2,6 +2,7 @@
 //! claim due mails with `FOR UPDATE SKIP LOCKED` and hold them by a lease; a mail whose
 //! worker died becomes due again when its lease runs out.
 
+use crate::mail::{MailKind, MailStatus};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 use time::OffsetDateTime;
@@ -19,7 +20,7 @@ pub struct Content {
 #[derive(Debug)]
 pub struct Claimed {
     pub id: i64,
-    pub kind: String,
+    pub kind: MailKind,
     pub run_id: Option<i64>,
     pub run_recipient_id: Option<i64>,
     pub to_address: String,
@@ -48,7 +49,7 @@ pub async fn claim(
             ORDER BY next_attempt_at, id
             LIMIT $2
             FOR UPDATE SKIP LOCKED)
-        RETURNING o.id, o.kind, o.run_id, o.run_recipient_id, o.to_address,
+        RETURNING o.id, o.kind AS "kind: MailKind", o.run_id, o.run_recipient_id, o.to_address,
                   o.content AS "content: Json<Content>", o.message_id, o.attempts
         "#,
         worker,
@@ -131,7 +132,7 @@ pub async fn mark_final(
     exec: impl PgExecutor<'_>,
     id: i64,
     worker: &str,
-    status: &str,
+    status: MailStatus,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
@@ -141,7 +142,7 @@ pub async fn mark_final(
         "#,
         id,
         worker,
-        status,
+        status.as_str(),
         error
     )
     .execute(exec)
@@ -163,7 +164,7 @@ pub async fn cancel_for_run(exec: impl PgExecutor<'_>, run_id: i64) -> Result<u6
 
 pub async fn insert_content(
     exec: impl PgExecutor<'_>,
-    kind: &str,
+    kind: MailKind,
     run_id: Option<i64>,
     to: &str,
     content: &Content,
@@ -175,7 +176,7 @@ pub async fn insert_content(
         VALUES ($1, $2, $3, $4, '<' || gen_random_uuid() || '@' || $5 || '>')
         RETURNING id
         "#,
-        kind,
+        kind.as_str(),
         run_id,
         to,
         Json(content) as _,
@@ -197,7 +198,7 @@ pub struct Progress {
 pub async fn progress(
     exec: impl PgExecutor<'_>,
     run_id: i64,
-    kind: &str,
+    kind: MailKind,
 ) -> Result<Progress, sqlx::Error> {
     sqlx::query_as!(
         Progress,
@@ -209,7 +210,7 @@ pub async fn progress(
         FROM outbox_mail WHERE run_id = $1 AND kind = $2
         "#,
         run_id,
-        kind
+        kind.as_str()
     )
     .fetch_one(exec)
     .await

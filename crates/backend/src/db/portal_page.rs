@@ -10,7 +10,10 @@ use super::contact::{AttributeRow, Full};
 use super::mutation::ChangeRow;
 use super::run_recipient::{LinkRow, RuleMap};
 use super::subscription::TypeRow;
+use datacheck_core::domain::{ChoiceOption, FieldType};
 use datacheck_core::wire::PortalPerson;
+use datacheck_core::wire::mutations::AnswerKind;
+use datacheck_core::wire::{ConsentState, ContactKind, RunStatus};
 use serde::Deserialize;
 use sqlx::PgExecutor;
 use sqlx::types::Json;
@@ -21,10 +24,10 @@ use time::OffsetDateTime;
 pub struct CatalogueField {
     pub key: String,
     pub builtin: bool,
-    pub field_type: String,
+    pub field_type: FieldType,
     pub label_nl: String,
     pub label_en: String,
-    pub choices: serde_json::Value,
+    pub choices: Vec<ChoiceOption>,
     pub required: bool,
     pub customer_visible: bool,
     pub customer_editable: bool,
@@ -32,7 +35,7 @@ pub struct CatalogueField {
 
 /// The newest answer through the link, with its changes in order.
 pub struct LatestAnswer {
-    pub kind: String,
+    pub kind: AnswerKind,
     pub created_at: OffsetDateTime,
     pub changes: Vec<ChangeRow>,
 }
@@ -47,7 +50,7 @@ pub struct PageData {
     /// The active types in order, with whether the contact is subscribed.
     pub subscription_types: Vec<TypeRow>,
     /// The contact's state for `purpose`, `none` when never given.
-    pub consent_state: String,
+    pub consent_state: ConsentState,
     pub latest: Option<LatestAnswer>,
 }
 
@@ -74,10 +77,11 @@ pub async fn read(
                r.language AS link_language, r.email AS link_email, r.expires_at,
                (r.revoked_at IS NOT NULL) AS "revoked!",
                (r.responded_at IS NOT NULL) AS "responded!",
-               run.status AS run_status, run.valid_to, rc.name AS run_company_name,
+               run.status AS "run_status: RunStatus", run.valid_to, rc.name AS run_company_name,
                run.field_rules AS "field_rules: Json<RuleMap>",
                run.show_contact_persons, run.show_notifications, run.show_subscriptions,
-               k.id, k.company_id, co.name AS company_name, k.customer_no, k.kind,
+               k.id, k.company_id, co.name AS company_name, k.customer_no,
+               k.kind AS "kind: ContactKind",
                k.salutation, k.first_name, k.last_name_prefix, k.last_name,
                k.organisation_name, k.email, k.phone, k.mobile, k.street, k.house_number,
                k.house_number_addition, k.postal_code, k.city, k.country::text AS "country!",
@@ -116,8 +120,8 @@ pub async fn read(
                    AS "subscription_types!: Json<Vec<TypeRow>>",
                coalesce((SELECT c.state FROM contact_consent c
                          WHERE c.contact_id = k.id AND c.purpose = $3), 'none')
-                   AS "consent_state!",
-               m.kind AS "latest_kind?",
+                   AS "consent_state!: ConsentState",
+               m.kind AS "latest_kind?: AnswerKind",
                m.created_at AS "latest_at?",
                (SELECT coalesce(json_agg(json_build_object(
                            'section', x.section, 'field_key', x.field_key,

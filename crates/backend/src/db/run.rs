@@ -3,6 +3,7 @@
 //! that was sent meanwhile is never edited.
 
 use crate::scope::CompanyScope;
+use datacheck_core::wire::RunStatus;
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
@@ -14,7 +15,7 @@ pub struct Full {
     pub company_id: i64,
     pub company_name: String,
     pub name: String,
-    pub status: String,
+    pub status: RunStatus,
     pub valid_to: Date,
     pub sender_name: String,
     pub sender_email: String,
@@ -78,7 +79,8 @@ pub async fn get(
     sqlx::query_as!(
         Full,
         r#"
-        SELECT r.id, r.company_id, c.name AS company_name, r.name, r.status, r.valid_to,
+        SELECT r.id, r.company_id, c.name AS company_name, r.name,
+               r.status AS "status: RunStatus", r.valid_to,
                r.sender_name, r.sender_email, r.reply_to, r.recipient_mode,
                r.recipient_filter AS "recipient_filter: Json<RecipientFilter>",
                r.recipient_list,
@@ -291,13 +293,13 @@ pub async fn delete_draft(exec: impl PgExecutor<'_>, id: i64) -> Result<bool, sq
 
 /// The display status: a sent run whose links have all died is expired.
 pub fn display_status(
-    status: &str,
+    status: RunStatus,
     links_expire_at: Option<OffsetDateTime>,
     now: OffsetDateTime,
-) -> &str {
+) -> &'static str {
     match (status, links_expire_at) {
-        ("sending" | "sent", Some(at)) if now >= at => "expired",
-        (s, _) => s,
+        (s, Some(at)) if s.is_out() && now >= at => "expired",
+        (s, _) => s.as_str(),
     }
 }
 
@@ -306,7 +308,7 @@ pub struct ListRow {
     pub id: i64,
     pub name: String,
     pub company_name: String,
-    pub status: String,
+    pub status: RunStatus,
     pub valid_to: Date,
     pub sent_at: Option<OffsetDateTime>,
     pub links_expire_at: Option<OffsetDateTime>,

@@ -3,8 +3,11 @@
 //! wizard counts is exactly what sending issues.
 
 use crate::db::contact::{ListFilter, push_filters};
+use crate::mail::MailStatus;
 use crate::scope::CompanyScope;
 use datacheck_core::wire::RunTemplates;
+use datacheck_core::wire::mutations::AnswerKind;
+use datacheck_core::wire::{ContactKind, RunStatus};
 use sqlx::types::Json;
 use sqlx::{PgExecutor, Postgres, QueryBuilder};
 use time::OffsetDateTime;
@@ -109,7 +112,7 @@ pub async fn counts(
 pub struct ContactBrief {
     pub id: i64,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
     pub last_name: Option<String>,
@@ -325,7 +328,7 @@ pub async fn revoke_all(exec: impl PgExecutor<'_>, run_id: i64) -> Result<u64, s
 pub struct MailContext {
     pub recipient_id: i64,
     pub run_id: i64,
-    pub run_status: String,
+    pub run_status: RunStatus,
     pub revoked: bool,
     pub email: String,
     pub language: String,
@@ -335,7 +338,7 @@ pub struct MailContext {
     pub sender_email: String,
     pub reply_to: String,
     pub company_name: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub salutation: Option<String>,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
@@ -363,11 +366,12 @@ pub async fn mail_contexts(
             ON CONFLICT (contact_id) WHERE revoked_at IS NULL DO NOTHING
             RETURNING id, contact_id
         )
-        SELECT r.id AS recipient_id, r.run_id, run.status AS run_status,
+        SELECT r.id AS recipient_id, r.run_id, run.status AS "run_status: RunStatus",
                (r.revoked_at IS NOT NULL) AS "revoked!", r.email, r.language, r.expires_at,
                run.templates AS "templates: sqlx::types::Json<RunTemplates>",
                run.sender_name, run.sender_email, run.reply_to, c.name AS company_name,
-               k.kind, k.salutation, k.first_name, k.last_name_prefix, k.last_name,
+               k.kind AS "kind: ContactKind", k.salutation, k.first_name, k.last_name_prefix,
+               k.last_name,
                k.organisation_name,
                coalesce(made.id, live.id) AS "preference_link_id?", run.marketing,
                EXISTS (SELECT 1 FROM contact_consent cc WHERE cc.contact_id = k.id
@@ -399,7 +403,7 @@ pub struct LinkRow {
     pub expires_at: OffsetDateTime,
     pub revoked: bool,
     pub responded: bool,
-    pub run_status: String,
+    pub run_status: RunStatus,
     pub valid_to: time::Date,
     pub company_name: String,
     pub field_rules: Json<RuleMap>,
@@ -417,7 +421,7 @@ pub async fn for_link(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<LinkR
         SELECT r.id, r.run_id, run.company_id, r.contact_id, r.language, r.email, r.expires_at,
                (r.revoked_at IS NOT NULL) AS "revoked!",
                (r.responded_at IS NOT NULL) AS "responded!",
-               run.status AS run_status, run.valid_to,
+               run.status AS "run_status: RunStatus", run.valid_to,
                c.name AS company_name,
                run.field_rules AS "field_rules: Json<RuleMap>",
                run.show_contact_persons, run.show_notifications, run.show_subscriptions
@@ -521,7 +525,7 @@ pub struct PageRow {
     pub id: i64,
     pub contact_id: i64,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub first_name: Option<String>,
     pub last_name_prefix: Option<String>,
     pub last_name: Option<String>,
@@ -530,9 +534,9 @@ pub struct PageRow {
     pub language: String,
     pub opened_at: Option<OffsetDateTime>,
     pub responded_at: Option<OffsetDateTime>,
-    pub response: Option<String>,
+    pub response: Option<AnswerKind>,
     pub revoked_at: Option<OffsetDateTime>,
-    pub mail_status: Option<String>,
+    pub mail_status: Option<MailStatus>,
     pub last_error: Option<String>,
 }
 
@@ -547,10 +551,11 @@ pub async fn page(
     sqlx::query_as!(
         PageRow,
         r#"
-        SELECT r.id, r.contact_id, k.customer_no, k.kind, k.first_name, k.last_name_prefix,
+        SELECT r.id, r.contact_id, k.customer_no, k.kind AS "kind: ContactKind", k.first_name,
+               k.last_name_prefix,
                k.last_name, k.organisation_name, r.email, r.language, r.opened_at,
-               r.responded_at, r.response, r.revoked_at,
-               o.status AS "mail_status?", o.last_error AS "last_error?"
+               r.responded_at, r.response AS "response: AnswerKind", r.revoked_at,
+               o.status AS "mail_status?: MailStatus", o.last_error AS "last_error?"
         FROM run_recipient r
         JOIN contact k ON k.id = r.contact_id
         LEFT JOIN LATERAL (

@@ -1,3 +1,4 @@
+use datacheck_core::wire::StaffRole;
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -22,7 +23,7 @@ pub struct LiveSession {
     pub staff_user_id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: StaffRole,
     pub must_change_password: bool,
     pub last_seen_at: OffsetDateTime,
 }
@@ -36,7 +37,8 @@ pub async fn find_live(
     sqlx::query_as!(
         LiveSession,
         r#"
-        SELECT s.staff_user_id, u.email, u.display_name, u.role, u.must_change_password,
+        SELECT s.staff_user_id, u.email, u.display_name, u.role AS "role: StaffRole",
+               u.must_change_password,
                s.last_seen_at
         FROM staff_session s JOIN staff_user u ON u.id = s.staff_user_id
         WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL

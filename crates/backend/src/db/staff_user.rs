@@ -1,3 +1,4 @@
+use datacheck_core::wire::StaffRole;
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
@@ -43,7 +44,7 @@ pub struct ListRow {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: StaffRole,
     pub disabled: bool,
     pub must_change_password: bool,
     pub last_sign_in_at: Option<OffsetDateTime>,
@@ -55,7 +56,7 @@ pub async fn list(exec: impl PgExecutor<'_>) -> Result<Vec<ListRow>, sqlx::Error
     sqlx::query_as!(
         ListRow,
         r#"
-        SELECT u.id, u.email, u.display_name, u.role,
+        SELECT u.id, u.email, u.display_name, u.role AS "role: StaffRole",
                u.disabled_at IS NOT NULL AS "disabled!",
                u.must_change_password, u.last_sign_in_at,
                coalesce(array_agg(c.id ORDER BY c.name) FILTER (WHERE c.id IS NOT NULL), '{}')
@@ -76,14 +77,14 @@ pub async fn list(exec: impl PgExecutor<'_>) -> Result<Vec<ListRow>, sqlx::Error
 pub struct Basic {
     pub id: i64,
     pub email: String,
-    pub role: String,
+    pub role: StaffRole,
     pub disabled: bool,
 }
 
 pub async fn get(exec: impl PgExecutor<'_>, id: i64) -> Result<Option<Basic>, sqlx::Error> {
     sqlx::query_as!(
         Basic,
-        r#"SELECT id, email, role, disabled_at IS NOT NULL AS "disabled!"
+        r#"SELECT id, email, role AS "role: StaffRole", disabled_at IS NOT NULL AS "disabled!"
            FROM staff_user WHERE id = $1"#,
         id
     )

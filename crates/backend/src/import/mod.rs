@@ -16,6 +16,7 @@ use crate::db::contact_import::{self as store, Columns};
 use crate::scope::CompanyScope;
 use crate::{AppState, fields, timefmt};
 use datacheck_core::error::AppError;
+use datacheck_core::wire::ImportStatus;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, FieldDef, ImportListRow, ImportReport, ImportSummary, ImportTarget,
     ImportView,
@@ -197,7 +198,7 @@ pub async fn view(state: &AppState, scope: &CompanyScope, id: i64) -> Result<Imp
         },
         file_name: l.row.file_name.clone(),
         size: size_label(l.row.file_size),
-        status: l.row.status.clone(),
+        status: l.row.status,
         encoding,
         delimiter,
         headers,
@@ -355,7 +356,7 @@ pub async fn check(
     mapping: Vec<String>,
 ) -> Result<ImportReport, AppError> {
     let l = load(&state.pool, scope, id).await?;
-    if l.row.status != "uploaded" {
+    if l.row.status != ImportStatus::Uploaded {
         return Err(AppError::Conflict(
             "This import has already started or ended.".into(),
         ));

@@ -2,8 +2,11 @@
 //! they leave (SMTP through the relay's pooled connections, or the dev mailbox). The outbox
 //! worker (`outbox`) decides when; this module decides what a mail looks like.
 
+mod kind;
 pub mod outbox;
 pub mod smtp;
+
+pub use kind::{MailKind, MailStatus};
 
 use crate::Settings;
 use crate::db::run_recipient::MailContext;
@@ -119,7 +122,7 @@ pub fn values_for(ctx: &MailContext, link: String, settings: &Settings) -> MailV
     MailValues {
         salutation: ctx.salutation.clone().unwrap_or_default(),
         name: display_name(
-            &ctx.kind,
+            ctx.kind,
             ctx.first_name.as_deref(),
             ctx.last_name_prefix.as_deref(),
             ctx.last_name.as_deref(),
@@ -263,14 +266,14 @@ pub fn reminder_subject(language: &str, subject: &str) -> String {
 pub fn run_mail(
     settings: &Settings,
     ctx: &MailContext,
-    kind: &str,
+    kind: MailKind,
     message_id: &str,
 ) -> Result<Outgoing, String> {
     let link = portal_link(settings, ctx.recipient_id, ctx.expires_at);
     let values = values_for(ctx, link, settings);
     let t = ctx.templates.for_language(&ctx.language);
     let (mut subject, mut text, content) = render(&t.subject, &t.body, &values)?;
-    if kind == "reminder" {
+    if kind == MailKind::Reminder {
         subject = reminder_subject(&ctx.language, &subject);
     }
     // Every mail to a contact carries their lasting preferences link, and the same

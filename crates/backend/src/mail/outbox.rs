@@ -11,7 +11,7 @@
 //! between the server's answer and the update can send a mail twice; its Message-ID is
 //! the same on every attempt, so receivers can recognise it.
 
-use super::{Outgoing, Transport, run_mail};
+use super::{MailKind, MailStatus, Outgoing, Transport, run_mail};
 use crate::Settings;
 use crate::db::{self, outbox_mail::Claimed, run_recipient::MailContext};
 use sqlx::PgPool;
@@ -276,17 +276,35 @@ impl Job {
                 .await
                 .map(|_| ()),
             Outcome::Cancelled => {
-                db::outbox_mail::mark_final(&self.pool, mail.id, &self.worker, "cancelled", None)
-                    .await
+                db::outbox_mail::mark_final(
+                    &self.pool,
+                    mail.id,
+                    &self.worker,
+                    MailStatus::Cancelled,
+                    None,
+                )
+                .await
             }
             Outcome::Permanent(e) => {
-                db::outbox_mail::mark_final(&self.pool, mail.id, &self.worker, "failed", Some(e))
-                    .await
+                db::outbox_mail::mark_final(
+                    &self.pool,
+                    mail.id,
+                    &self.worker,
+                    MailStatus::Failed,
+                    Some(e),
+                )
+                .await
             }
             Outcome::Temporary(e) if mail.attempts >= self.config.max_attempts => {
                 let e = format!("gave up after {} attempts: {e}", mail.attempts);
-                db::outbox_mail::mark_final(&self.pool, mail.id, &self.worker, "failed", Some(&e))
-                    .await
+                db::outbox_mail::mark_final(
+                    &self.pool,
+                    mail.id,
+                    &self.worker,
+                    MailStatus::Failed,
+                    Some(&e),
+                )
+                .await
             }
             Outcome::Temporary(e) => {
                 let next =
@@ -327,11 +345,11 @@ impl Job {
         let Some(ctx) = ctx else {
             return Err(Outcome::Cancelled);
         };
-        if ctx.run_status == "cancelled" || ctx.revoked {
+        if ctx.run_status == datacheck_core::wire::RunStatus::Cancelled || ctx.revoked {
             return Err(Outcome::Cancelled);
         }
         // Consent withdrawn after the mail was queued: no reminder, no marketing.
-        if ctx.withdrawn && (mail.kind == "reminder" || ctx.marketing) {
+        if ctx.withdrawn && (mail.kind == MailKind::Reminder || ctx.marketing) {
             return Err(Outcome::Cancelled);
         }
         if ctx.expires_at <= time::OffsetDateTime::now_utc() {
@@ -339,7 +357,7 @@ impl Job {
                 "the link expired before the mail could be sent".into(),
             ));
         }
-        run_mail(&self.settings, ctx, &mail.kind, &mail.message_id).map_err(Outcome::Permanent)
+        run_mail(&self.settings, ctx, mail.kind, &mail.message_id).map_err(Outcome::Permanent)
     }
 
     async fn deliver(&self, mail: &Claimed, out: &Outgoing) -> Outcome {

@@ -57,6 +57,18 @@ pub struct ChoiceOption {
     pub en: String,
 }
 
+crate::closed_set!(FieldType {
+    Text => "text",
+    Email => "email",
+    Phone => "phone",
+    Date => "date",
+    YesNo => "yes_no",
+    Choice => "choice",
+    PostalCode => "postal_code",
+    Country => "country",
+    Language => "language",
+});
+
 impl FieldType {
     /// The types an admin may give a custom attribute.
     pub const CUSTOM: [FieldType; 6] = [
@@ -75,25 +87,8 @@ impl FieldType {
         FieldType::Language,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldType::Text => "text",
-            FieldType::Email => "email",
-            FieldType::Phone => "phone",
-            FieldType::Date => "date",
-            FieldType::YesNo => "yes_no",
-            FieldType::Choice => "choice",
-            FieldType::PostalCode => "postal_code",
-            FieldType::Country => "country",
-            FieldType::Language => "language",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<FieldType> {
-        Self::CUSTOM
-            .into_iter()
-            .chain(Self::BUILTIN_ONLY)
-            .find(|t| t.as_str() == s)
+        crate::closed::ClosedSet::from_stored(s)
     }
 
     /// In words, for the field editor.

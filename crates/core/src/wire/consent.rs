@@ -16,30 +16,20 @@ pub enum LegalBasis {
     PublicTask,
 }
 
+crate::closed_set!(LegalBasis {
+    Consent => "consent",
+    Contract => "contract",
+    LegalObligation => "legal_obligation",
+    LegitimateInterest => "legitimate_interest",
+    VitalInterest => "vital_interest",
+    PublicTask => "public_task",
+});
+
 impl LegalBasis {
-    pub const ALL: [LegalBasis; 6] = [
-        LegalBasis::Consent,
-        LegalBasis::Contract,
-        LegalBasis::LegalObligation,
-        LegalBasis::LegitimateInterest,
-        LegalBasis::VitalInterest,
-        LegalBasis::PublicTask,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LegalBasis::Consent => "consent",
-            LegalBasis::Contract => "contract",
-            LegalBasis::LegalObligation => "legal_obligation",
-            LegalBasis::LegitimateInterest => "legitimate_interest",
-            LegalBasis::VitalInterest => "vital_interest",
-            LegalBasis::PublicTask => "public_task",
-        }
-    }
-
+    /// A basis as people type it (a CSV cell, an API field): any case, spaces or dashes.
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-        Self::ALL.into_iter().find(|b| b.as_str() == s)
+        crate::closed::ClosedSet::from_stored(&s)
     }
 
     pub fn label(self) -> &'static str {
@@ -63,15 +53,14 @@ pub enum ConsentState {
     Withdrawn,
 }
 
-impl ConsentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentState::Given => "given",
-            ConsentState::None => "none",
-            ConsentState::Withdrawn => "withdrawn",
-        }
-    }
+crate::closed_set!(ConsentState {
+    Given => "given",
+    None => "none",
+    Withdrawn => "withdrawn",
+});
 
+impl ConsentState {
+    /// A state as people type it (a CSV cell, a form): also yes/no, ja/nee, empty.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "given" | "yes" | "ja" => Some(ConsentState::Given),

@@ -3,6 +3,19 @@
 use super::{CompanyRef, ContactId};
 use serde::{Deserialize, Serialize};
 
+/// A contact of the register: a person, or an organisation with contact persons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    Person,
+    Organisation,
+}
+
+crate::closed_set!(ContactKind {
+    Person => "person",
+    Organisation => "organisation",
+});
+
 /// The filters, sort and page of the contacts table, exactly as they sit in the URL
 /// query (`?company=2&q=jansen&sort=-updated&after=…`), so a view can be bookmarked.
 /// Every field is optional and checked by the server, which ignores nothing silently:
@@ -29,7 +42,7 @@ pub struct ContactListRow {
     pub id: ContactId,
     pub company: String,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub name: String,
     pub email: Option<String>,
     pub city: Option<String>,
@@ -53,7 +66,7 @@ pub struct ContactDetail {
     pub id: ContactId,
     pub company: CompanyRef,
     pub customer_no: String,
-    pub kind: String,
+    pub kind: ContactKind,
     pub name: String,
     /// Every catalogue field in catalogue order, with this contact's value.
     pub fields: Vec<ContactFieldValue>,
@@ -87,7 +100,7 @@ pub struct ContactPersonRow {
 /// How staff pages name a contact: the organisation's name, or the person's name parts
 /// in letter order ("Jan van der Berg"); the customer number when there is neither.
 pub fn display_name(
-    kind: &str,
+    kind: ContactKind,
     first: Option<&str>,
     prefix: Option<&str>,
     last: Option<&str>,
@@ -101,7 +114,7 @@ pub fn display_name(
         .join(" ");
     let organisation = organisation.filter(|s| !s.is_empty());
     match (kind, organisation) {
-        ("organisation", Some(o)) => Some(o.to_string()),
+        (ContactKind::Organisation, Some(o)) => Some(o.to_string()),
         _ if !person.is_empty() => Some(person),
         (_, o) => o.map(str::to_string),
     }

@@ -4,6 +4,25 @@
 use super::CompanyRef;
 use serde::{Deserialize, Serialize};
 
+/// Where a CSV import stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Uploaded,
+    Importing,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+crate::closed_set!(ImportStatus {
+    Uploaded => "uploaded",
+    Importing => "importing",
+    Done => "done",
+    Failed => "failed",
+    Cancelled => "cancelled",
+});
+
 /// What a column can be mapped to: a catalogue field, the contact's kind, or nothing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportTarget {
@@ -19,7 +38,7 @@ pub struct ImportView {
     /// "1.2 MB".
     pub size: String,
     /// `uploaded`, `importing`, `done`, `failed` or `cancelled`.
-    pub status: String,
+    pub status: ImportStatus,
     /// "UTF-8", "Windows-1252", or "mixed: …".
     pub encoding: String,
     /// "semicolon (;)", "comma (,)" or "tab".
@@ -81,14 +100,14 @@ pub struct ImportListRow {
     pub company: String,
     pub uploaded_by: String,
     pub uploaded: String,
-    pub status: String,
+    pub status: ImportStatus,
     pub summary: Option<ImportSummary>,
 }
 
 /// A running import's state, polled by the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ImportProgress {
-    pub status: String,
+    pub status: ImportStatus,
     pub rows_done: i32,
     pub rows_total: i32,
     pub summary: Option<ImportSummary>,

@@ -36,20 +36,14 @@ pub enum StaffRole {
     Staff,
 }
 
-impl StaffRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StaffRole::Admin => "admin",
-            StaffRole::Staff => "staff",
-        }
-    }
+crate::closed_set!(StaffRole {
+    Admin => "admin",
+    Staff => "staff",
+});
 
+impl StaffRole {
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "admin" => Some(StaffRole::Admin),
-            "staff" => Some(StaffRole::Staff),
-            _ => None,
-        }
+        crate::closed::ClosedSet::from_stored(s)
     }
 
     pub fn label(self) -> &'static str {

@@ -4,6 +4,56 @@
 use super::{CompanyRef, ContactId, RunId, id_type};
 use serde::{Deserialize, Serialize};
 
+/// What an answer says: something changed, or all was correct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    Changed,
+    Unchanged,
+}
+
+crate::closed_set!(AnswerKind {
+    Changed => "changed",
+    Unchanged => "unchanged",
+});
+
+/// Which page an answer came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerSource {
+    /// The data check's page (`/c`).
+    Portal,
+    /// The preferences page (`/p`).
+    Preferences,
+    /// A one-click unsubscribe (`/u`).
+    Unsubscribe,
+}
+
+crate::closed_set!(AnswerSource {
+    Portal => "portal",
+    Preferences => "preferences",
+    Unsubscribe => "unsubscribe",
+});
+
+/// What part of a contact one change of an answer is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Field,
+    Person,
+    Notification,
+    Subscription,
+    Consent,
+}
+
+crate::closed_set!(Section {
+    Field => "field",
+    Person => "person",
+    Notification => "notification",
+    Subscription => "subscription",
+    Consent => "consent",
+});
+
 id_type!(
     /// One customer answer through a personal link.
     MutationId
@@ -18,19 +68,15 @@ pub enum MutationStatus {
     Ignored,
 }
 
+crate::closed_set!(MutationStatus {
+    New => "new",
+    Processed => "processed",
+    Ignored => "ignored",
+});
+
 impl MutationStatus {
-    pub const ALL: [MutationStatus; 3] = [Self::New, Self::Processed, Self::Ignored];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::New => "new",
-            Self::Processed => "processed",
-            Self::Ignored => "ignored",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
+        crate::closed::ClosedSet::from_stored(s)
     }
 
     pub fn label(self) -> &'static str {
@@ -140,7 +186,7 @@ pub struct MutationRow {
     pub run: Option<(RunId, String)>,
     /// Where the answer came from: `portal` (a data check), `preferences` (the
     /// preferences page) or `unsubscribe` (one-click from a mail).
-    pub source: String,
+    pub source: AnswerSource,
     pub status: MutationStatus,
     /// Changed fields and details; 0 for "confirmed unchanged".
     pub changes: i64,
@@ -222,7 +268,7 @@ pub struct MutationView {
     pub run: Option<(RunId, String)>,
     /// Where the answer came from: `portal` (a data check), `preferences` (the
     /// preferences page) or `unsubscribe` (one-click from a mail).
-    pub source: String,
+    pub source: AnswerSource,
     /// The language the customer answered in.
     pub language: String,
     pub created: String,
@@ -287,10 +333,10 @@ impl ReviewAction {
 
 /// Where an answer came from, in words: its data check, or the preferences page or a
 /// one-click unsubscribe.
-pub fn answer_origin(source: &str, run: Option<&(RunId, String)>) -> String {
+pub fn answer_origin(source: AnswerSource, run: Option<&(RunId, String)>) -> String {
     match (source, run) {
-        ("preferences", _) => "the preferences page".into(),
-        ("unsubscribe", _) => "one-click unsubscribe".into(),
+        (AnswerSource::Preferences, _) => "the preferences page".into(),
+        (AnswerSource::Unsubscribe, _) => "one-click unsubscribe".into(),
         (_, Some((_, name))) => name.clone(),
         (_, None) => "a data check since deleted".into(),
     }
@@ -302,7 +348,7 @@ mod tests {
 
     #[test]
     fn statuses_and_actions_round_trip_their_names() {
-        for s in MutationStatus::ALL {
+        for &s in MutationStatus::ALL {
             assert_eq!(MutationStatus::parse(s.as_str()), Some(s));
         }
         for a in [

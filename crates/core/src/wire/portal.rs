@@ -120,7 +120,7 @@ impl PortalPerson {
     /// "Jan van der Berg", as the page and the review name the person.
     pub fn name(&self) -> String {
         crate::wire::display_name(
-            "person",
+            crate::wire::ContactKind::Person,
             self.first_name.as_deref(),
             self.last_name_prefix.as_deref(),
             self.last_name.as_deref(),

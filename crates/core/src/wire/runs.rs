@@ -3,6 +3,31 @@
 use super::CompanyRef;
 use serde::{Deserialize, Serialize};
 
+/// Where a run stands, as stored. (The pages also say "expired" for a sent run whose
+/// links have run out: that is derived from the date, never stored.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Draft,
+    Sending,
+    Sent,
+    Cancelled,
+}
+
+crate::closed_set!(RunStatus {
+    Draft => "draft",
+    Sending => "sending",
+    Sent => "sent",
+    Cancelled => "cancelled",
+});
+
+impl RunStatus {
+    /// Sending has begun: the run's links exist.
+    pub fn is_out(self) -> bool {
+        matches!(self, RunStatus::Sending | RunStatus::Sent)
+    }
+}
+
 super::id_type!(
     /// A data check run.
     RunId
@@ -75,22 +100,15 @@ pub enum FieldRule {
     Editable,
 }
 
-impl FieldRule {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldRule::Hidden => "hidden",
-            FieldRule::ReadOnly => "read_only",
-            FieldRule::Editable => "editable",
-        }
-    }
+crate::closed_set!(FieldRule {
+    Hidden => "hidden",
+    ReadOnly => "read_only",
+    Editable => "editable",
+});
 
+impl FieldRule {
     pub fn parse(s: &str) -> Option<FieldRule> {
-        match s {
-            "hidden" => Some(FieldRule::Hidden),
-            "read_only" => Some(FieldRule::ReadOnly),
-            "editable" => Some(FieldRule::Editable),
-            _ => None,
-        }
+        crate::closed::ClosedSet::from_stored(s)
     }
 
     pub fn label(self) -> &'static str {
@@ -117,7 +135,7 @@ pub struct FieldRuleRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunDraft {
     pub id: RunId,
-    pub status: String,
+    pub status: RunStatus,
     /// The furthest step saved; the stepper lets staff go one beyond it.
     pub steps_done: i16,
     pub name: String,
