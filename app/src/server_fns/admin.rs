@@ -1,5 +1,7 @@
 //! Admin-only server functions: staff users, companies, the audit log.
 
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{AuditRow, CompanyRow, StaffUserRow, TemporaryPassword};
 #[cfg(feature = "ssr")]
@@ -53,7 +55,7 @@ pub async fn list_staff_users() -> Result<Vec<StaffUserRow>, AppError> {
     use datacheck_core::wire::CompanyRef;
     let state = crate::server_fns::caller::state()?;
     crate::server_fns::caller::require_admin().await?;
-    let rows = db::staff_user::list(&state.pool).await?;
+    let rows = db::staff_user::list(&state.pool).await.located()?;
     Ok(rows
         .into_iter()
         .map(|r| StaffUserRow {
@@ -96,9 +98,10 @@ pub async fn invite_staff_user(
         StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
     let temp = password::temporary();
     let hash = password::hash(temp.clone()).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let id = db::staff_user::insert(&mut *tx, &email, &display_name, &hash, role.as_str(), true)
-        .await?
+        .await
+        .located()?
         .ok_or_else(|| {
             AppError::invalid(
                 "email",
@@ -106,7 +109,9 @@ pub async fn invite_staff_user(
             )
         })?;
     if role == StaffRole::Staff {
-        db::staff_user::set_companies(&mut tx, id, &company_ids).await?;
+        db::staff_user::set_companies(&mut tx, id, &company_ids)
+            .await
+            .located()?;
     }
     audit::record(
         &mut *tx,
@@ -119,8 +124,8 @@ pub async fn invite_staff_user(
             detail: serde_json::json!({ "email": email, "role": role.as_str(), "company_ids": company_ids }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await.located()?;
+    tx.commit().await.located()?;
     Ok(TemporaryPassword {
         email,
         password: temp,
@@ -138,27 +143,35 @@ pub async fn update_staff_user(
     let admin = crate::server_fns::caller::require_admin().await?;
     let role =
         StaffRole::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role."))?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let user = db::staff_user::get(&mut *tx, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
     if user.role == StaffRole::Admin
         && role != StaffRole::Admin
         && !user.disabled
-        && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
+        && db::staff_user::other_enabled_admins(&mut *tx, id)
+            .await
+            .located()?
+            == 0
     {
         return Err(AppError::invalid(
             "role",
             "This is the last active admin: make someone else admin first.",
         ));
     }
-    db::staff_user::set_role(&mut *tx, id, role.as_str()).await?;
+    db::staff_user::set_role(&mut *tx, id, role.as_str())
+        .await
+        .located()?;
     let companies: &[i64] = if role == StaffRole::Staff {
         &company_ids
     } else {
         &[]
     };
-    db::staff_user::set_companies(&mut tx, id, companies).await?;
+    db::staff_user::set_companies(&mut tx, id, companies)
+        .await
+        .located()?;
     audit::record(
         &mut *tx,
         &admin.actor(),
@@ -172,8 +185,8 @@ pub async fn update_staff_user(
             }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await.located()?;
+    tx.commit().await.located()?;
     Ok(())
 }
 
@@ -188,22 +201,30 @@ pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppE
             message: "You cannot disable your own account.".into(),
         });
     }
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let user = db::staff_user::get(&mut *tx, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
     if disabled
         && user.role == StaffRole::Admin
-        && db::staff_user::other_enabled_admins(&mut *tx, id).await? == 0
+        && db::staff_user::other_enabled_admins(&mut *tx, id)
+            .await
+            .located()?
+            == 0
     {
         return Err(AppError::Invalid {
             field: None,
             message: "This is the last active admin.".into(),
         });
     }
-    db::staff_user::set_disabled(&mut *tx, id, disabled).await?;
+    db::staff_user::set_disabled(&mut *tx, id, disabled)
+        .await
+        .located()?;
     if disabled {
-        db::staff_session::delete_for_user(&mut *tx, id).await?;
+        db::staff_session::delete_for_user(&mut *tx, id)
+            .await
+            .located()?;
     }
     audit::record(
         &mut *tx,
@@ -220,8 +241,9 @@ pub async fn set_staff_user_disabled(id: i64, disabled: bool) -> Result<(), AppE
             detail: serde_json::json!({ "email": user.email }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }
 
@@ -232,12 +254,17 @@ pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError
     let admin = crate::server_fns::caller::require_admin().await?;
     let temp = password::temporary();
     let hash = password::hash(temp.clone()).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let user = db::staff_user::get(&mut *tx, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
-    db::staff_user::set_password(&mut *tx, id, &hash, true).await?;
-    db::staff_session::delete_for_user(&mut *tx, id).await?;
+    db::staff_user::set_password(&mut *tx, id, &hash, true)
+        .await
+        .located()?;
+    db::staff_session::delete_for_user(&mut *tx, id)
+        .await
+        .located()?;
     audit::record(
         &mut *tx,
         &admin.actor(),
@@ -249,8 +276,9 @@ pub async fn reset_staff_password(id: i64) -> Result<TemporaryPassword, AppError
             detail: serde_json::json!({ "email": user.email }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(TemporaryPassword {
         email: user.email,
         password: temp,
@@ -262,7 +290,9 @@ pub async fn list_companies() -> Result<Vec<CompanyRow>, AppError> {
     use backend::{db, timefmt};
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    let rows = db::company::list_in_scope(&state.pool, &admin.scope).await?;
+    let rows = db::company::list_in_scope(&state.pool, &admin.scope)
+        .await
+        .located()?;
     Ok(rows
         .into_iter()
         .map(|r| CompanyRow {
@@ -281,9 +311,10 @@ pub async fn create_company(name: String) -> Result<(), AppError> {
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let id = db::company::insert(&mut *tx, &name)
-        .await?
+        .await
+        .located()?
         .ok_or_else(|| AppError::invalid("name", "A company with this name already exists."))?;
     audit::record(
         &mut *tx,
@@ -296,8 +327,9 @@ pub async fn create_company(name: String) -> Result<(), AppError> {
             detail: serde_json::json!({ "name": name }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }
 
@@ -309,11 +341,15 @@ pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
     let admin = crate::server_fns::caller::require_admin().await?;
     let company = admin.scope.require(CompanyId(id))?;
     let name = clean_name(&name, "name", "the company's name", 200)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let old = db::company::name_in_scope(&mut *tx, &admin.scope, company)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
-    match db::company::rename(&mut *tx, company, &name).await? {
+    match db::company::rename(&mut *tx, company, &name)
+        .await
+        .located()?
+    {
         Renamed::Done => {}
         Renamed::NotFound => return Err(AppError::NotFound),
         Renamed::NameTaken => {
@@ -334,8 +370,9 @@ pub async fn rename_company(id: i64, name: String) -> Result<(), AppError> {
             detail: serde_json::json!({ "old_name": old, "name": name }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }
 
@@ -344,7 +381,9 @@ pub async fn list_audit(#[server(default)] before: Option<i64>) -> Result<Vec<Au
     use backend::{db, timefmt};
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100).await?;
+    let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100)
+        .await
+        .located()?;
     Ok(rows
         .into_iter()
         .map(|r| AuditRow {
@@ -409,7 +448,8 @@ pub async fn list_api_keys() -> Result<Vec<datacheck_core::wire::ApiKeyRow>, App
     crate::server_fns::caller::require_admin().await?;
     let tz = &state.settings.time_zone;
     Ok(db::api_key::list(&state.pool)
-        .await?
+        .await
+        .located()?
         .into_iter()
         .map(|k| ApiKeyRow {
             id: k.id,
@@ -456,7 +496,9 @@ pub async fn create_api_key(
                 "Choose the companies this key may use, or all companies.",
             ));
         }
-        let known = db::company::refs_in_scope(&state.pool, &admin.scope).await?;
+        let known = db::company::refs_in_scope(&state.pool, &admin.scope)
+            .await
+            .located()?;
         if company_ids
             .iter()
             .any(|id| !known.iter().any(|c| c.id.0 == *id))
@@ -471,7 +513,7 @@ pub async fn create_api_key(
     let webhook_url = api_keys::check_webhook_url(&webhook_url, state.settings.env)?;
     let key = api_keys::generate();
     let webhook_secret = webhook_url.as_ref().map(|_| api_keys::webhook_secret());
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let id = db::api_key::insert(
         &mut *tx,
         &name,
@@ -480,9 +522,12 @@ pub async fn create_api_key(
         companies.as_deref(),
         admin.id.0,
     )
-    .await?;
+    .await
+    .located()?;
     if let (Some(url), Some(secret)) = (&webhook_url, &webhook_secret) {
-        db::api_key::set_webhook(&mut *tx, id, url, secret).await?;
+        db::api_key::set_webhook(&mut *tx, id, url, secret)
+            .await
+            .located()?;
     }
     audit::record(
         &mut *tx,
@@ -495,8 +540,8 @@ pub async fn create_api_key(
             detail: serde_json::json!({ "name": name, "prefix": key.prefix, "company_ids": companies, "webhook_url": webhook_url }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await.located()?;
+    tx.commit().await.located()?;
     Ok(NewApiKey {
         name,
         key: key.text,
@@ -509,9 +554,10 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
     use backend::{audit, db};
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let name = db::api_key::revoke(&mut *tx, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
     audit::record(
         &mut *tx,
@@ -524,7 +570,8 @@ pub async fn revoke_api_key(id: i64) -> Result<(), AppError> {
             detail: serde_json::json!({ "name": name }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }

@@ -1,3 +1,5 @@
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::Me;
 use leptos::prelude::*;
@@ -39,7 +41,9 @@ pub async fn sign_in(
 
     throttle::check(&state.pool, &email, &client_hash, now).await?;
 
-    let row = db::staff_user::find_for_sign_in(&state.pool, &email).await?;
+    let row = db::staff_user::find_for_sign_in(&state.pool, &email)
+        .await
+        .located()?;
     let ok = pw::verify(password, row.as_ref().map(|r| r.password_hash.clone())).await;
     let user = match row {
         Some(r) if ok && !r.disabled => r,
@@ -59,8 +63,10 @@ pub async fn sign_in(
         datacheck_core::wire::StaffUserId(user.id),
     )
     .await?;
-    let mut tx = state.pool.begin().await?;
-    db::staff_user::record_sign_in(&mut *tx, user.id).await?;
+    let mut tx = state.pool.begin().await.located()?;
+    db::staff_user::record_sign_in(&mut *tx, user.id)
+        .await
+        .located()?;
     audit::record(
         &mut *tx,
         &audit::Actor::Staff {
@@ -75,8 +81,9 @@ pub async fn sign_in(
             detail: serde_json::json!({}),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
 
     crate::server_fns::caller::set_cookie_on_response(&auth::session_cookie(
         &token,
@@ -136,7 +143,8 @@ pub async fn change_password(
         ));
     }
     let hash = db::staff_user::password_hash(&state.pool, staff.id.0)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::Unauthenticated)?;
     if !pw::verify(current_password, Some(hash)).await {
         return Err(AppError::invalid(
@@ -145,10 +153,14 @@ pub async fn change_password(
         ));
     }
     let new_hash = pw::hash(new_password).await?;
-    let mut tx = state.pool.begin().await?;
-    db::staff_user::set_password(&mut *tx, staff.id.0, &new_hash, false).await?;
+    let mut tx = state.pool.begin().await.located()?;
+    db::staff_user::set_password(&mut *tx, staff.id.0, &new_hash, false)
+        .await
+        .located()?;
     // Other sessions (a stolen cookie, another browser) end with the old password.
-    db::staff_session::delete_for_user(&mut *tx, staff.id.0).await?;
+    db::staff_session::delete_for_user(&mut *tx, staff.id.0)
+        .await
+        .located()?;
     audit::record(
         &mut *tx,
         &staff.actor(),
@@ -160,8 +172,9 @@ pub async fn change_password(
             detail: serde_json::json!({}),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     // Keep this browser signed in with a fresh session.
     let token = auth::create_session(&state.pool, &state.settings, staff.id).await?;
     crate::server_fns::caller::set_cookie_on_response(&auth::session_cookie(

@@ -17,7 +17,10 @@ pub fn state() -> Result<AppState, AppError> {
 /// Adds a `Set-Cookie` header to the current server function's or page's response.
 pub fn set_cookie_on_response(cookie: &str) -> Result<(), AppError> {
     let response = leptos::prelude::expect_context::<leptos_axum::ResponseOptions>();
-    let value = http::HeaderValue::from_str(cookie).map_err(|_| AppError::Internal)?;
+    let value = http::HeaderValue::from_str(cookie).map_err(|e| {
+        tracing::error!(error = %e, "a session cookie that is no header value");
+        AppError::Internal
+    })?;
     response.append_header(http::header::SET_COOKIE, value);
     Ok(())
 }
@@ -28,7 +31,7 @@ pub async fn current_staff() -> Result<Option<Staff>, AppError> {
     let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() else {
         return Ok(None);
     };
-    auth::staff_for_headers(&state.pool, &state.settings, &parts.headers).await
+    Ok(auth::staff_for_headers(&state.pool, &state.settings, &parts.headers).await?)
 }
 
 /// A signed-in staff user who has chosen their own password: what nearly every server
@@ -60,7 +63,10 @@ pub async fn require_admin() -> Result<Staff, AppError> {
 /// `client_hash` for the request a server function is answering.
 pub async fn request_client_hash(settings: &Settings) -> Result<Vec<u8>, AppError> {
     use axum::extract::ConnectInfo;
-    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(AppError::Internal)?;
+    let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or_else(|| {
+        tracing::error!("the request's parts missing from the Leptos context");
+        AppError::Internal
+    })?;
     let peer = leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>()
         .await
         .ok()

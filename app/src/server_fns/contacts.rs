@@ -1,6 +1,8 @@
 //! Server functions of the contact register as staff see it: the table, one contact.
 //! The register is written only by the DMS (CSV import, API); staff read it here.
 
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{
     CompanyContactCount, ContactDetail, ContactId, ContactPage, ContactQuery,
@@ -14,7 +16,9 @@ pub async fn contact_counts() -> Result<Vec<CompanyContactCount>, AppError> {
     use datacheck_core::wire::{CompanyId, CompanyRef};
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    let rows = db::contact::counts_in_scope(&state.pool, &staff.scope).await?;
+    let rows = db::contact::counts_in_scope(&state.pool, &staff.scope)
+        .await
+        .located()?;
     Ok(rows
         .into_iter()
         .map(|r| CompanyContactCount {
@@ -39,7 +43,7 @@ pub async fn list_contacts(
     use backend::contacts;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    contacts::list(&state, &staff.scope, &query, PAGE_SIZE).await
+    Ok(contacts::list(&state, &staff.scope, &query, PAGE_SIZE).await?)
 }
 
 #[server(endpoint = "contacts/get")]
@@ -47,7 +51,7 @@ pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
     use backend::contacts;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    contacts::detail(&state, &staff.scope, id).await
+    Ok(contacts::detail(&state, &staff.scope, id).await?)
 }
 
 /// The consent card of a contact: purposes, subscriptions, history.
@@ -59,9 +63,10 @@ pub async fn get_contact_consent(
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
     db::contact::get(&state.pool, &staff.scope, id.0)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
-    consent::contact_consent(&state, id).await
+    Ok(consent::contact_consent(&state, id).await?)
 }
 
 /// Records how a person stands on a purpose, as staff heard it (a form signed at the
@@ -77,7 +82,7 @@ pub async fn record_consent(
     use backend::consent;
     let app = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    consent::record_for_contact(
+    Ok(consent::record_for_contact(
         &app,
         &staff.scope,
         &staff.actor(),
@@ -90,7 +95,7 @@ pub async fn record_consent(
             note: &note,
         },
     )
-    .await
+    .await?)
 }
 
 /// The contact's lasting preferences link, to paste into other mailing tools.
@@ -99,7 +104,7 @@ pub async fn preferences_link(id: ContactId) -> Result<String, AppError> {
     use backend::consent;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    consent::link_for_contact(&state, &staff.scope, &staff.actor(), id).await
+    Ok(consent::link_for_contact(&state, &staff.scope, &staff.actor(), id).await?)
 }
 
 /// Revokes the contact's preferences link; links already sent stop working.
@@ -108,7 +113,7 @@ pub async fn revoke_preferences_link(id: ContactId) -> Result<u64, AppError> {
     use backend::consent;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    consent::revoke_link(&state, &staff.scope, &staff.actor(), id).await
+    Ok(consent::revoke_link(&state, &staff.scope, &staff.actor(), id).await?)
 }
 
 /// Erases a contact on their request. `confirm` is the customer number, typed.

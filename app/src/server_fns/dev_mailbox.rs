@@ -1,5 +1,7 @@
 //! Server functions of the development mailbox (development without SMTP only).
 
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{DevMail, DevMailRow};
 use leptos::prelude::*;
@@ -13,7 +15,7 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
     if !state.settings.dev_mailbox {
         return Err(AppError::NotFound);
     }
-    let rows = db::dev_mail::list(&state.pool, None, 200).await?;
+    let rows = db::dev_mail::list(&state.pool, None, 200).await.located()?;
     Ok(rows
         .into_iter()
         .map(|r| DevMailRow {
@@ -35,7 +37,8 @@ pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
         return Err(AppError::NotFound);
     }
     let m = db::dev_mail::get(&state.pool, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
     let links = m
         .text_body

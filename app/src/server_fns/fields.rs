@@ -14,7 +14,7 @@ pub async fn list_fields() -> Result<Vec<FieldDef>, AppError> {
     use backend::fields;
     let state = crate::server_fns::caller::state()?;
     crate::server_fns::caller::require_staff().await?;
-    fields::catalogue(&state.pool).await
+    Ok(fields::catalogue(&state.pool).await?)
 }
 
 /// Adds (`is_new`) or changes a field. Check boxes arrive only when ticked.
@@ -45,7 +45,7 @@ pub async fn save_field(
         customer_visible: customer_visible.is_some(),
         customer_editable: customer_editable.is_some(),
     };
-    fields::save(&state.pool, &admin.actor(), &form, confirm.is_some()).await
+    Ok(fields::save(&state.pool, &admin.actor(), &form, confirm.is_some()).await?)
 }
 
 /// Deletes a custom attribute. Answers the number of values that would go when there
@@ -58,7 +58,7 @@ pub async fn delete_field(
     use backend::fields;
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    fields::delete(&state.pool, &admin.actor(), &key, confirm.is_some()).await
+    Ok(fields::delete(&state.pool, &admin.actor(), &key, confirm.is_some()).await?)
 }
 
 #[server(endpoint = "fields/move")]
@@ -66,5 +66,5 @@ pub async fn move_field(key: String, up: bool) -> Result<(), AppError> {
     use backend::fields;
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    fields::reorder(&state.pool, &admin.actor(), &key, up).await
+    Ok(fields::reorder(&state.pool, &admin.actor(), &key, up).await?)
 }

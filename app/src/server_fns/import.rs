@@ -12,7 +12,7 @@ pub async fn recent_imports() -> Result<Vec<ImportListRow>, AppError> {
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::recent(&state, &staff.scope).await
+    Ok(import::recent(&state, &staff.scope).await?)
 }
 
 #[server(endpoint = "import/view")]
@@ -20,7 +20,7 @@ pub async fn load_import(id: i64) -> Result<ImportView, AppError> {
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::view(&state, &staff.scope, id).await
+    Ok(import::view(&state, &staff.scope, id).await?)
 }
 
 /// Checks every row with this mapping (one target key per column, `""` to skip it).
@@ -32,7 +32,7 @@ pub async fn check_import(
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::check(&state, &staff.scope, id, mapping).await
+    Ok(import::check(&state, &staff.scope, id, mapping).await?)
 }
 
 /// Imports with the mapping of the last check, so the import does what the report
@@ -42,7 +42,7 @@ pub async fn start_import(id: i64) -> Result<(), AppError> {
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::start(&state, &staff, id).await
+    Ok(import::start(&state, &staff, id).await?)
 }
 
 #[server(endpoint = "import/cancel")]
@@ -50,7 +50,7 @@ pub async fn cancel_import(id: i64) -> Result<(), AppError> {
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::cancel(&state.pool, &staff, id).await
+    Ok(import::cancel(&state.pool, &staff, id).await?)
 }
 
 #[server(endpoint = "import/progress")]
@@ -58,5 +58,5 @@ pub async fn import_status(id: i64) -> Result<ImportProgress, AppError> {
     use backend::import;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    import::progress(&state.pool, &staff.scope, id).await
+    Ok(import::progress(&state.pool, &staff.scope, id).await?)
 }

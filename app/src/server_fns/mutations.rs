@@ -2,6 +2,8 @@
 //! Every function checks the caller first and acts only within their companies
 //! (`server::mutations` does the rest).
 
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::mutations::{MutationPage, MutationQuery, MutationView, RunOption};
 use leptos::prelude::*;
@@ -13,7 +15,7 @@ pub async fn list_mutations(
     use backend::mutations;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    mutations::list(&state, &staff.scope, &query).await
+    Ok(mutations::list(&state, &staff.scope, &query).await?)
 }
 
 /// One mutation; `query` is the table's, for the neighbours.
@@ -26,7 +28,7 @@ pub async fn load_mutation(
     use datacheck_core::wire::mutations::MutationId;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    mutations::view(&state, &staff.scope, MutationId(id), &query).await
+    Ok(mutations::view(&state, &staff.scope, MutationId(id), &query).await?)
 }
 
 /// The runs a reviewer can filter by: sent ones in their companies, newest first.
@@ -35,7 +37,9 @@ pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
     use backend::db;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    Ok(db::run::options(&state.pool, &staff.scope).await?)
+    Ok(db::run::options(&state.pool, &staff.scope)
+        .await
+        .located()?)
 }
 
 /// How many mutations `action` would change: the number the confirmation states.
@@ -46,7 +50,7 @@ pub async fn count_mutation_selection(action: String, selection: String) -> Resu
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
-    mutations::count_selection(&state, &staff.scope, action, &selection).await
+    Ok(mutations::count_selection(&state, &staff.scope, action, &selection).await?)
 }
 
 /// Processes, ignores or deletes the selection when `expected` (the confirmed number)
@@ -62,7 +66,7 @@ pub async fn review_mutations(
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
     let (action, selection) = mutations::parse_request(&action, &selection)?;
-    mutations::act(
+    Ok(mutations::act(
         &state,
         &staff.scope,
         &staff.actor(),
@@ -71,5 +75,5 @@ pub async fn review_mutations(
         &selection,
         expected,
     )
-    .await
+    .await?)
 }

@@ -18,7 +18,7 @@ pub async fn load_run_defaults() -> Result<RunDefaults, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::defaults(&state, &staff).await
+    Ok(runs::defaults(&state, &staff).await?)
 }
 
 /// Step 1 of a new run; answers the new run's id.
@@ -42,7 +42,7 @@ pub async fn create_run(
         sender_email,
         reply_to,
     };
-    runs::create(&state, &staff, &form).await
+    Ok(runs::create(&state, &staff, &form).await?)
 }
 
 #[server(endpoint = "runs/save_config")]
@@ -150,7 +150,7 @@ pub async fn load_run_draft(id: i64) -> Result<RunDraft, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::draft(&state, &staff, RunId(id)).await
+    Ok(runs::draft(&state, &staff, RunId(id)).await?)
 }
 
 #[server(endpoint = "runs/summary")]
@@ -158,7 +158,7 @@ pub async fn load_recipient_summary(id: i64) -> Result<RecipientSummary, AppErro
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::recipient_summary(&state, &staff, RunId(id)).await
+    Ok(runs::recipient_summary(&state, &staff, RunId(id)).await?)
 }
 
 /// The mail for `contact` in `language`, from the given text or the saved template.
@@ -178,7 +178,7 @@ pub async fn preview_mail(
         (Some(subject), Some(body)) => Some(MailTemplate { subject, body }),
         _ => None,
     };
-    runs::preview(&state, &staff, RunId(id), contact, &language, draft).await
+    Ok(runs::preview(&state, &staff, RunId(id), contact, &language, draft).await?)
 }
 
 /// Sends the saved template to the signed-in user; answers their address.
@@ -191,7 +191,7 @@ pub async fn send_test_mail(
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::send_test(&state, &staff, RunId(id), contact, &language).await
+    Ok(runs::send_test(&state, &staff, RunId(id), contact, &language).await?)
 }
 
 /// Sends the run to the `expected` number of recipients the person confirmed.
@@ -200,7 +200,7 @@ pub async fn send_run(id: i64, expected: i64) -> Result<i64, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::send(&state, &staff, RunId(id), expected).await
+    Ok(runs::send(&state, &staff, RunId(id), expected).await?)
 }
 
 #[server(endpoint = "runs/progress")]
@@ -208,7 +208,7 @@ pub async fn load_run_progress(id: i64) -> Result<RunProgress, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::progress(&state, &staff, RunId(id)).await
+    Ok(runs::progress(&state, &staff, RunId(id)).await?)
 }
 
 #[server(endpoint = "runs/cancel")]
@@ -216,7 +216,7 @@ pub async fn cancel_run(id: i64) -> Result<(), AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::cancel(&state, &staff, RunId(id)).await
+    Ok(runs::cancel(&state, &staff, RunId(id)).await?)
 }
 
 #[server(endpoint = "runs/remind")]
@@ -224,7 +224,7 @@ pub async fn send_reminders(id: i64, expected: i64) -> Result<i64, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::remind(&state, &staff, RunId(id), expected).await
+    Ok(runs::remind(&state, &staff, RunId(id), expected).await?)
 }
 
 #[server(endpoint = "runs/list")]
@@ -232,7 +232,7 @@ pub async fn list_runs(#[server(default)] query: RunQuery) -> Result<RunPage, Ap
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::list(&state, &staff, &query).await
+    Ok(runs::list(&state, &staff, &query).await?)
 }
 
 #[server(endpoint = "runs/view")]
@@ -240,7 +240,7 @@ pub async fn load_run(id: i64) -> Result<RunView, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::view(&state, &staff, RunId(id)).await
+    Ok(runs::view(&state, &staff, RunId(id)).await?)
 }
 
 #[server(endpoint = "runs/recipients")]
@@ -252,12 +252,12 @@ pub async fn list_run_recipients(
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    runs::recipients(
+    Ok(runs::recipients(
         &state,
         &staff,
         RunId(id),
         after.as_deref(),
         state_filter.as_deref(),
     )
-    .await
+    .await?)
 }

@@ -3,6 +3,8 @@
 // A form's fields are a server function's arguments, one each.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::SubscriptionTypeRow;
 use leptos::prelude::*;
@@ -12,7 +14,7 @@ pub async fn list_subscription_types() -> Result<Vec<SubscriptionTypeRow>, AppEr
     use backend::db;
     let state = crate::server_fns::caller::state()?;
     crate::server_fns::caller::require_admin().await?;
-    Ok(db::subscription::admin_list(&state.pool).await?)
+    Ok(db::subscription::admin_list(&state.pool).await.located()?)
 }
 
 /// Creates a type (`id` 0) or updates one. The key names the type in answers, the
@@ -94,14 +96,18 @@ pub async fn save_subscription_type(
         active: active.is_some(),
         position,
     };
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let (action, subject) = if id == 0 {
         let new = db::subscription::insert(&mut *tx, &key, &input)
-            .await?
+            .await
+            .located()?
             .ok_or_else(|| AppError::invalid("key", "A subscription type with this key exists."))?;
         ("subscription_type.created", new)
     } else {
-        if !db::subscription::update(&mut *tx, id, &input).await? {
+        if !db::subscription::update(&mut *tx, id, &input)
+            .await
+            .located()?
+        {
             return Err(AppError::NotFound);
         }
         ("subscription_type.updated", id)
@@ -119,8 +125,9 @@ pub async fn save_subscription_type(
             }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }
 
@@ -131,16 +138,17 @@ pub async fn delete_subscription_type(id: i64, expected: i64) -> Result<(), AppE
     use backend::{audit, db};
     let state = crate::server_fns::caller::state()?;
     let admin = crate::server_fns::caller::require_admin().await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.pool.begin().await.located()?;
     let (key, subscribers) = db::subscription::lock_with_subscribers(&mut *tx, id)
-        .await?
+        .await
+        .located()?
         .ok_or(AppError::NotFound)?;
     if subscribers != expected {
         return Err(AppError::Conflict(format!(
             "{subscribers} contact(s) are subscribed to this type now. Confirm again to remove it with their subscriptions."
         )));
     }
-    db::subscription::delete(&mut *tx, id).await?;
+    db::subscription::delete(&mut *tx, id).await.located()?;
     audit::record(
         &mut *tx,
         &admin.actor(),
@@ -152,7 +160,8 @@ pub async fn delete_subscription_type(id: i64, expected: i64) -> Result<(), AppE
             detail: serde_json::json!({ "key": key, "subscribers": subscribers }),
         },
     )
-    .await?;
-    tx.commit().await?;
+    .await
+    .located()?;
+    tx.commit().await.located()?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //!
 //! Must not: store or log a secret, or accept a revoked key.
 
+use crate::Error;
 use crate::audit::Actor;
 use crate::db;
 use crate::scope::CompanyScope;
@@ -68,12 +69,12 @@ pub fn webhook_secret() -> String {
 /// A webhook URL as given, checked: blank means none. Production needs https (the
 /// notice is signed, but its existence should not travel in the clear); development
 /// also takes http, for a DMS on the same machine.
-pub fn check_webhook_url(raw: &str, env: crate::DeployEnv) -> Result<Option<String>, AppError> {
+pub fn check_webhook_url(raw: &str, env: crate::DeployEnv) -> Result<Option<String>, Error> {
     let url = raw.trim();
     if url.is_empty() {
         return Ok(None);
     }
-    let bad = |m: &str| Err(AppError::invalid("webhook_url", m));
+    let bad = |m: &str| Err(AppError::invalid("webhook_url", m).into());
     let host = url.strip_prefix("https://").or_else(|| {
         url.strip_prefix("http://")
             .filter(|_| env == crate::DeployEnv::Dev)
@@ -98,23 +99,20 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// The client for an `Authorization: Bearer dck_…` header value; `Unauthenticated`
 /// for a missing, malformed, unknown, wrong or revoked key (one answer for all).
-pub async fn authenticate(
-    pool: &PgPool,
-    authorization: Option<&str>,
-) -> Result<ApiClient, AppError> {
+pub async fn authenticate(pool: &PgPool, authorization: Option<&str>) -> Result<ApiClient, Error> {
     let token = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or(AppError::Unauthenticated)?;
     let (prefix, secret) = token.split_once('.').ok_or(AppError::Unauthenticated)?;
     if !prefix.starts_with("dck_") || prefix.len() > 40 {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::Unauthenticated.into());
     }
     let key = db::api_key::use_active(pool, prefix)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if !same(&hash(secret), &key.secret_hash) {
-        return Err(AppError::Unauthenticated);
+        return Err(AppError::Unauthenticated.into());
     }
     let scope = match key.company_ids {
         None => CompanyScope::all(),

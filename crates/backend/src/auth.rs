@@ -4,12 +4,12 @@
 //! function obtains through `require_staff` / `require_admin`. It does not decide what a
 //! staff user may do with a company: that is `CompanyScope`, which it hands out.
 
+use crate::Error;
 use crate::Settings;
 use crate::audit::Actor;
 use crate::db;
 use crate::scope::CompanyScope;
 use base64::Engine;
-use datacheck_core::error::AppError;
 use datacheck_core::wire::{CompanyId, Me, StaffRole, StaffUserId};
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
@@ -102,7 +102,7 @@ pub async fn create_session(
     pool: &PgPool,
     settings: &Settings,
     user: StaffUserId,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let token = new_token();
     let hash = keyed_hash(&settings.session_key, token.as_bytes());
     db::staff_session::insert(
@@ -115,7 +115,7 @@ pub async fn create_session(
     Ok(token)
 }
 
-pub async fn end_session(pool: &PgPool, settings: &Settings, token: &str) -> Result<(), AppError> {
+pub async fn end_session(pool: &PgPool, settings: &Settings, token: &str) -> Result<(), Error> {
     let hash = keyed_hash(&settings.session_key, token.as_bytes());
     db::staff_session::delete(pool, &hash).await?;
     Ok(())
@@ -126,7 +126,7 @@ pub async fn staff_for_token(
     pool: &PgPool,
     settings: &Settings,
     token: &str,
-) -> Result<Option<Staff>, AppError> {
+) -> Result<Option<Staff>, Error> {
     let hash = keyed_hash(&settings.session_key, token.as_bytes());
     let now = OffsetDateTime::now_utc();
     let Some(row) = db::staff_session::find_live(pool, &hash, now).await? else {
@@ -160,7 +160,7 @@ pub async fn staff_for_headers(
     pool: &PgPool,
     settings: &Settings,
     headers: &HeaderMap,
-) -> Result<Option<Staff>, AppError> {
+) -> Result<Option<Staff>, Error> {
     match token_from_headers(headers) {
         Some(token) => staff_for_token(pool, settings, &token).await,
         None => Ok(None),
@@ -203,7 +203,7 @@ pub fn client_hash(
 }
 
 /// The `Me` the UI shows, with the names of the companies in scope.
-pub async fn me_for(pool: &PgPool, staff: &Staff, dev_mailbox: bool) -> Result<Me, AppError> {
+pub async fn me_for(pool: &PgPool, staff: &Staff, dev_mailbox: bool) -> Result<Me, Error> {
     let companies = db::company::refs_in_scope(pool, &staff.scope).await?;
     Ok(Me {
         id: staff.id,

@@ -3,6 +3,7 @@
 //! the person saw, in the caller's transaction. Nothing else writes `contact_consent`,
 //! `contact_subscription` or `consent_event`.
 
+use crate::Error;
 use crate::audit::Actor;
 use crate::{AppState, Settings, db, timefmt};
 use datacheck_core::error::AppError;
@@ -59,13 +60,12 @@ pub async fn set_purpose(
     tx: &mut PgConnection,
     actor: &Actor,
     c: &PurposeChange<'_>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let Some((basis, state)) = db::contact_consent::get(&mut *tx, c.contact_id, c.purpose).await?
     else {
-        return Err(AppError::invalid(
-            "purpose",
-            format!("Unknown purpose \"{}\".", c.purpose),
-        ));
+        return Err(
+            AppError::invalid("purpose", format!("Unknown purpose \"{}\".", c.purpose)).into(),
+        );
     };
     let new_basis = match (c.legal_basis, c.state) {
         (Some(b), _) => b,
@@ -112,7 +112,7 @@ pub async fn set_subscription(
     source: Source,
     shown_text: &str,
     run_recipient_id: Option<i64>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     if !db::subscription::set(&mut *tx, contact_id, type_key, on).await? {
         return Ok(false);
     }
@@ -137,7 +137,7 @@ pub async fn set_subscription(
 pub async fn may_market_now(
     exec: impl sqlx::PgExecutor<'_>,
     contact_id: i64,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let (basis, state) = db::contact_consent::get(exec, contact_id, E_MARKETING)
         .await?
         .unwrap_or((LegalBasis::Consent, ConsentState::None));
@@ -151,7 +151,7 @@ pub async fn subscriptions(
     pool: &sqlx::PgPool,
     contact_id: i64,
     language: &str,
-) -> Result<Subscriptions, AppError> {
+) -> Result<Subscriptions, Error> {
     let types = db::subscription::for_contact(pool, contact_id).await?;
     let consent = db::contact_consent::get(pool, contact_id, E_MARKETING)
         .await?
@@ -190,7 +190,7 @@ pub fn offered(
 pub async fn contact_consent(
     state: &AppState,
     contact_id: ContactId,
-) -> Result<ContactConsent, AppError> {
+) -> Result<ContactConsent, Error> {
     let pool = &state.pool;
     let tz = &state.settings.time_zone;
     let purposes: Vec<PurposeState> = db::contact_consent::for_contact(pool, contact_id.0)
@@ -225,7 +225,7 @@ pub async fn history(
     state: &AppState,
     contact_id: ContactId,
     limit: i64,
-) -> Result<Vec<ConsentHistoryRow>, AppError> {
+) -> Result<Vec<ConsentHistoryRow>, Error> {
     let pool = &state.pool;
     let purposes = db::contact_consent::purposes(pool).await?;
     let types = db::subscription::names(pool).await?;
@@ -266,7 +266,7 @@ pub async fn preferences_url(
     exec: impl sqlx::PgExecutor<'_>,
     contact_id: i64,
     created_by: &str,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let link_id = db::preference_link::live_or_new(exec, contact_id, created_by).await?;
     Ok(preference_urls(&state.settings, link_id).page)
 }
@@ -305,7 +305,7 @@ pub async fn announce_mutation(
     company_id: i64,
     mutation_id: i64,
     changed: bool,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let notice = serde_json::json!({
         "event": "mutation.created",
         "mutation_id": mutation_id,
@@ -330,7 +330,7 @@ pub struct Recorded<'a> {
 }
 
 /// Checks a recorded change; the message names the field it belongs to.
-pub fn check_recorded(r: &Recorded<'_>) -> Result<(LegalBasis, ConsentState), AppError> {
+pub fn check_recorded(r: &Recorded<'_>) -> Result<(LegalBasis, ConsentState), Error> {
     let basis = LegalBasis::parse(r.legal_basis).ok_or_else(|| {
         AppError::invalid(
             "legal_basis",
@@ -344,19 +344,16 @@ pub fn check_recorded(r: &Recorded<'_>) -> Result<(LegalBasis, ConsentState), Ap
         return Err(AppError::invalid(
             "note",
             "Say how the person made this choice (at least 5 characters), for example \"signed form at the service desk\".",
-        ));
+        ).into());
     }
     if note.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "note",
-            "Keep the note under 500 characters.",
-        ));
+        return Err(AppError::invalid("note", "Keep the note under 500 characters.").into());
     }
     if state == ConsentState::Given && basis != LegalBasis::Consent {
         return Err(AppError::invalid(
             "state",
             "Only consent can be given; with another legal basis the state is none, or withdrawn after an objection.",
-        ));
+        ).into());
     }
     Ok((basis, state))
 }
@@ -370,7 +367,7 @@ pub async fn record_for_contact(
     source: Source,
     contact_id: ContactId,
     r: &Recorded<'_>,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let (basis, new_state) = check_recorded(r)?;
     let mut tx = state.pool.begin().await?;
     let k = db::contact::get(&mut *tx, scope, contact_id.0)
@@ -400,7 +397,7 @@ pub async fn link_for_contact(
     scope: &crate::scope::CompanyScope,
     actor: &Actor,
     contact_id: ContactId,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let mut tx = state.pool.begin().await?;
     let k = db::contact::get(&mut *tx, scope, contact_id.0)
         .await?
@@ -428,7 +425,7 @@ pub async fn revoke_link(
     scope: &crate::scope::CompanyScope,
     actor: &Actor,
     contact_id: ContactId,
-) -> Result<u64, AppError> {
+) -> Result<u64, Error> {
     let mut tx = state.pool.begin().await?;
     let k = db::contact::get(&mut *tx, scope, contact_id.0)
         .await?

@@ -1,6 +1,7 @@
 //! Reading the contact register for staff: the checked form of a `ContactQuery`, keyset
 //! cursors, and the assembled contact detail. Writing is `server::import`'s job.
 
+use crate::Error;
 use crate::db::contact::{Direction, Keyset, ListFilter, SortKey};
 use crate::scope::CompanyScope;
 use crate::{AppState, db, timefmt};
@@ -37,7 +38,7 @@ fn blank_to_none(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub fn check(scope: &CompanyScope, q: &ContactQuery) -> Result<Checked, AppError> {
+pub fn check(scope: &CompanyScope, q: &ContactQuery) -> Result<Checked, Error> {
     let company = match q.company {
         Some(id) => Some(
             scope
@@ -51,18 +52,18 @@ pub fn check(scope: &CompanyScope, q: &ContactQuery) -> Result<Checked, AppError
         None => None,
         Some("person") => Some("person"),
         Some("organisation") => Some("organisation"),
-        Some(_) => return Err(AppError::invalid("kind", "Choose person or organisation.")),
+        Some(_) => return Err(AppError::invalid("kind", "Choose person or organisation.").into()),
     };
     let has_email = match blank_to_none(&q.has_email) {
         None => None,
         Some("yes") => Some(true),
         Some("no") => Some(false),
-        Some(_) => return Err(AppError::invalid("has_email", "Choose yes or no.")),
+        Some(_) => return Err(AppError::invalid("has_email", "Choose yes or no.").into()),
     };
     let city = blank_to_none(&q.city).map(datacheck_core::domain::normalize);
     let text = blank_to_none(&q.q).map(datacheck_core::domain::normalize);
     if text.as_ref().is_some_and(|t| t.chars().count() > 100) {
-        return Err(AppError::invalid("q", "Search for at most 100 characters."));
+        return Err(AppError::invalid("q", "Search for at most 100 characters.").into());
     }
     let (descending, sort) = match blank_to_none(&q.sort) {
         None => (false, "name"),
@@ -93,7 +94,8 @@ pub fn check(scope: &CompanyScope, q: &ContactQuery) -> Result<Checked, AppError
             return Err(AppError::invalid(
                 "after",
                 "Ask for the page after or before a row, not both.",
-            ));
+            )
+            .into());
         }
     };
     Ok(Checked {
@@ -115,7 +117,7 @@ pub async fn list(
     scope: &CompanyScope,
     q: &ContactQuery,
     page_size: i64,
-) -> Result<ContactPage, AppError> {
+) -> Result<ContactPage, Error> {
     let c = check(scope, q)?;
     let from = c.from.as_ref().map(|(k, d)| (k, *d));
     let mut rows = db::contact::list_page(
@@ -187,7 +189,7 @@ pub async fn detail(
     state: &AppState,
     scope: &CompanyScope,
     id: ContactId,
-) -> Result<ContactDetail, AppError> {
+) -> Result<ContactDetail, Error> {
     let pool = &state.pool;
     let tz = &state.settings.time_zone;
     let k = db::contact::get(pool, scope, id.0)

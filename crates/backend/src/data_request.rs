@@ -2,6 +2,7 @@
 //! contact as JSON, and erasing a contact. Both are audited; the erasure's audit entry
 //! names the contact's id and counts only, never who it was.
 
+use crate::Error;
 use crate::audit::{self, Actor};
 use crate::scope::CompanyScope;
 use crate::{AppState, db};
@@ -15,7 +16,7 @@ pub async fn export(
     scope: &CompanyScope,
     actor: &Actor,
     id: ContactId,
-) -> Result<serde_json::Value, AppError> {
+) -> Result<serde_json::Value, Error> {
     let mut tx = state.pool.begin().await?;
     let k = db::contact::get(&mut *tx, scope, id.0)
         .await?
@@ -46,7 +47,7 @@ pub async fn erase(
     actor: &Actor,
     id: ContactId,
     confirm: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let mut tx = state.pool.begin().await?;
     let k = db::contact::get(&mut *tx, scope, id.0)
         .await?
@@ -58,7 +59,8 @@ pub async fn erase(
                 "Type the customer number {} to confirm the erasure.",
                 k.customer_no
             ),
-        ));
+        )
+        .into());
     }
     let counts = db::contact::erase(&mut tx, k.id).await?;
     audit::record(

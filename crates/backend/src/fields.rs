@@ -3,6 +3,7 @@
 //! clear values is reported first and applied only when confirmed, in one transaction
 //! with its audit record.
 
+use crate::Error;
 use crate::audit::{self, Actor};
 use crate::db;
 use datacheck_core::domain::{ChoiceOption, CountryCode, FieldKey, FieldType, normalize};
@@ -29,7 +30,7 @@ pub fn to_model(r: db::field_def::Row) -> FieldDef {
     }
 }
 
-pub async fn catalogue(pool: &PgPool) -> Result<Vec<FieldDef>, AppError> {
+pub async fn catalogue(pool: &PgPool) -> Result<Vec<FieldDef>, Error> {
     Ok(db::field_def::list(pool)
         .await?
         .into_iter()
@@ -53,7 +54,7 @@ pub struct FieldForm {
 }
 
 /// Options from the editor's text area. Blank lines are skipped; duplicates refused.
-pub fn parse_choices(raw: &str) -> Result<Vec<ChoiceOption>, AppError> {
+pub fn parse_choices(raw: &str) -> Result<Vec<ChoiceOption>, Error> {
     let mut out: Vec<ChoiceOption> = Vec::new();
     for line in raw.lines() {
         if normalize(line).is_empty() {
@@ -67,45 +68,33 @@ pub fn parse_choices(raw: &str) -> Result<Vec<ChoiceOption>, AppError> {
             return Err(AppError::invalid(
                 "choices",
                 format!("“{}”: write the Dutch label before the |.", line.trim()),
-            ));
+            )
+            .into());
         }
         let en = if en.is_empty() { nl.clone() } else { en };
         if nl.chars().count() > 80 || en.chars().count() > 80 {
-            return Err(AppError::invalid(
-                "choices",
-                "An option has at most 80 characters.",
-            ));
+            return Err(
+                AppError::invalid("choices", "An option has at most 80 characters.").into(),
+            );
         }
         if out.iter().any(|o| o.nl.to_lowercase() == nl.to_lowercase()) {
-            return Err(AppError::invalid(
-                "choices",
-                format!("“{nl}” is listed twice."),
-            ));
+            return Err(AppError::invalid("choices", format!("“{nl}” is listed twice.")).into());
         }
         out.push(ChoiceOption { nl, en });
     }
     if out.len() > 100 {
-        return Err(AppError::invalid(
-            "choices",
-            "A choice has at most 100 options.",
-        ));
+        return Err(AppError::invalid("choices", "A choice has at most 100 options.").into());
     }
     Ok(out)
 }
 
-fn label(raw: &str, field: &str, language: &str) -> Result<String, AppError> {
+fn label(raw: &str, field: &str, language: &str) -> Result<String, Error> {
     let s = normalize(raw);
     if s.is_empty() {
-        return Err(AppError::invalid(
-            field,
-            format!("Enter the {language} label."),
-        ));
+        return Err(AppError::invalid(field, format!("Enter the {language} label.")).into());
     }
     if s.chars().count() > 80 {
-        return Err(AppError::invalid(
-            field,
-            "A label has at most 80 characters.",
-        ));
+        return Err(AppError::invalid(field, "A label has at most 80 characters.").into());
     }
     Ok(s)
 }
@@ -121,7 +110,7 @@ struct Valid {
     customer_editable: bool,
 }
 
-fn validate(form: &FieldForm, existing: Option<&FieldDef>) -> Result<Valid, AppError> {
+fn validate(form: &FieldForm, existing: Option<&FieldDef>) -> Result<Valid, Error> {
     let key = FieldKey::parse(&form.key).map_err(|e| AppError::invalid("key", e.0))?;
     let field_type = match existing {
         // A built-in field's type belongs to its column.
@@ -136,7 +125,8 @@ fn validate(form: &FieldForm, existing: Option<&FieldDef>) -> Result<Valid, AppE
             return Err(AppError::invalid(
                 "choices",
                 "A choice needs at least two options, one per line.",
-            ));
+            )
+            .into());
         }
         c
     } else {
@@ -147,13 +137,15 @@ fn validate(form: &FieldForm, existing: Option<&FieldDef>) -> Result<Valid, AppE
         return Err(AppError::invalid(
             "customer_editable",
             "The customer number is the DMS's key: customers cannot edit it.",
-        ));
+        )
+        .into());
     }
     if form.customer_editable && !form.customer_visible {
         return Err(AppError::invalid(
             "customer_editable",
             "Customers can only edit a field they can see: tick “visible to customers” too.",
-        ));
+        )
+        .into());
     }
     Ok(Valid {
         key: key.as_str().to_string(),
@@ -180,7 +172,7 @@ async fn reparse(
     tx: &mut sqlx::PgConnection,
     old: &FieldDef,
     new: &Valid,
-) -> Result<Reparse, AppError> {
+) -> Result<Reparse, Error> {
     let rows = db::field_def::values_of(&mut *tx, &old.key).await?;
     let mut out = Reparse {
         contact_ids: Vec::with_capacity(rows.len()),
@@ -229,7 +221,7 @@ pub async fn save(
     actor: &Actor,
     form: &FieldForm,
     confirmed: bool,
-) -> Result<FieldSaved, AppError> {
+) -> Result<FieldSaved, Error> {
     let mut tx = pool.begin().await?;
     let existing = if form.is_new {
         None
@@ -242,7 +234,8 @@ pub async fn save(
         )
     };
     let v = validate(form, existing.as_ref())?;
-    let choices_json = serde_json::to_value(&v.choices).map_err(|_| AppError::Internal)?;
+    let choices_json = serde_json::to_value(&v.choices)
+        .map_err(|e| Error::failed("encoding a field's choices", e))?;
     let write = db::field_def::Write {
         key: &v.key,
         field_type: v.field_type.as_str(),
@@ -260,10 +253,9 @@ pub async fn save(
     let action = match &existing {
         None => {
             if !db::field_def::insert_custom(&mut *tx, &write).await? {
-                return Err(AppError::invalid(
-                    "key",
-                    "A field with this key exists already.",
-                ));
+                return Err(
+                    AppError::invalid("key", "A field with this key exists already.").into(),
+                );
             }
             "field.created"
         }
@@ -310,7 +302,7 @@ pub async fn delete(
     actor: &Actor,
     key: &str,
     confirmed: bool,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<i64>, Error> {
     let mut tx = pool.begin().await?;
     let f = db::field_def::get(&mut *tx, key)
         .await?
@@ -320,7 +312,8 @@ pub async fn delete(
         return Err(AppError::Invalid {
             field: None,
             message: "Built-in fields cannot be deleted; hide them from customers instead.".into(),
-        });
+        }
+        .into());
     }
     if f.values > 0 && !confirmed {
         return Ok(Some(f.values));
@@ -342,7 +335,7 @@ pub async fn delete(
     Ok(None)
 }
 
-pub async fn reorder(pool: &PgPool, actor: &Actor, key: &str, up: bool) -> Result<(), AppError> {
+pub async fn reorder(pool: &PgPool, actor: &Actor, key: &str, up: bool) -> Result<(), Error> {
     let mut tx = pool.begin().await?;
     if db::field_def::move_field(&mut *tx, key, up).await? {
         audit::record(

@@ -10,6 +10,7 @@ pub mod consent;
 pub mod contacts;
 pub mod data_request;
 pub mod db;
+pub mod error;
 pub mod fields;
 pub mod import;
 pub mod jobs;
@@ -26,4 +27,5 @@ pub mod throttle;
 pub mod timefmt;
 pub mod webhooks;
 
+pub use error::{Error, Located, Result};
 pub use state::{AppState, DeployEnv, Settings};

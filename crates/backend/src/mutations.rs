@@ -3,6 +3,7 @@
 //! actions. Nothing here writes to the contact register: the DMS is the source, and
 //! staff (or the DMS through the API) only record what became of an answer.
 
+use crate::Error;
 use crate::audit::{self, Actor};
 use crate::db::mutation::{Keyset, ListFilter, Reviewer, Touched};
 use crate::scope::CompanyScope;
@@ -51,21 +52,21 @@ fn day_start(
     field: &str,
     raw: &str,
     days_later: i64,
-) -> Result<OffsetDateTime, AppError> {
+) -> Result<OffsetDateTime, Error> {
     let bad = || AppError::invalid(field, "Give a date as YYYY-MM-DD.");
     let date: jiff::civil::Date = raw.parse().map_err(|_| bad())?;
     let date = date
         .checked_add(jiff::Span::new().days(days_later))
         .map_err(|_| bad())?;
     let zoned = date.to_zoned(tz.clone()).map_err(|_| bad())?;
-    OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).map_err(|_| bad())
+    Ok(OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).map_err(|_| bad())?)
 }
 
 pub fn check(
     scope: &CompanyScope,
     tz: &jiff::tz::TimeZone,
     q: &MutationQuery,
-) -> Result<Checked, AppError> {
+) -> Result<Checked, Error> {
     let status = match blank(&q.status) {
         None => Some(MutationStatus::New.as_str()),
         Some("all") => None,
@@ -95,10 +96,7 @@ pub fn check(
     if let (Some(a), Some(b)) = (from, until)
         && a >= b
     {
-        return Err(AppError::invalid(
-            "until",
-            "The end date comes before the start date.",
-        ));
+        return Err(AppError::invalid("until", "The end date comes before the start date.").into());
     }
     let words = blank(&q.q)
         .map(|t| {
@@ -111,7 +109,7 @@ pub fn check(
     let descending = match blank(&q.sort) {
         None | Some("created") => false,
         Some("-created") => true,
-        Some(_) => return Err(AppError::invalid("sort", "Sort by the date created.")),
+        Some(_) => return Err(AppError::invalid("sort", "Sort by the date created.").into()),
     };
     let cursor = |field: &str, s: &str| {
         decode_cursor(s).ok_or_else(|| {
@@ -163,7 +161,7 @@ pub async fn list(
     state: &AppState,
     scope: &CompanyScope,
     q: &MutationQuery,
-) -> Result<MutationPage, AppError> {
+) -> Result<MutationPage, Error> {
     let tz = &state.settings.time_zone;
     let c = check(scope, tz, q)?;
     let pool = &state.pool;
@@ -276,7 +274,7 @@ async fn flags_for(
     key: &str,
     now: Option<&str>,
     submitted: Option<&str>,
-) -> Result<Vec<Flag>, AppError> {
+) -> Result<Vec<Flag>, Error> {
     let mut out = Vec::new();
     let Some(value) = submitted else {
         return Ok(out);
@@ -317,7 +315,7 @@ pub async fn view(
     scope: &CompanyScope,
     id: MutationId,
     q: &MutationQuery,
-) -> Result<MutationView, AppError> {
+) -> Result<MutationView, Error> {
     let tz = &state.settings.time_zone;
     let pool = &state.pool;
     let h = db::mutation::head(pool, scope, id.0)
@@ -523,7 +521,7 @@ pub async fn count_selection(
     scope: &CompanyScope,
     action: ReviewAction,
     selection: &Selection,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let tz = &state.settings.time_zone;
     let new_only = action != ReviewAction::Delete;
     match selection {
@@ -544,18 +542,16 @@ pub async fn count_selection(
     }
 }
 
-fn checked_ids(ids: &[MutationId]) -> Result<Vec<i64>, AppError> {
+fn checked_ids(ids: &[MutationId]) -> Result<Vec<i64>, Error> {
     if ids.is_empty() {
-        return Err(AppError::invalid(
-            "selection",
-            "Select one or more mutations.",
-        ));
+        return Err(AppError::invalid("selection", "Select one or more mutations.").into());
     }
     if ids.len() > MAX_IDS {
         return Err(AppError::invalid(
             "selection",
             format!("Select at most {MAX_IDS} rows, or choose \"all matching\"."),
-        ));
+        )
+        .into());
     }
     Ok(ids.iter().map(|i| i.0).collect())
 }
@@ -571,7 +567,7 @@ pub async fn act(
     action: ReviewAction,
     selection: &Selection,
     expected: i64,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let tz = &state.settings.time_zone;
     let mut tx = state.pool.begin().await?;
     let touched: Vec<Touched> = match selection {
@@ -583,7 +579,7 @@ pub async fn act(
             let found =
                 db::mutation::count_ids(&mut *tx, scope, &unique, &ListFilter::default()).await?;
             if found != unique.len() as i64 {
-                return Err(AppError::NotFound);
+                return Err(AppError::NotFound.into());
             }
             match action {
                 ReviewAction::Delete => db::mutation::delete_ids(&mut *tx, scope, &unique).await?,
@@ -608,7 +604,7 @@ pub async fn act(
         // in): roll back rather than act on rows nobody confirmed.
         return Err(AppError::Conflict(format!(
             "{n} mutation(s) match now, not {expected}: nothing was changed. Look again and confirm the new number."
-        )));
+        )).into());
     }
     for t in &touched {
         let mut ids = t.ids.clone();
@@ -650,7 +646,7 @@ fn status_for(action: ReviewAction) -> &'static str {
 }
 
 /// The action and selection of a request, checked.
-pub fn parse_request(action: &str, selection: &str) -> Result<(ReviewAction, Selection), AppError> {
+pub fn parse_request(action: &str, selection: &str) -> Result<(ReviewAction, Selection), Error> {
     let action = ReviewAction::parse(action)
         .ok_or_else(|| AppError::invalid("action", "Choose process, ignore or delete."))?;
     let selection = serde_json::from_str(selection)
@@ -709,7 +705,7 @@ pub async fn export(
     scope: &CompanyScope,
     actor: &Actor,
     q: &MutationQuery,
-) -> Result<tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>, AppError> {
+) -> Result<tokio::sync::mpsc::Receiver<Result<Vec<u8>, std::io::Error>>, Error> {
     let c = check(scope, &state.settings.time_zone, q)?;
     audit::record(
         &state.pool,
@@ -796,7 +792,7 @@ pub async fn export(
 
 /// Deletes processed and ignored mutations reviewed more than `days` days ago, in
 /// batches, and records the purge in the audit log. New mutations are never purged.
-pub async fn purge_reviewed(pool: &sqlx::PgPool, days: u32) -> Result<u64, AppError> {
+pub async fn purge_reviewed(pool: &sqlx::PgPool, days: u32) -> Result<u64, Error> {
     const BATCH: i64 = 5_000;
     let before = OffsetDateTime::now_utc() - time::Duration::days(days.into());
     let mut total = 0u64;
@@ -844,7 +840,7 @@ pub async fn api_page(
     since: Option<OffsetDateTime>,
     cursor: Option<&str>,
     limit: i64,
-) -> Result<(Vec<ApiMutation>, Option<String>), AppError> {
+) -> Result<(Vec<ApiMutation>, Option<String>), Error> {
     let from = match cursor {
         None => None,
         Some(c) => Some((
@@ -895,11 +891,11 @@ pub async fn api_review(
     key_id: i64,
     id: MutationId,
     action: ReviewAction,
-) -> Result<MutationStatus, AppError> {
+) -> Result<MutationStatus, Error> {
     let target = match action {
         ReviewAction::Process => MutationStatus::Processed,
         ReviewAction::Ignore => MutationStatus::Ignored,
-        ReviewAction::Delete => return Err(AppError::Forbidden),
+        ReviewAction::Delete => return Err(AppError::Forbidden.into()),
     };
     let head = db::mutation::head(&state.pool, scope, id.0)
         .await?
@@ -909,10 +905,9 @@ pub async fn api_review(
         return Ok(target);
     }
     if now != MutationStatus::New {
-        return Err(AppError::Conflict(format!(
-            "This mutation is {} already.",
-            now.as_str()
-        )));
+        return Err(
+            AppError::Conflict(format!("This mutation is {} already.", now.as_str())).into(),
+        );
     }
     match act(
         state,
@@ -927,9 +922,9 @@ pub async fn api_review(
     {
         Ok(_) => Ok(target),
         // Someone else reviewed it in between.
-        Err(AppError::Conflict(_)) => Err(AppError::Conflict(
-            "This mutation was reviewed meanwhile.".into(),
-        )),
+        Err(Error::Refused(AppError::Conflict(_))) => {
+            Err(AppError::Conflict("This mutation was reviewed meanwhile.".into()).into())
+        }
         Err(e) => Err(e),
     }
 }

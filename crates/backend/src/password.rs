@@ -1,6 +1,7 @@
 //! Staff passwords: argon2id hashes (the argon2 crate's defaults follow OWASP's
 //! recommendation), checked off the async runtime because hashing takes real CPU time.
 
+use crate::Error;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use datacheck_core::error::AppError;
@@ -35,21 +36,18 @@ pub fn check_policy(password: &str, field: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn hash_blocking(password: &str) -> Result<String, AppError> {
+pub fn hash_blocking(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            AppError::Internal
-        })
+        .map_err(|e| Error::failed("hashing a password", e))
 }
 
-pub async fn hash(password: String) -> Result<String, AppError> {
+pub async fn hash(password: String) -> Result<String, Error> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
-        .map_err(|_| AppError::Internal)?
+        .map_err(|e| Error::failed("hashing a password", e))?
 }
 
 /// True when `password` matches `hash`. A malformed hash never matches.

@@ -10,6 +10,7 @@
 //! may change from the database and checks the posted answer against it, so a crafted
 //! form changes nothing. An answer is saved in one transaction, once per form key.
 
+use crate::Error;
 use crate::audit::Actor;
 use crate::{AppState, consent, db, mail, runs};
 use datacheck_core::error::AppError;
@@ -36,7 +37,7 @@ pub enum Link {
 }
 
 /// Checks a token at `now` without changing anything.
-pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result<Link, AppError> {
+pub async fn check(state: &AppState, token: &str, now: OffsetDateTime) -> Result<Link, Error> {
     let (id, token_expired) = match decrypt(state, token, now) {
         Sealed::Invalid => return Ok(Link::Invalid),
         Sealed::Expired(id) => (id, true),
@@ -97,7 +98,7 @@ pub(crate) async fn note_invalid(
     state: &AppState,
     client: &Client,
     now: OffsetDateTime,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let counted = db::link_attempt::count_one(
         &state.pool,
         &client.hash,
@@ -120,7 +121,7 @@ async fn invalid(
     state: &AppState,
     client: &Client,
     now: OffsetDateTime,
-) -> Result<PortalState, AppError> {
+) -> Result<PortalState, Error> {
     Ok(if note_invalid(state, client, now).await? {
         PortalState::Throttled
     } else {
@@ -136,7 +137,7 @@ pub async fn open(
     language: Option<&str>,
     edit: bool,
     client: &Client,
-) -> Result<PortalState, AppError> {
+) -> Result<PortalState, Error> {
     let now = OffsetDateTime::now_utc();
     let id = match decrypt(state, token, now) {
         Sealed::Invalid => return invalid(state, client, now).await,
@@ -180,7 +181,7 @@ pub async fn post(
     token: &str,
     pairs: &[(String, String)],
     client: &Client,
-) -> Result<Posting, AppError> {
+) -> Result<Posting, Error> {
     let now = OffsetDateTime::now_utc();
     let posted = parse_posted(pairs);
     let language = posted.as_ref().ok().and_then(|p| p.language.clone());
@@ -320,7 +321,7 @@ fn expired(
     language: Option<&str>,
     sent: Option<FreshLinkOutcome>,
     now: OffsetDateTime,
-) -> Result<PortalState, AppError> {
+) -> Result<PortalState, Error> {
     let language = language
         .filter(|l| *l == "nl" || *l == "en")
         .map(str::to_string)
@@ -340,7 +341,7 @@ fn renewable(
     state: &AppState,
     row: &db::run_recipient::LinkRow,
     now: OffsetDateTime,
-) -> Result<Option<OffsetDateTime>, AppError> {
+) -> Result<Option<OffsetDateTime>, Error> {
     if row.revoked || !matches!(row.run_status.as_str(), "sending" | "sent") {
         return Ok(None);
     }
@@ -354,7 +355,7 @@ async fn fresh_link(
     state: &AppState,
     row: &db::run_recipient::LinkRow,
     now: OffsetDateTime,
-) -> Result<FreshLinkOutcome, AppError> {
+) -> Result<FreshLinkOutcome, Error> {
     let Some(expiry) = renewable(state, row, now)? else {
         return Ok(FreshLinkOutcome::Unavailable);
     };
@@ -384,7 +385,7 @@ async fn build_view(
     row: &db::run_recipient::LinkRow,
     token: &str,
     language: Option<&str>,
-) -> Result<PortalView, AppError> {
+) -> Result<PortalView, Error> {
     let (_, page) = db::portal_page::read(&state.pool, row.id, false, consent::E_MARKETING)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -511,12 +512,12 @@ async fn save(
     view: &PortalView,
     posted: &Posted,
     found: &[Change],
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     let mut tx = state.pool.begin().await?;
     db::run_recipient::lock(&mut tx, row.id).await?;
     // The link may have been revoked or its run cancelled while the form was open.
     let Some(fresh) = db::run_recipient::for_link(&mut *tx, row.id).await? else {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     if fresh.revoked
         || fresh.run_status == RunStatus::Cancelled

@@ -8,6 +8,7 @@
 //! every change is a POST. Changes apply at once (consent is not DMS data) with their
 //! proof, and are reported as a mutation so the DMS can follow.
 
+use crate::Error;
 use crate::audit::Actor;
 use crate::portal::{Client, new_submission_key};
 use crate::scope::CompanyScope;
@@ -44,7 +45,7 @@ async fn check(
     state: &AppState,
     token: &str,
     client: &Client,
-) -> Result<Result<db::preference_link::LinkRow, Refusal>, AppError> {
+) -> Result<Result<db::preference_link::LinkRow, Refusal>, Error> {
     let now = OffsetDateTime::now_utc();
     let claims = state.settings.link_keys.open(
         link_token::Purpose::Preferences,
@@ -76,7 +77,7 @@ async fn view(
     token: &str,
     language: String,
     saved: Option<PreferencesSaved>,
-) -> Result<PreferencesView, AppError> {
+) -> Result<PreferencesView, Error> {
     let pool = &state.pool;
     let k = db::contact::get(pool, &CompanyScope::all(), row.contact_id)
         .await?
@@ -102,7 +103,7 @@ pub async fn open(
     language: Option<&str>,
     saved: Option<&str>,
     client: &Client,
-) -> Result<PreferencesState, AppError> {
+) -> Result<PreferencesState, Error> {
     let row = match check(state, token, client).await? {
         Ok(row) => row,
         Err(refused) => return Ok(refused.into()),
@@ -189,7 +190,7 @@ pub async fn post(
     token: &str,
     pairs: &[(String, String)],
     client: &Client,
-) -> Result<Posting, AppError> {
+) -> Result<Posting, Error> {
     let row = match check(state, token, client).await? {
         Ok(row) => row,
         Err(refused) => return Ok(Posting::Show(refused.into())),
@@ -257,7 +258,7 @@ async fn apply(
     consent_state: Option<(ConsentState, String)>,
     source: consent::Source,
     submission_key: &str,
-) -> Result<bool, AppError> {
+) -> Result<bool, Error> {
     // One answer at a time per link: a double click waits, then finds nothing to change.
     db::preference_link::lock(&mut *tx, row.id).await?;
     let mut changes: Vec<(Section, String, String, String)> = Vec::new();
@@ -354,11 +355,7 @@ pub enum OneClick {
 }
 
 /// One-click unsubscribe (RFC 8058): withdraws e-marketing consent, no page.
-pub async fn one_click(
-    state: &AppState,
-    token: &str,
-    client: &Client,
-) -> Result<OneClick, AppError> {
+pub async fn one_click(state: &AppState, token: &str, client: &Client) -> Result<OneClick, Error> {
     let row = match check(state, token, client).await? {
         Ok(row) => row,
         Err(Refusal::Invalid) => return Ok(OneClick::Invalid),

@@ -6,6 +6,7 @@
 //! step again: a draft saved before the catalogue or the register changed cannot send
 //! something the wizard would now refuse.
 
+use crate::Error;
 use crate::audit::{self, Actor};
 use crate::auth::Staff;
 use crate::db::{self, contact::ListFilter, run_recipient::Selection};
@@ -37,32 +38,34 @@ fn today(settings: &Settings) -> jiff::civil::Date {
         .date()
 }
 
-fn to_time_date(d: jiff::civil::Date) -> Result<time::Date, AppError> {
-    let month = time::Month::try_from(d.month() as u8).map_err(|_| AppError::Internal)?;
+fn to_time_date(d: jiff::civil::Date) -> Result<time::Date, Error> {
+    let doing = "converting a date to the time crate";
+    let month = time::Month::try_from(d.month() as u8).map_err(|e| Error::failed(doing, e))?;
     time::Date::from_calendar_date(d.year() as i32, month, d.day() as u8)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| Error::failed(doing, e))
 }
 
-fn to_jiff_date(d: time::Date) -> Result<jiff::civil::Date, AppError> {
+fn to_jiff_date(d: time::Date) -> Result<jiff::civil::Date, Error> {
     jiff::civil::Date::new(d.year() as i16, d.month() as i8, d.day() as i8)
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| Error::failed("converting a date to jiff", e))
 }
 
-fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, AppError> {
+fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, Error> {
     raw.trim()
         .parse::<jiff::civil::Date>()
-        .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
+        .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD.").into())
 }
 
 /// The first instant after the valid-to day in the organisation's time zone.
-pub fn end_of_day(settings: &Settings, day: time::Date) -> Result<OffsetDateTime, AppError> {
+pub fn end_of_day(settings: &Settings, day: time::Date) -> Result<OffsetDateTime, Error> {
+    let doing = "finding the end of a day in the organisation's time zone";
     let next = to_jiff_date(day)?
         .tomorrow()
-        .map_err(|_| AppError::Internal)?
+        .map_err(|e| Error::failed(doing, e))?
         .to_zoned(settings.time_zone.clone())
-        .map_err(|_| AppError::Internal)?;
+        .map_err(|e| Error::failed(doing, e))?;
     OffsetDateTime::from_unix_timestamp(next.timestamp().as_second())
-        .map_err(|_| AppError::Internal)
+        .map_err(|e| Error::failed("converting the end of a day to a timestamp", e))
 }
 
 /// When a link issued at `now` dies: the end of the valid-to day, or 8 days, whichever
@@ -71,7 +74,7 @@ pub fn link_expiry(
     settings: &Settings,
     valid_to: time::Date,
     now: OffsetDateTime,
-) -> Result<OffsetDateTime, AppError> {
+) -> Result<OffsetDateTime, Error> {
     Ok(end_of_day(settings, valid_to)?.min(now + time::Duration::days(LINK_LIFETIME_DAYS)))
 }
 
@@ -103,7 +106,7 @@ async fn check_config(
     state: &AppState,
     staff: &Staff,
     f: &ConfigForm,
-) -> Result<CheckedConfig, AppError> {
+) -> Result<CheckedConfig, Error> {
     let mut problems = Vec::new();
     let mut push = |field: &str, message: String| {
         problems.push(FieldMessage {
@@ -163,24 +166,25 @@ async fn check_config(
             .map_err(|e| push("reply_to", e.0)),
     };
     if !problems.is_empty() {
-        return Err(AppError::Fields(problems));
+        return Err(AppError::Fields(problems).into());
     }
-    let (company, company_name) = company.ok_or(AppError::Internal)?;
+    // Every refused field pushed a problem: past this point each one is there.
+    let missing = || {
+        Error::failed(
+            "checking a run's configuration",
+            "a field was refused silently",
+        )
+    };
+    let (company, company_name) = company.ok_or_else(missing)?;
     Ok(CheckedConfig {
         company,
         company_name,
-        name: name.map_err(|_| AppError::Internal)?.as_str().to_string(),
-        valid_to: valid_to.ok_or(AppError::Internal)?,
-        sender_name: sender_name.map_err(|_| AppError::Internal)?,
-        sender_email: sender_email.map_err(|_| AppError::Internal)?,
-        reply_to: reply_to.map_err(|_| AppError::Internal)?,
+        name: name.map_err(|_| missing())?.as_str().to_string(),
+        valid_to: valid_to.ok_or_else(missing)?,
+        sender_name: sender_name.map_err(|_| missing())?,
+        sender_email: sender_email.map_err(|_| missing())?,
+        reply_to: reply_to.map_err(|_| missing())?,
     })
-}
-
-fn name_taken(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.constraint())
-        .is_some_and(|c| c == "run_name_key")
 }
 
 fn name_taken_error() -> AppError {
@@ -190,7 +194,7 @@ fn name_taken_error() -> AppError {
     )
 }
 
-pub async fn defaults(state: &AppState, staff: &Staff) -> Result<RunDefaults, AppError> {
+pub async fn defaults(state: &AppState, staff: &Staff) -> Result<RunDefaults, Error> {
     let companies = db::company::refs_in_scope(&state.pool, &staff.scope).await?;
     let valid_to = today(&state.settings).saturating_add(jiff::Span::new().days(7));
     Ok(RunDefaults {
@@ -203,7 +207,7 @@ pub async fn defaults(state: &AppState, staff: &Staff) -> Result<RunDefaults, Ap
 
 /// Step 1 of a new run: creates the draft with the starter mail and the catalogue's
 /// default field rules.
-pub async fn create(state: &AppState, staff: &Staff, f: &ConfigForm) -> Result<RunId, AppError> {
+pub async fn create(state: &AppState, staff: &Staff, f: &ConfigForm) -> Result<RunId, Error> {
     let c = check_config(state, staff, f).await?;
     let catalogue = crate::fields::catalogue(&state.pool).await?;
     let rules = default_rules(&catalogue);
@@ -222,14 +226,8 @@ pub async fn create(state: &AppState, staff: &Staff, f: &ConfigForm) -> Result<R
             created_by: Some(staff.id.0),
         },
     )
-    .await
-    .map_err(|e| {
-        if name_taken(&e) {
-            name_taken_error()
-        } else {
-            e.into()
-        }
-    })?;
+    .await?
+    .map_err(|db::run::NameTaken| name_taken_error())?;
     audit::record(
         &mut *tx,
         &staff.actor(),
@@ -251,14 +249,15 @@ async fn editable_draft(
     state: &AppState,
     staff: &Staff,
     id: RunId,
-) -> Result<db::run::Full, AppError> {
+) -> Result<db::run::Full, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     if run.status != RunStatus::Draft {
         return Err(AppError::Conflict(
             "This run has been sent: it cannot be changed any more.".into(),
-        ));
+        )
+        .into());
     }
     Ok(run)
 }
@@ -272,7 +271,7 @@ async fn audit_step(
     actor: &Actor,
     run: &db::run::Full,
     step: &str,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     audit::record(
         exec,
         actor,
@@ -293,7 +292,7 @@ pub async fn save_config(
     staff: &Staff,
     id: RunId,
     f: &ConfigForm,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let run = editable_draft(state, staff, id).await?;
     let c = check_config(state, staff, f).await?;
     let mut tx = state.pool.begin().await?;
@@ -309,16 +308,10 @@ pub async fn save_config(
             reply_to: &c.reply_to,
         },
     )
-    .await
-    .map_err(|e| {
-        if name_taken(&e) {
-            name_taken_error()
-        } else {
-            e.into()
-        }
-    })?;
+    .await?
+    .map_err(|db::run::NameTaken| name_taken_error())?;
     if !saved {
-        return Err(not_draft());
+        return Err(Error::from(not_draft()));
     }
     audit_step(&mut *tx, &staff.actor(), &run, "configuration").await?;
     tx.commit().await?;
@@ -342,7 +335,7 @@ pub struct RecipientsForm {
 
 /// Customer numbers from pasted text or a file: one per line, or separated by commas,
 /// semicolons or spaces; duplicates dropped; every problem reported with its line.
-pub fn parse_customer_numbers(raw: &str) -> Result<Vec<String>, AppError> {
+pub fn parse_customer_numbers(raw: &str) -> Result<Vec<String>, Error> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     let mut problems = Vec::new();
@@ -372,13 +365,13 @@ pub fn parse_customer_numbers(raw: &str) -> Result<Vec<String>, AppError> {
                 "Some customer numbers are not valid: {}",
                 problems.join("; ")
             ),
-        ));
+        )
+        .into());
     }
     if out.is_empty() {
-        return Err(AppError::invalid(
-            "list",
-            "Paste or upload at least one customer number.",
-        ));
+        return Err(
+            AppError::invalid("list", "Paste or upload at least one customer number.").into(),
+        );
     }
     if out.len() > LIST_MAX {
         return Err(AppError::invalid(
@@ -387,12 +380,13 @@ pub fn parse_customer_numbers(raw: &str) -> Result<Vec<String>, AppError> {
                 "A list holds at most {LIST_MAX} customer numbers (now {}).",
                 out.len()
             ),
-        ));
+        )
+        .into());
     }
     Ok(out)
 }
 
-fn check_filter(f: &RecipientsForm) -> Result<RecipientFilter, AppError> {
+fn check_filter(f: &RecipientsForm) -> Result<RecipientFilter, Error> {
     let blank = |s: &str| {
         let s = s.trim();
         (!s.is_empty()).then(|| s.to_string())
@@ -400,11 +394,11 @@ fn check_filter(f: &RecipientsForm) -> Result<RecipientFilter, AppError> {
     let kind = match blank(&f.kind).as_deref() {
         None => None,
         Some(k @ ("person" | "organisation")) => Some(k.to_string()),
-        Some(_) => return Err(AppError::invalid("kind", "Choose person or organisation.")),
+        Some(_) => return Err(AppError::invalid("kind", "Choose person or organisation.").into()),
     };
     let q = blank(&f.q).map(|q| normalize(&q));
     if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::invalid("q", "Search for at most 100 characters."));
+        return Err(AppError::invalid("q", "Search for at most 100 characters.").into());
     }
     let confirmed_before = match blank(&f.confirmed_before) {
         None => None,
@@ -423,7 +417,7 @@ pub async fn save_recipients(
     staff: &Staff,
     id: RunId,
     f: &RecipientsForm,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let run = editable_draft(state, staff, id).await?;
     let (mode, filter, list) = match f.mode.as_str() {
         "filter" => ("filter", check_filter(f)?, Vec::new()),
@@ -433,15 +427,14 @@ pub async fn save_recipients(
             parse_customer_numbers(&f.list)?,
         ),
         _ => {
-            return Err(AppError::invalid(
-                "mode",
-                "Choose filters or a list of customer numbers.",
-            ));
+            return Err(
+                AppError::invalid("mode", "Choose filters or a list of customer numbers.").into(),
+            );
         }
     };
     let mut tx = state.pool.begin().await?;
     if !db::run::update_recipients(&mut *tx, id.0, mode, &filter, &list, f.marketing).await? {
-        return Err(not_draft());
+        return Err(Error::from(not_draft()));
     }
     audit_step(&mut *tx, &staff.actor(), &run, "recipients").await?;
     tx.commit().await?;
@@ -457,7 +450,7 @@ struct OwnedSelection {
 }
 
 impl OwnedSelection {
-    fn of(settings: &Settings, run: &db::run::Full) -> Result<Self, AppError> {
+    fn of(settings: &Settings, run: &db::run::Full) -> Result<Self, Error> {
         let f = &run.recipient_filter.0;
         let confirmed_before = match &f.confirmed_before {
             Some(d) => {
@@ -465,7 +458,9 @@ impl OwnedSelection {
                 // "before the 1st" means nothing confirmed from the start of the 1st.
                 Some(end_of_day(
                     settings,
-                    d.previous_day().ok_or(AppError::Internal)?,
+                    d.previous_day().ok_or_else(|| {
+                        AppError::invalid("confirmed_before", "Choose a later date.")
+                    })?,
                 )?)
             }
             None => None,
@@ -513,14 +508,14 @@ pub async fn recipient_summary(
     state: &AppState,
     staff: &Staff,
     id: RunId,
-) -> Result<RecipientSummary, AppError> {
+) -> Result<RecipientSummary, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     summary_of(state, &run).await
 }
 
-async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSummary, AppError> {
+async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSummary, Error> {
     let owned = OwnedSelection::of(&state.settings, run)?;
     let sel = owned.selection();
     let counts =
@@ -576,7 +571,7 @@ async fn summary_of(state: &AppState, run: &db::run::Full) -> Result<RecipientSu
 
 /// Both languages' subject and body, every problem at its field
 /// (`nl_subject`, `nl_body`, `en_subject`, `en_body`).
-pub fn check_templates(t: &RunTemplates) -> Result<(), AppError> {
+pub fn check_templates(t: &RunTemplates) -> Result<(), Error> {
     let mut problems = Vec::new();
     for (lang, m) in [("nl", &t.nl), ("en", &t.en)] {
         if let Err(ps) = Template::parse_subject(&m.subject) {
@@ -599,7 +594,7 @@ pub fn check_templates(t: &RunTemplates) -> Result<(), AppError> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(AppError::Fields(problems))
+        Err(AppError::Fields(problems).into())
     }
 }
 
@@ -608,7 +603,7 @@ pub async fn save_email(
     staff: &Staff,
     id: RunId,
     templates: RunTemplates,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let run = editable_draft(state, staff, id).await?;
     let clean = |m: MailTemplate| MailTemplate {
         subject: m.subject.trim().to_string(),
@@ -621,7 +616,7 @@ pub async fn save_email(
     check_templates(&templates)?;
     let mut tx = state.pool.begin().await?;
     if !db::run::update_templates(&mut *tx, id.0, &templates).await? {
-        return Err(not_draft());
+        return Err(Error::from(not_draft()));
     }
     audit_step(&mut *tx, &staff.actor(), &run, "e-mail").await?;
     tx.commit().await?;
@@ -652,7 +647,7 @@ async fn sample_mail(
     contact_id: Option<i64>,
     language: &str,
     template: &MailTemplate,
-) -> Result<SampleMail, AppError> {
+) -> Result<SampleMail, Error> {
     let (to, values) = preview_values(state, run, contact_id, language).await?;
     let (subject, mut text, content) = mail::render(&template.subject, &template.body, &values)
         .map_err(|e| AppError::invalid(&format!("{language}_body"), e))?;
@@ -679,7 +674,7 @@ pub async fn preview(
     contact_id: Option<i64>,
     language: &str,
     draft: Option<MailTemplate>,
-) -> Result<MailPreview, AppError> {
+) -> Result<MailPreview, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -712,7 +707,7 @@ async fn preview_values(
     run: &db::run::Full,
     contact_id: Option<i64>,
     language: &str,
-) -> Result<(String, MailValues), AppError> {
+) -> Result<(String, MailValues), Error> {
     let contact = match contact_id {
         Some(cid) => Some(
             db::contact::get(&state.pool, &crate::scope::CompanyScope::all(), cid)
@@ -767,7 +762,7 @@ pub async fn send_test(
     id: RunId,
     contact_id: Option<i64>,
     language: &str,
-) -> Result<String, AppError> {
+) -> Result<String, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -859,7 +854,7 @@ pub fn default_rules(catalogue: &[FieldDef]) -> BTreeMap<String, String> {
 pub fn check_rules(
     catalogue: &[FieldDef],
     rules: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>, AppError> {
+) -> Result<BTreeMap<String, String>, Error> {
     let mut problems = Vec::new();
     let mut out = BTreeMap::new();
     for (key, raw) in rules {
@@ -894,13 +889,14 @@ pub fn check_rules(
         }
     }
     if !problems.is_empty() {
-        return Err(AppError::Fields(problems));
+        return Err(AppError::Fields(problems).into());
     }
     if out.is_empty() {
         return Err(AppError::invalid(
             "rules",
             "Show at least one field: a customer page with nothing on it helps nobody.",
-        ));
+        )
+        .into());
     }
     Ok(out)
 }
@@ -917,7 +913,7 @@ pub async fn save_fields(
     staff: &Staff,
     id: RunId,
     f: &FieldsForm,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let run = editable_draft(state, staff, id).await?;
     let catalogue = crate::fields::catalogue(&state.pool).await?;
     let rules = check_rules(&catalogue, &f.rules)?;
@@ -934,7 +930,7 @@ pub async fn save_fields(
     )
     .await?;
     if !saved {
-        return Err(not_draft());
+        return Err(Error::from(not_draft()));
     }
     audit_step(&mut *tx, &staff.actor(), &run, "data fields").await?;
     tx.commit().await?;
@@ -944,7 +940,7 @@ pub async fn save_fields(
 // ---------------------------------------------------------------------------------
 // The draft as the wizard shows it
 
-pub async fn draft(state: &AppState, staff: &Staff, id: RunId) -> Result<RunDraft, AppError> {
+pub async fn draft(state: &AppState, staff: &Staff, id: RunId) -> Result<RunDraft, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -998,42 +994,39 @@ async fn locked(
     tx: &mut sqlx::PgConnection,
     staff: &Staff,
     id: RunId,
-) -> Result<db::run::Full, AppError> {
+) -> Result<db::run::Full, Error> {
     if !db::run::lock(&mut *tx, &staff.scope, id.0).await? {
-        return Err(AppError::NotFound);
+        return Err(AppError::NotFound.into());
     }
     db::run::get(&mut *tx, &staff.scope, id.0)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(Error::from(AppError::NotFound))
 }
 
 /// Sends a run: checks every step again, issues a link to each reachable recipient and
 /// queues their mails, all in one transaction. `expected` is the number of recipients
 /// the person confirmed; if the register changed meanwhile, nothing is sent and the new
 /// number is reported.
-pub async fn send(
-    state: &AppState,
-    staff: &Staff,
-    id: RunId,
-    expected: i64,
-) -> Result<i64, AppError> {
+pub async fn send(state: &AppState, staff: &Staff, id: RunId, expected: i64) -> Result<i64, Error> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
     if run.status != RunStatus::Draft {
-        return Err(AppError::Conflict("This run has been sent already.".into()));
+        return Err(AppError::Conflict("This run has been sent already.".into()).into());
     }
     if run.steps_done < 4 {
         return Err(AppError::Conflict(format!(
             "Complete step {} first: every step must be saved before sending.",
             run.steps_done + 1
-        )));
+        ))
+        .into());
     }
     let now = OffsetDateTime::now_utc();
     if end_of_day(&state.settings, run.valid_to)? <= now {
         return Err(AppError::invalid(
             "valid_to",
             "The deadline has passed: choose a new valid-to date in step 1.",
-        ));
+        )
+        .into());
     }
     check_templates(&run.templates.0)?;
     let catalogue = crate::fields::catalogue(&state.pool).await?;
@@ -1056,13 +1049,14 @@ pub async fn send(
         return Err(AppError::invalid(
             "recipients",
             "No selected contact has an e-mail address: choose other recipients in step 2.",
-        ));
+        )
+        .into());
     }
     if counts.reachable != expected {
         return Err(AppError::Conflict(format!(
             "The register changed since you checked: {} contacts would now receive the mail, not {expected}. Check the summary and send again.",
             counts.reachable
-        )));
+        )).into());
     }
     let expires_at = link_expiry(&state.settings, run.valid_to, now)?;
     let issued = db::run_recipient::issue(
@@ -1093,7 +1087,7 @@ pub async fn send(
     Ok(issued as i64)
 }
 
-pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunProgress, AppError> {
+pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunProgress, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1109,11 +1103,11 @@ pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunP
 }
 
 /// Cancels a run: queued mails never go out and every link stops working at once.
-pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), AppError> {
+pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), Error> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
     if run.status == RunStatus::Cancelled {
-        return Err(AppError::Conflict("This run is cancelled already.".into()));
+        return Err(AppError::Conflict("This run is cancelled already.".into()).into());
     }
     let mails = db::outbox_mail::cancel_for_run(&mut *tx, id.0).await?;
     let links = db::run_recipient::revoke_all(&mut *tx, id.0).await?;
@@ -1141,7 +1135,7 @@ pub async fn remind(
     staff: &Staff,
     id: RunId,
     expected: i64,
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
     if !matches!(run.status.as_str(), "sending" | "sent")
@@ -1151,19 +1145,21 @@ pub async fn remind(
     {
         return Err(AppError::Conflict(
             "Reminders can only be sent while the run's links are valid.".into(),
-        ));
+        )
+        .into());
     }
     let now_remindable = db::run_recipient::remindable(&mut *tx, id.0).await?;
     if now_remindable == 0 {
         return Err(AppError::Conflict(
             "Everyone has responded or has a reminder on its way: there is nobody to remind."
                 .into(),
-        ));
+        )
+        .into());
     }
     if now_remindable != expected {
         return Err(AppError::Conflict(format!(
             "The numbers changed since you looked: {now_remindable} recipients would get a reminder now, not {expected}. Confirm again."
-        )));
+        )).into());
     }
     let queued =
         db::run_recipient::queue_reminders(&mut *tx, id.0, &message_id_domain(&state.settings))
@@ -1195,7 +1191,7 @@ fn encode_run_cursor(at: OffsetDateTime, id: i64) -> String {
     format!("{}.{id}", at.unix_timestamp_nanos())
 }
 
-fn decode_run_cursor(s: &str) -> Result<(OffsetDateTime, i64), AppError> {
+fn decode_run_cursor(s: &str) -> Result<(OffsetDateTime, i64), Error> {
     let bad = || {
         AppError::invalid(
             "after",
@@ -1235,7 +1231,7 @@ pub async fn list(
     state: &AppState,
     staff: &Staff,
     q: &datacheck_core::wire::RunQuery,
-) -> Result<datacheck_core::wire::RunPage, AppError> {
+) -> Result<datacheck_core::wire::RunPage, Error> {
     use crate::timefmt;
     use datacheck_core::wire::{RunPage, RunRow};
     let blank = |s: &Option<String>| {
@@ -1265,7 +1261,8 @@ pub async fn list(
             return Err(AppError::invalid(
                 "status",
                 "Choose draft, sending, sent, expired or cancelled.",
-            ));
+            )
+            .into());
         }
     };
     let text = blank(&q.q).map(|t| normalize(&t));
@@ -1351,7 +1348,7 @@ pub async fn view(
     state: &AppState,
     staff: &Staff,
     id: RunId,
-) -> Result<datacheck_core::wire::RunView, AppError> {
+) -> Result<datacheck_core::wire::RunView, Error> {
     use crate::timefmt;
     use datacheck_core::wire::{Funnel, RunView};
     let run = db::run::get(&state.pool, &staff.scope, id.0)
@@ -1425,7 +1422,7 @@ pub async fn recipients(
     id: RunId,
     after: Option<&str>,
     state_filter: Option<&str>,
-) -> Result<datacheck_core::wire::RunRecipientPage, AppError> {
+) -> Result<datacheck_core::wire::RunRecipientPage, Error> {
     use datacheck_core::wire::{RunRecipientPage, RunRecipientRow};
     db::run::get(&state.pool, &staff.scope, id.0)
         .await?
@@ -1443,10 +1440,9 @@ pub async fn recipients(
         None => None,
         Some(s @ ("failed" | "waiting" | "opened" | "responded")) => Some(s),
         Some(_) => {
-            return Err(AppError::invalid(
-                "state",
-                "Choose failed, waiting, opened or responded.",
-            ));
+            return Err(
+                AppError::invalid("state", "Choose failed, waiting, opened or responded.").into(),
+            );
         }
     };
     let limit = 50;

@@ -1,6 +1,7 @@
 //! Sign-in throttling, per account and per client address, counted in PostgreSQL so that
 //! it holds across several server processes.
 
+use crate::Error;
 use crate::db;
 use datacheck_core::error::AppError;
 use sqlx::PgPool;
@@ -19,7 +20,7 @@ pub async fn check(
     email: &str,
     client_hash: &[u8],
     now: OffsetDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let since = now - WINDOW;
     let counts = db::sign_in_attempt::failures_since(pool, email, client_hash, since).await?;
     let full = [
@@ -33,7 +34,8 @@ pub async fn check(
             let minutes = ((free_at - now).whole_seconds() + 59) / 60;
             return Err(AppError::Throttled {
                 minutes: minutes.max(1),
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -44,7 +46,7 @@ pub async fn record(
     email: &str,
     client_hash: &[u8],
     succeeded: bool,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     db::sign_in_attempt::insert(pool, email, client_hash, succeeded).await?;
     Ok(())
 }

@@ -111,34 +111,3 @@ impl FromServerFnError for AppError {
         }
     }
 }
-
-#[cfg(feature = "sqlx")]
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        if database_unavailable(&e) {
-            tracing::warn!(error = %e, "database unavailable");
-            AppError::Unavailable
-        } else {
-            tracing::error!(error = %e, "database error");
-            AppError::Internal
-        }
-    }
-}
-
-/// Whether an error says the database could not be reached, rather than that a
-/// statement failed: no connection within the pool's wait, a broken connection, or the
-/// server refusing or ending connections (SQLSTATE class 08, and 57P01–57P03 while it
-/// shuts down, crashes or starts up).
-#[cfg(feature = "sqlx")]
-pub fn database_unavailable(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
-        sqlx::Error::Tls(_) => true,
-        sqlx::Error::Database(d) => d
-            .code()
-            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
-        _ => false,
-    }
-}
-
-pub type AppResult<T> = Result<T, AppError>;

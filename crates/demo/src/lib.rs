@@ -656,7 +656,10 @@ async fn seed_runs(
                 created_by: Some(by),
             },
         )
-        .await?;
+        .await?
+        .map_err(|db::run::NameTaken| {
+            sqlx::Error::Protocol(format!("the demo seed names two runs {name:?}"))
+        })?;
         // An empty kind is everyone: persons and organisations.
         let kind = (!kind.is_empty()).then_some(kind);
         let filter = RecipientFilter {

@@ -45,7 +45,8 @@ pub async fn draft_to_everyone(
             created_by: None,
         },
     )
-    .await?;
+    .await?
+    .map_err(|db::run::NameTaken| anyhow::anyhow!("a run named {name:?} exists already"))?;
     db::run::update_recipients(pool, run, "filter", &RecipientFilter::default(), &[], false)
         .await?;
     Ok(run)

@@ -8,6 +8,7 @@ use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use backend::Located as _;
 use backend::api_keys::ApiClient;
 use backend::{AppState, consent, db};
 use datacheck_core::error::AppError;
@@ -85,7 +86,8 @@ async fn contact_id(
     customer_no: &str,
 ) -> Result<ContactId, AppError> {
     db::contact::id_by_customer_no(&state.pool, &client.scope, company, customer_no)
-        .await?
+        .await
+        .located()?
         .map(ContactId)
         .ok_or(AppError::NotFound)
 }
@@ -109,7 +111,9 @@ pub async fn get_consent(
     let result = async {
         let id = contact_id(&state, &client, company, &customer_no).await?;
         let card = consent::contact_consent(&state, id).await?;
-        let events = db::consent_event::history(&state.pool, id.0, 500).await?;
+        let events = db::consent_event::history(&state.pool, id.0, 500)
+            .await
+            .located()?;
         Ok::<_, AppError>(ApiConsent {
             purposes: card
                 .purposes

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use backend::Located as _;
 use backend::api_keys::ApiClient;
 use backend::import::api::ApiRecord;
 use backend::{AppState, db};
@@ -126,20 +127,22 @@ async fn load(
     customer_no: &str,
 ) -> Result<Option<ContactOutput>, AppError> {
     let pool = &state.pool;
-    let Some(id) =
-        db::contact::id_by_customer_no(pool, &client.scope, company, customer_no).await?
+    let Some(id) = db::contact::id_by_customer_no(pool, &client.scope, company, customer_no)
+        .await
+        .located()?
     else {
         return Ok(None);
     };
-    let Some(k) = db::contact::get(pool, &client.scope, id).await? else {
+    let Some(k) = db::contact::get(pool, &client.scope, id).await.located()? else {
         return Ok(None);
     };
     let attributes = db::contact::attributes(pool, id)
-        .await?
+        .await
+        .located()?
         .into_iter()
         .map(|a| (a.field_key, a.value))
         .collect();
-    let persons = db::contact::persons(pool, id).await?;
+    let persons = db::contact::persons(pool, id).await.located()?;
     Ok(Some(ContactOutput {
         company_id: k.company_id,
         customer_no: k.customer_no,

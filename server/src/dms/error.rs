@@ -46,8 +46,9 @@ pub(super) fn error(
         .into_response()
 }
 
-pub(super) fn from_app(e: AppError) -> Response {
-    match e {
+/// The answer for a refusal or a failure (which `AppError::from` logs, once, here).
+pub(super) fn from_app(e: impl Into<AppError>) -> Response {
+    match e.into() {
         AppError::Unauthenticated => error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -92,7 +93,7 @@ pub(super) fn not_found() -> Response {
 pub(super) fn refused(r: Refused) -> Response {
     match r {
         Refused::NotFound => not_found(),
-        Refused::Internal(e) => from_app(e),
+        Refused::Failed(e) => from_app(e),
         Refused::Invalid(problems) => error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",

@@ -20,7 +20,9 @@ pub async fn export(
             return Redirect::to(&next).into_response();
         }
     };
-    let doc = match data_request::export(&state, &staff.scope, &staff.actor(), ContactId(id)).await
+    let doc = match data_request::export(&state, &staff.scope, &staff.actor(), ContactId(id))
+        .await
+        .map_err(datacheck_core::error::AppError::from)
     {
         Ok(d) => d,
         Err(datacheck_core::error::AppError::NotFound) => {

@@ -80,9 +80,10 @@ pub async fn failed(
     site: &LeptosOptions,
     assets: Arc<Assets>,
     mut parts: Parts,
-    e: AppError,
+    e: impl Into<AppError>,
     kept: Vec<(String, String)>,
 ) -> Response {
+    let e = e.into();
     if !matches!(e, AppError::Unavailable) {
         return failed_plainly(e);
     }
@@ -105,7 +106,8 @@ pub async fn failed(
 
 /// A failure where no page can be shown (one-click unsubscribe answers a mail provider):
 /// 503 with `Retry-After` while the database is unavailable, so the sender tries again.
-pub fn failed_plainly(e: AppError) -> Response {
+pub fn failed_plainly(e: impl Into<AppError>) -> Response {
+    let e = e.into();
     if matches!(e, AppError::Unavailable) {
         return (
             StatusCode::SERVICE_UNAVAILABLE,

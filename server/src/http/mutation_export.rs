@@ -26,7 +26,10 @@ pub async fn export(
         Ok(q) => q,
         Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
     };
-    let chunks = match mutations::export(&state, &staff.scope, &staff.actor(), &query).await {
+    let chunks = match mutations::export(&state, &staff.scope, &staff.actor(), &query)
+        .await
+        .map_err(datacheck_core::error::AppError::from)
+    {
         Ok(rx) => rx,
         Err(e @ datacheck_core::error::AppError::Invalid { .. }) => {
             return (StatusCode::BAD_REQUEST, e.to_string()).into_response();

@@ -9,7 +9,8 @@ use backend::{AppState, auth};
 /// A staff page that could not be served because its session could not be read: the
 /// error's own words (for an outage, that the database is unavailable and to try again),
 /// with 503 and `Retry-After` when trying again is all it takes.
-fn staff_page_failed(e: datacheck_core::error::AppError) -> Response {
+fn staff_page_failed(e: impl Into<datacheck_core::error::AppError>) -> Response {
+    let e = e.into();
     let status = e.status();
     let mut res = (
         status,

@@ -253,9 +253,11 @@ async fn many_failures_from_one_client_lock_that_client(pool: PgPool) {
             .await
             .unwrap();
     }
-    let err = throttle::check(&pool, "fresh@test.nl", &client, now)
-        .await
-        .unwrap_err();
+    let err = datacheck_core::error::AppError::from(
+        throttle::check(&pool, "fresh@test.nl", &client, now)
+            .await
+            .unwrap_err(),
+    );
     assert!(
         matches!(err, datacheck_core::error::AppError::Throttled { minutes } if (1..=15).contains(&minutes)),
         "{err:?}"

@@ -403,9 +403,11 @@ async fn scoped_staff_cannot_upload_to_or_touch_imports_of_another_company(pool:
     let admin = staff_of(&pool, &admin_cookie).await;
     let staff_cookie = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
     let staff = staff_of(&pool, &staff_cookie).await;
-    let err = import::upload(&pool, &staff, f.company_b, "f.csv", b"nr\n1\n")
-        .await
-        .unwrap_err();
+    let err = datacheck_core::error::AppError::from(
+        import::upload(&pool, &staff, f.company_b, "f.csv", b"nr\n1\n")
+            .await
+            .unwrap_err(),
+    );
     assert!(err.for_field("company").is_some());
 
     let theirs = import::upload(&pool, &admin, f.company_b, "f.csv", b"customer_no\nB1\n")

@@ -25,6 +25,21 @@ pub mod staff_user;
 pub mod subscription;
 pub mod webhook_delivery;
 
+/// A write that met the unique constraint named `constraint` answers `Ok(Err(taken))`:
+/// the caller learns which rule the row broke by the constraint's name, never by the
+/// database's message.
+pub(crate) fn unless_taken<T, E>(
+    result: Result<T, sqlx::Error>,
+    constraint: &str,
+    taken: E,
+) -> Result<Result<T, E>, sqlx::Error> {
+    match result {
+        Ok(v) => Ok(Ok(v)),
+        Err(sqlx::Error::Database(d)) if d.constraint() == Some(constraint) => Ok(Err(taken)),
+        Err(e) => Err(e),
+    }
+}
+
 /// A `LIKE` pattern matching `text` anywhere, case-folded, with LIKE's own wildcards
 /// in the text taken literally.
 pub(crate) fn contains_pattern(text: &str) -> String {

@@ -48,8 +48,15 @@ pub struct NewDraft<'a> {
     pub created_by: Option<i64>,
 }
 
-pub async fn insert_draft(exec: impl PgExecutor<'_>, d: &NewDraft<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!(
+/// Another run has the name (`run_name_key`).
+#[derive(Debug)]
+pub struct NameTaken;
+
+pub async fn insert_draft(
+    exec: impl PgExecutor<'_>,
+    d: &NewDraft<'_>,
+) -> Result<Result<i64, NameTaken>, sqlx::Error> {
+    let inserted = sqlx::query_scalar!(
         r#"
         INSERT INTO run (company_id, name, valid_to, sender_name, sender_email, reply_to,
                          templates, field_rules, created_by)
@@ -67,7 +74,8 @@ pub async fn insert_draft(exec: impl PgExecutor<'_>, d: &NewDraft<'_>) -> Result
         d.created_by
     )
     .fetch_one(exec)
-    .await
+    .await;
+    super::unless_taken(inserted, "run_name_key", NameTaken)
 }
 
 /// One run in scope, whatever its status.
@@ -132,7 +140,7 @@ pub async fn update_config(
     exec: impl PgExecutor<'_>,
     id: i64,
     c: &Config<'_>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Result<bool, NameTaken>, sqlx::Error> {
     let done = sqlx::query!(
         r#"
         UPDATE run SET company_id = $2, name = $3, valid_to = $4, sender_name = $5,
@@ -148,8 +156,8 @@ pub async fn update_config(
         c.reply_to
     )
     .execute(exec)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .await;
+    super::unless_taken(done, "run_name_key", NameTaken).map(|r| r.map(|d| d.rows_affected() == 1))
 }
 
 /// Step 2.

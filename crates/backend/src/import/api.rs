@@ -10,7 +10,7 @@ use super::rows;
 use super::table::Table;
 use super::{Outcome, write};
 use crate::api_keys::ApiClient;
-use crate::{audit, fields};
+use crate::{Error, audit, fields};
 use datacheck_core::domain::{CountryCode, builtin_canonical};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{CompanyId, RowProblem};
@@ -32,18 +32,25 @@ pub enum Refused {
     NotFound,
     /// Problems by position in the request (0 for a single contact) and field.
     Invalid(Vec<RowProblem>),
-    Internal(AppError),
+    Failed(Error),
+}
+
+impl From<Error> for Refused {
+    fn from(e: Error) -> Self {
+        Refused::Failed(e)
+    }
 }
 
 impl From<AppError> for Refused {
     fn from(e: AppError) -> Self {
-        Refused::Internal(e)
+        Refused::Failed(e.into())
     }
 }
 
 impl From<sqlx::Error> for Refused {
+    #[track_caller]
     fn from(e: sqlx::Error) -> Self {
-        Refused::Internal(e.into())
+        Refused::Failed(e.into())
     }
 }
 

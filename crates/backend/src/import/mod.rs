@@ -10,6 +10,7 @@ pub mod columns;
 pub mod rows;
 pub mod table;
 
+use crate::Error;
 use crate::audit::{self, Actor};
 use crate::auth::Staff;
 use crate::db::contact_import::{self as store, Columns};
@@ -41,7 +42,7 @@ pub async fn upload(
     company_id: i64,
     file_name: &str,
     bytes: &[u8],
-) -> Result<i64, AppError> {
+) -> Result<i64, Error> {
     let company = staff
         .scope
         .require(CompanyId(company_id))
@@ -54,10 +55,7 @@ pub async fn upload(
     };
     let table = table::read(bytes)?;
     if table.rows.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            "The file has a header line but no rows.",
-        ));
+        return Err(AppError::invalid("file", "The file has a header line but no rows.").into());
     }
     let mut tx = pool.begin().await?;
     let id = store::insert(&mut *tx, company.0, staff.id.0, &name, bytes).await?;
@@ -126,7 +124,7 @@ struct Loaded {
     catalogue: Vec<FieldDef>,
 }
 
-async fn load(pool: &PgPool, scope: &CompanyScope, id: i64) -> Result<Loaded, AppError> {
+async fn load(pool: &PgPool, scope: &CompanyScope, id: i64) -> Result<Loaded, Error> {
     let row = store::get(pool, scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -162,7 +160,7 @@ fn mapping_from_form(form: Vec<String>) -> Vec<Option<String>> {
         .collect()
 }
 
-pub async fn view(state: &AppState, scope: &CompanyScope, id: i64) -> Result<ImportView, AppError> {
+pub async fn view(state: &AppState, scope: &CompanyScope, id: i64) -> Result<ImportView, Error> {
     let l = load(&state.pool, scope, id).await?;
     let tz = &state.settings.time_zone;
     let (headers, mapping, preview, rows, encoding, delimiter) = match &l.table {
@@ -213,10 +211,7 @@ pub async fn view(state: &AppState, scope: &CompanyScope, id: i64) -> Result<Imp
     })
 }
 
-pub async fn recent(
-    state: &AppState,
-    scope: &CompanyScope,
-) -> Result<Vec<ImportListRow>, AppError> {
+pub async fn recent(state: &AppState, scope: &CompanyScope) -> Result<Vec<ImportListRow>, Error> {
     let tz = &state.settings.time_zone;
     Ok(store::recent(&state.pool, scope, 20)
         .await?
@@ -234,7 +229,7 @@ pub async fn recent(
 }
 
 /// Reads, maps and checks every row; `Err` for a file or mapping that cannot work.
-fn prepare(l: &Loaded, mapping: &[Option<String>]) -> Result<Plan, AppError> {
+fn prepare(l: &Loaded, mapping: &[Option<String>]) -> Result<Plan, Error> {
     let table = l.table.as_ref().ok_or_else(|| {
         AppError::Conflict("This import has finished; its file is no longer kept.".into())
     })?;
@@ -354,12 +349,10 @@ pub async fn check(
     scope: &CompanyScope,
     id: i64,
     mapping: Vec<String>,
-) -> Result<ImportReport, AppError> {
+) -> Result<ImportReport, Error> {
     let l = load(&state.pool, scope, id).await?;
     if l.row.status != ImportStatus::Uploaded {
-        return Err(AppError::Conflict(
-            "This import has already started or ended.".into(),
-        ));
+        return Err(AppError::Conflict("This import has already started or ended.".into()).into());
     }
     let mapping = mapping_from_form(mapping);
     let plan = prepare(&l, &mapping)?;
@@ -393,7 +386,7 @@ pub async fn check(
 /// Starts the import, with the mapping of the last check, in the background and
 /// returns at once; the page follows its progress. A second start (double click,
 /// second tab) is refused.
-pub async fn start(state: &AppState, staff: &Staff, id: i64) -> Result<(), AppError> {
+pub async fn start(state: &AppState, staff: &Staff, id: i64) -> Result<(), Error> {
     let l = load(&state.pool, &staff.scope, id).await?;
     let mapping: Vec<Option<String>> = l
         .row
@@ -406,12 +399,11 @@ pub async fn start(state: &AppState, staff: &Staff, id: i64) -> Result<(), AppEr
         return Err(AppError::invalid(
             "mapping",
             "No row can be imported: fix the problems in the file first.",
-        ));
+        )
+        .into());
     }
     if !store::claim(&state.pool, id, plan.records.len() as i32).await? {
-        return Err(AppError::Conflict(
-            "This import has already started or ended.".into(),
-        ));
+        return Err(AppError::Conflict("This import has already started or ended.".into()).into());
     }
     let pool = state.pool.clone();
     let actor = staff.actor();
@@ -465,15 +457,13 @@ pub async fn run(
     Ok(summary)
 }
 
-pub async fn cancel(pool: &PgPool, staff: &Staff, id: i64) -> Result<(), AppError> {
+pub async fn cancel(pool: &PgPool, staff: &Staff, id: i64) -> Result<(), Error> {
     let row = store::get(pool, &staff.scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let mut tx = pool.begin().await?;
     if !store::cancel(&mut *tx, id).await? {
-        return Err(AppError::Conflict(
-            "This import has already started or ended.".into(),
-        ));
+        return Err(AppError::Conflict("This import has already started or ended.".into()).into());
     }
     audit::record(
         &mut *tx,
@@ -496,7 +486,7 @@ pub async fn progress(
     pool: &PgPool,
     scope: &CompanyScope,
     id: i64,
-) -> Result<datacheck_core::wire::ImportProgress, AppError> {
+) -> Result<datacheck_core::wire::ImportProgress, Error> {
     let row = store::get(pool, scope, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -5,6 +5,7 @@
 
 use super::columns::{E_MARKETING, E_MARKETING_BASIS, KIND, PSEUDO};
 use super::table::Table;
+use crate::Error;
 use datacheck_core::domain::{BUILTIN_KEYS, CountryCode, FieldType, builtin_canonical};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{ConsentState, FieldDef, LegalBasis, RowProblem};
@@ -47,12 +48,12 @@ pub fn check_mapping(
     headers: &[String],
     mapping: &[Option<String>],
     catalogue: &[FieldDef],
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let bad = |m: String| AppError::invalid("mapping", m);
     if mapping.len() != headers.len() {
-        return Err(bad(
-            "Choose a field (or “do not import”) for every column.".into()
-        ));
+        return Err(Error::from(bad(
+            "Choose a field (or “do not import”) for every column.".into(),
+        )));
     }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for (target, header) in mapping
@@ -61,20 +62,20 @@ pub fn check_mapping(
         .filter_map(|(t, h)| Some((t.as_deref()?, h)))
     {
         if !PSEUDO.contains(&target) && !catalogue.iter().any(|f| f.key == target) {
-            return Err(bad(format!(
+            return Err(Error::from(bad(format!(
                 "Column “{header}”: there is no field “{target}”."
-            )));
+            ))));
         }
         if let Some(other) = seen.insert(target, header) {
-            return Err(bad(format!(
+            return Err(Error::from(bad(format!(
                 "Columns “{other}” and “{header}” both go to the same field: choose one."
-            )));
+            ))));
         }
     }
     if !seen.contains_key("customer_no") {
-        return Err(bad(
+        return Err(Error::from(bad(
             "Choose the column with the customer number: it is how Datacheck knows which contact a row is.".into(),
-        ));
+        )));
     }
     Ok(())
 }

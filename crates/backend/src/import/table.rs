@@ -7,6 +7,7 @@
 //! Windows-1252. A file glued together from two exports (it happens) is read right in
 //! both halves, and the page says how many fields needed Windows-1252.
 
+use crate::Error;
 use datacheck_core::error::AppError;
 
 /// The biggest file the import accepts, and the most rows.
@@ -81,17 +82,17 @@ fn decode(field: &[u8], table: &mut Table) -> String {
 }
 
 /// The file as a table. Errors say what is wrong in words, with the line.
-pub fn read(bytes: &[u8]) -> Result<Table, AppError> {
+pub fn read(bytes: &[u8]) -> Result<Table, Error> {
     let file_error = |m: String| AppError::invalid("file", m);
     if bytes.len() > MAX_BYTES {
-        return Err(file_error(format!(
+        return Err(Error::from(file_error(format!(
             "The file is larger than {} MB: split it into parts.",
             MAX_BYTES / 1024 / 1024
-        )));
+        ))));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(file_error("The file is empty.".into()));
+        return Err(Error::from(file_error("The file is empty.".into())));
     }
     let delimiter = sniff_delimiter(bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -144,14 +145,16 @@ pub fn read(bytes: &[u8]) -> Result<Table, AppError> {
             continue;
         }
         if table.rows.len() == MAX_ROWS {
-            return Err(file_error(format!(
+            return Err(Error::from(file_error(format!(
                 "The file has more than {MAX_ROWS} rows: split it into parts."
-            )));
+            ))));
         }
         table.rows.push((line, fields));
     }
     if table.headers.iter().all(String::is_empty) {
-        return Err(file_error("The first line must name the columns.".into()));
+        return Err(Error::from(file_error(
+            "The first line must name the columns.".into(),
+        )));
     }
     Ok(table)
 }
