@@ -14,11 +14,12 @@ use crate::Error;
 use crate::audit::Actor;
 use crate::{AppState, consent, db, mail, runs};
 use datacheck_core::error::AppError;
+use datacheck_core::rules::answer::{changes, parse_posted};
 use datacheck_core::wire::mutations::AnswerKind;
 use datacheck_core::wire::mutations::Section;
 use datacheck_core::wire::{
     Answer, Change, ChangeTarget, FreshLinkOutcome, PortalField, PortalState, PortalStep,
-    PortalView, Posted, Responded, changes, parse_posted,
+    PortalView, Posted, Responded,
 };
 use datacheck_core::wire::{ConsentState, ContactKind, RunStatus};
 use time::{Duration, OffsetDateTime};

@@ -7,6 +7,7 @@ pub mod closed;
 pub mod display;
 pub mod domain;
 pub mod error;
+pub mod rules;
 pub mod wire;
 pub mod words;
 

@@ -15,9 +15,10 @@ pub mod unavailable;
 
 use crate::i18n::{Locale, td, td_string};
 use datacheck_core::domain::FieldType;
+use datacheck_core::rules::answer::{check_field_input, problem_for};
 use datacheck_core::wire::{
     Answer, AnswerProblem, ChangeLine, FreshLinkOutcome, PersonAnswer, PortalField, PortalState,
-    PortalStep, PortalView, SubscriptionChoice, check_field_input, problem_for,
+    PortalStep, PortalView, SubscriptionChoice,
 };
 use leptos::either::{Either, EitherOf3, EitherOf4, EitherOf5};
 use leptos::prelude::*;
