@@ -166,9 +166,8 @@ async fn seed_and_report(pool: &sqlx::PgPool) -> Result<()> {
 }
 
 pub async fn create_admin(pool: &sqlx::PgPool, email: &str, name: &str, pw: &str) -> Result<()> {
-    let email =
-        app::server_fns::admin::clean_staff_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let name = app::server_fns::admin::clean_name(name, "name", "a name", 200)
+    let email = backend::admin::clean_staff_email(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = backend::admin::clean_name(name, "name", "a name", 200)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     password::check_policy(pw, "password").map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let hash = password::hash(pw.to_string())

@@ -3,6 +3,7 @@
 //! functions, the customer pages' form posts and the DMS API call into it with who is
 //! asking, and it answers with the wire types of `datacheck_core`.
 
+pub mod admin;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

@@ -5,6 +5,8 @@
 //! staff user may do with a company: that is `CompanyScope`, which it hands out.
 
 use crate::Error;
+pub mod sign_in;
+
 use crate::Settings;
 use crate::audit::Actor;
 use crate::db;
