@@ -3,11 +3,10 @@
 //! and the contact's lasting preferences link for the organisation's other mailing
 //! tools. Same keys, scope and error shape as the contacts part (`dms_api`).
 
-use super::error::from_app;
+use super::error::Failure;
 use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use backend::Located as _;
 use backend::api_keys::ApiClient;
 use backend::{AppState, consent, db};
@@ -107,14 +106,14 @@ pub async fn get_consent(
     State(state): State<AppState>,
     Client(client): Client,
     Path((company, customer_no)): Path<(i64, String)>,
-) -> Response {
-    let result = async {
+) -> Result<Json<ApiConsent>, Failure> {
+    {
         let id = contact_id(&state, &client, company, &customer_no).await?;
         let card = consent::contact_consent(&state, id).await?;
         let events = db::consent_event::history(&state.pool, id.0, 500)
             .await
             .located()?;
-        Ok::<_, AppError>(ApiConsent {
+        Ok(Json(ApiConsent {
             purposes: card
                 .purposes
                 .iter()
@@ -144,12 +143,7 @@ pub async fn get_consent(
                     shown_text: e.shown_text,
                 })
                 .collect(),
-        })
-    }
-    .await;
-    match result {
-        Ok(c) => Json(c).into_response(),
-        Err(e) => from_app(e),
+        }))
     }
 }
 
@@ -172,29 +166,23 @@ pub async fn post_consent(
     Client(client): Client,
     Path((company, customer_no)): Path<(i64, String)>,
     Json(input): Json<ConsentInput>,
-) -> Response {
-    let result = async {
-        let id = contact_id(&state, &client, company, &customer_no).await?;
-        consent::record_for_contact(
-            &state,
-            &client.scope,
-            &client.actor(),
-            consent::Source::Api,
-            id,
-            &consent::Recorded {
-                purpose: &input.purpose,
-                legal_basis: &input.legal_basis,
-                state: &input.state,
-                note: &input.note,
-            },
-        )
-        .await
-    }
-    .await;
-    match result {
-        Ok(changed) => Json(ConsentResult { changed }).into_response(),
-        Err(e) => from_app(e),
-    }
+) -> Result<Json<ConsentResult>, Failure> {
+    let id = contact_id(&state, &client, company, &customer_no).await?;
+    let changed = consent::record_for_contact(
+        &state,
+        &client.scope,
+        &client.actor(),
+        consent::Source::Api,
+        id,
+        &consent::Recorded {
+            purpose: &input.purpose,
+            legal_basis: &input.legal_basis,
+            state: &input.state,
+            note: &input.note,
+        },
+    )
+    .await?;
+    Ok(Json(ConsentResult { changed }))
 }
 
 /// The contact's lasting preferences link (made when there is none). Every call gives a
@@ -213,14 +201,8 @@ pub async fn preferences_link(
     State(state): State<AppState>,
     Client(client): Client,
     Path((company, customer_no)): Path<(i64, String)>,
-) -> Response {
-    let result = async {
-        let id = contact_id(&state, &client, company, &customer_no).await?;
-        consent::link_for_contact(&state, &client.scope, &client.actor(), id).await
-    }
-    .await;
-    match result {
-        Ok(url) => Json(PreferencesLinkResult { url }).into_response(),
-        Err(e) => from_app(e),
-    }
+) -> Result<Json<PreferencesLinkResult>, Failure> {
+    let id = contact_id(&state, &client, company, &customer_no).await?;
+    let url = consent::link_for_contact(&state, &client.scope, &client.actor(), id).await?;
+    Ok(Json(PreferencesLinkResult { url }))
 }

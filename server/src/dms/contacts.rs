@@ -1,6 +1,6 @@
 //! `/api/v1/contacts`: read and upsert contacts of the register, one or a batch.
 
-use super::error::{error, from_app, not_found, refused};
+use super::error::Failure;
 use super::{ApiError, ApiProblem, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -264,11 +264,10 @@ pub async fn get_contact(
     State(state): State<AppState>,
     Client(client): Client,
     Path((company, customer_no)): Path<(i64, String)>,
-) -> Response {
-    match load(&state, &client, company, &customer_no).await {
-        Ok(Some(c)) => Json(c).into_response(),
-        Ok(None) => not_found(),
-        Err(e) => from_app(e),
+) -> Result<Json<ContactOutput>, Failure> {
+    match load(&state, &client, company, &customer_no).await? {
+        Some(c) => Ok(Json(c)),
+        None => Err(AppError::NotFound.into()),
     }
 }
 
@@ -295,14 +294,12 @@ pub async fn put_contact(
         Json<serde_json::Map<String, serde_json::Value>>,
         axum::extract::rejection::JsonRejection,
     >,
-) -> Response {
+) -> Result<Response, Failure> {
     let Ok(Json(body)) = body else {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(Failure::invalid(
             "Send one contact as a JSON object.",
             vec![],
-        );
+        ));
     };
     if let Some(other) = body
         .get("customer_no")
@@ -315,34 +312,26 @@ pub async fn put_contact(
             field: "customer_no".into(),
             message: format!("The body says {other}, the address says {customer_no}."),
         };
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(Failure::invalid(
             "The customer number in the body differs from the address.",
             vec![p],
-        );
+        ));
     }
     let record = match record_of(customer_no.clone(), &body, 0) {
         Ok(r) => r,
         Err(p) => {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
+            return Err(Failure::invalid(
                 "Some values are not valid; nothing was changed.",
                 p,
-            );
+            ));
         }
     };
-    let outcome =
-        match backend::import::api::upsert(&state.pool, &client, company, vec![record]).await {
-            Ok(o) => o,
-            Err(r) => return refused(r),
-        };
+    let outcome = backend::import::api::upsert(&state.pool, &client, company, vec![record]).await?;
     let stored = datacheck_core::domain::CustomerNo::parse(&customer_no)
         .map(|c| c.as_str().to_string())
         .unwrap_or(customer_no);
-    match load(&state, &client, company, &stored).await {
-        Ok(Some(contact)) => {
+    match load(&state, &client, company, &stored).await? {
+        Some(contact) => {
             let (status, result) = if outcome.created > 0 {
                 (StatusCode::CREATED, "created")
             } else if outcome.updated > 0 {
@@ -350,17 +339,16 @@ pub async fn put_contact(
             } else {
                 (StatusCode::OK, "unchanged")
             };
-            (
+            Ok((
                 status,
                 Json(PutResult {
                     result: result.into(),
                     contact,
                 }),
             )
-                .into_response()
+                .into_response())
         }
-        Ok(None) => not_found(),
-        Err(e) => from_app(e),
+        None => Err(AppError::NotFound.into()),
     }
 }
 
@@ -383,7 +371,7 @@ pub async fn batch_contacts(
     Client(client): Client,
     Path(company): Path<i64>,
     body: Result<Json<serde_json::Value>, axum::extract::rejection::JsonRejection>,
-) -> Response {
+) -> Result<Response, Failure> {
     let contacts = match body
         .as_ref()
         .ok()
@@ -392,21 +380,14 @@ pub async fn batch_contacts(
     {
         Some(c) => c.clone(),
         None => {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "Send {\"contacts\": [ … ]}.",
-                vec![],
-            );
+            return Err(Failure::invalid("Send {\"contacts\": [ … ]}.", vec![]));
         }
     };
     if contacts.len() > BATCH_MAX {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(Failure::invalid(
             &format!("Send at most {BATCH_MAX} contacts per request."),
             vec![],
-        );
+        ));
     }
     let mut records = Vec::with_capacity(contacts.len());
     let mut problems = Vec::new();
@@ -430,20 +411,16 @@ pub async fn batch_contacts(
         }
     }
     if !problems.is_empty() {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        return Err(Failure::invalid(
             "Some values are not valid; nothing was changed.",
             problems,
-        );
+        ));
     }
-    match backend::import::api::upsert(&state.pool, &client, company, records).await {
-        Ok(o) => Json(BatchResult {
-            created: o.created,
-            updated: o.updated,
-            unchanged: o.unchanged,
-        })
-        .into_response(),
-        Err(r) => refused(r),
-    }
+    let o = backend::import::api::upsert(&state.pool, &client, company, records).await?;
+    Ok(Json(BatchResult {
+        created: o.created,
+        updated: o.updated,
+        unchanged: o.unchanged,
+    })
+    .into_response())
 }

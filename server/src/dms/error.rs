@@ -46,6 +46,47 @@ pub(super) fn error(
         .into_response()
 }
 
+/// Why a request failed, as the API answers it. Handlers return it with `?`: a
+/// refusal, a failure (logged once, where it becomes this answer), or problems by
+/// contact and field.
+pub struct Failure(Response);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+impl Failure {
+    /// Values that are not valid: 422 with every problem.
+    pub(super) fn invalid(message: &str, problems: Vec<ApiProblem>) -> Self {
+        Failure(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            message,
+            problems,
+        ))
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure(from_app(e))
+    }
+}
+
+impl From<backend::Error> for Failure {
+    fn from(e: backend::Error) -> Self {
+        Failure(from_app(e))
+    }
+}
+
+impl From<Refused> for Failure {
+    fn from(r: Refused) -> Self {
+        Failure(refused(r))
+    }
+}
+
 /// The answer for a refusal or a failure (which `AppError::from` logs, once, here).
 pub(super) fn from_app(e: impl Into<AppError>) -> Response {
     match e.into() {

@@ -2,11 +2,10 @@
 //! a cursor, and marking them processed or ignored once applied. Same keys, scope and
 //! error shape as the contacts part (`dms_api`).
 
-use super::error::from_app;
+use super::error::Failure;
 use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
 use backend::{AppState, mutations};
 use datacheck_core::wire::mutations::{MutationId, MutationStatus, ReviewAction};
 use serde::{Deserialize, Serialize};
@@ -95,15 +94,15 @@ pub async fn list_mutations(
     State(state): State<AppState>,
     Client(client): Client,
     Query(p): Query<ListParams>,
-) -> Response {
+) -> Result<Json<MutationList>, Failure> {
     let invalid = |field: &str, message: &str| {
-        from_app(datacheck_core::error::AppError::invalid(field, message))
+        Failure::from(datacheck_core::error::AppError::invalid(field, message))
     };
     let status = match p.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match MutationStatus::parse(s) {
             Some(s) => Some(s),
-            None => return invalid("status", "Use new, processed or ignored."),
+            None => return Err(invalid("status", "Use new, processed or ignored.")),
         },
     };
     let since = match p.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -112,19 +111,19 @@ pub async fn list_mutations(
             match time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
                 Ok(t) => Some(t),
                 Err(_) => {
-                    return invalid(
+                    return Err(invalid(
                         "since",
                         "Give a moment in RFC 3339, like 2026-11-23T08:00:00Z.",
-                    );
+                    ));
                 }
             }
         }
     };
     let limit = p.limit.unwrap_or(mutations::API_PAGE);
     if !(1..=mutations::API_PAGE_MAX).contains(&limit) {
-        return invalid("limit", "Ask for 1 to 500 mutations per page.");
+        return Err(invalid("limit", "Ask for 1 to 500 mutations per page."));
     }
-    match mutations::api_page(
+    let (rows, next) = mutations::api_page(
         &state,
         &client.scope,
         status,
@@ -132,41 +131,37 @@ pub async fn list_mutations(
         p.cursor.as_deref(),
         limit,
     )
-    .await
-    {
-        Ok((rows, next)) => Json(MutationList {
-            mutations: rows
-                .into_iter()
-                .map(|m| ApiMutation {
-                    id: m.row.id,
-                    company_id: m.row.company_id,
-                    customer_no: m.row.customer_no,
-                    kind: m.row.answer.as_str().into(),
-                    source: m.row.source.as_str().into(),
-                    status: m.row.status.as_str().into(),
-                    run_id: m.row.run_id,
-                    language: m.row.language,
-                    created_at: rfc3339(m.row.created_at),
-                    processed_at: m.row.processed_at.map(rfc3339),
-                    changes: m
-                        .changes
-                        .into_iter()
-                        .map(|c| ApiChange {
-                            section: c.section.as_str().into(),
-                            field: c.field_key,
-                            person_id: c.person_id,
-                            new_person: c.new_person,
-                            dms_value: c.dms_value,
-                            submitted_value: c.submitted_value,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            next_cursor: next,
-        })
-        .into_response(),
-        Err(e) => from_app(e),
-    }
+    .await?;
+    Ok(Json(MutationList {
+        mutations: rows
+            .into_iter()
+            .map(|m| ApiMutation {
+                id: m.row.id,
+                company_id: m.row.company_id,
+                customer_no: m.row.customer_no,
+                kind: m.row.answer.as_str().into(),
+                source: m.row.source.as_str().into(),
+                status: m.row.status.as_str().into(),
+                run_id: m.row.run_id,
+                language: m.row.language,
+                created_at: rfc3339(m.row.created_at),
+                processed_at: m.row.processed_at.map(rfc3339),
+                changes: m
+                    .changes
+                    .into_iter()
+                    .map(|c| ApiChange {
+                        section: c.section.as_str().into(),
+                        field: c.field_key,
+                        person_id: c.person_id,
+                        new_person: c.new_person,
+                        dms_value: c.dms_value,
+                        submitted_value: c.submitted_value,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        next_cursor: next,
+    }))
 }
 
 async fn review(
@@ -174,8 +169,8 @@ async fn review(
     client: backend::api_keys::ApiClient,
     id: i64,
     action: ReviewAction,
-) -> Response {
-    match mutations::api_review(
+) -> Result<Json<ReviewResult>, Failure> {
+    let s = mutations::api_review(
         &state,
         &client.scope,
         &client.actor(),
@@ -183,15 +178,11 @@ async fn review(
         MutationId(id),
         action,
     )
-    .await
-    {
-        Ok(s) => Json(ReviewResult {
-            id,
-            status: s.as_str().into(),
-        })
-        .into_response(),
-        Err(e) => from_app(e),
-    }
+    .await?;
+    Ok(Json(ReviewResult {
+        id,
+        status: s.as_str().into(),
+    }))
 }
 
 /// Marks a mutation processed: its changes are in the DMS. Asking again answers the
@@ -212,7 +203,7 @@ pub async fn process_mutation(
     State(state): State<AppState>,
     Client(client): Client,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Json<ReviewResult>, Failure> {
     review(state, client, id, ReviewAction::Process).await
 }
 
@@ -233,6 +224,6 @@ pub async fn ignore_mutation(
     State(state): State<AppState>,
     Client(client): Client,
     Path(id): Path<i64>,
-) -> Response {
+) -> Result<Json<ReviewResult>, Failure> {
     review(state, client, id, ReviewAction::Ignore).await
 }
