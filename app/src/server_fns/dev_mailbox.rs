@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// The dev mailbox (development without SMTP only): the newest mails.
 #[server(endpoint = "dev/mailbox")]
 pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
-    use backend::{db, timefmt};
+    use backend::{db, local_time};
     let state = crate::server_fns::caller::state()?;
     crate::server_fns::caller::require_staff().await?;
     if !state.settings.dev_mailbox {
@@ -20,7 +20,7 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
         .into_iter()
         .map(|r| DevMailRow {
             id: r.id,
-            received: timefmt::date_time(r.received_at, &state.settings.time_zone),
+            received: local_time::date_time(r.received_at, &state.settings.time_zone),
             to: r.to_address,
             subject: r.subject,
         })
@@ -29,7 +29,7 @@ pub async fn list_dev_mailbox() -> Result<Vec<DevMailRow>, AppError> {
 
 #[server(endpoint = "dev/mail")]
 pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
-    use backend::{db, timefmt};
+    use backend::{db, local_time};
     use datacheck_core::wire::MailPreview;
     let state = crate::server_fns::caller::state()?;
     crate::server_fns::caller::require_staff().await?;
@@ -48,7 +48,7 @@ pub async fn load_dev_mail(id: i64) -> Result<DevMail, AppError> {
         .collect();
     Ok(DevMail {
         id: m.id,
-        received: timefmt::date_time(m.received_at, &state.settings.time_zone),
+        received: local_time::date_time(m.received_at, &state.settings.time_zone),
         message_id: m.message_id,
         mail: MailPreview {
             from: m.from_address,

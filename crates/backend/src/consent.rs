@@ -5,7 +5,7 @@
 
 use crate::Error;
 use crate::audit::Actor;
-use crate::{AppState, Settings, db, timefmt};
+use crate::{AppState, Settings, db, local_time};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{
     ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis, PurposeState,
@@ -201,7 +201,7 @@ pub async fn contact_consent(
             name: r.name_en,
             legal_basis: r.legal_basis,
             state: r.state,
-            changed: r.changed_at.map(|at| timefmt::date_time(at, tz)),
+            changed: r.changed_at.map(|at| local_time::date_time(at, tz)),
         })
         .collect();
     let may = purposes
@@ -247,7 +247,7 @@ pub async fn history(
         .into_iter()
         .map(|e| ConsentHistoryRow {
             id: e.id,
-            at: timefmt::date_time(e.at, &state.settings.time_zone),
+            at: local_time::date_time(e.at, &state.settings.time_zone),
             purpose_name: name_of(&e.purpose),
             purpose: e.purpose,
             legal_basis: e.legal_basis,

@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::db::contact::{Direction, Keyset, ListFilter, SortKey};
 use crate::scope::CompanyScope;
-use crate::{AppState, db, timefmt};
+use crate::{AppState, db, local_time};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use datacheck_core::error::AppError;
@@ -175,7 +175,7 @@ pub async fn list(
                 kind: r.kind,
                 email: r.email,
                 city: r.city,
-                updated: timefmt::date_time(r.updated_at, tz),
+                updated: local_time::date_time(r.updated_at, tz),
             })
             .collect(),
         total: counts.total,
@@ -209,7 +209,7 @@ pub async fn detail(
                 confirmed: confirmations
                     .iter()
                     .find(|c| c.field_key == f.key)
-                    .map(|c| timefmt::date_time(c.confirmed_at, tz)),
+                    .map(|c| local_time::date_time(c.confirmed_at, tz)),
                 key: f.key,
                 label: f.label_en,
                 builtin: f.builtin,
@@ -243,11 +243,11 @@ pub async fn detail(
                 phone: p.phone,
                 role: p.role,
                 notifications: notifications_label(&p.notify_scope, &p.notify_when),
-                left: p.left_at.map(|t| timefmt::date(t, tz)),
+                left: p.left_at.map(|t| local_time::date(t, tz)),
             })
             .collect(),
-        created: timefmt::date_time(k.created_at, tz),
-        updated: timefmt::date_time(k.updated_at, tz),
+        created: local_time::date_time(k.created_at, tz),
+        updated: local_time::date_time(k.updated_at, tz),
     })
 }
 

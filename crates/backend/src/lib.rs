@@ -15,6 +15,7 @@ pub mod error;
 pub mod fields;
 pub mod import;
 pub mod jobs;
+pub mod local_time;
 pub mod mail;
 pub mod mutations;
 pub mod password;
@@ -25,7 +26,6 @@ pub mod runs;
 pub mod scope;
 pub mod state;
 pub mod throttle;
-pub mod timefmt;
 pub mod webhooks;
 
 pub use error::{Error, Located, Result};

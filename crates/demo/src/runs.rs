@@ -136,22 +136,16 @@ pub(crate) async fn seed_runs(
         };
         let sent_at = time::OffsetDateTime::now_utc() - time::Duration::days(days_ago);
         // The end of the valid-to day in the default zone (the demo's organisation).
-        let deadline = jiff::civil::date(
-            valid_to.year() as i16,
-            valid_to.month() as i8,
-            valid_to.day() as i8,
-        )
-        .tomorrow()
-        .and_then(|d| d.in_tz("Europe/Amsterdam"))
-        .ok()
-        .and_then(|z| time::OffsetDateTime::from_unix_timestamp(z.timestamp().as_second()).ok())
-        .unwrap_or_else(|| {
-            valid_to
-                .next_day()
-                .unwrap_or(valid_to)
-                .midnight()
-                .assume_utc()
-        });
+        let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").ok();
+        let deadline = zone
+            .and_then(|tz| backend::local_time::end_of_day(&tz, valid_to).ok())
+            .unwrap_or_else(|| {
+                valid_to
+                    .next_day()
+                    .unwrap_or(valid_to)
+                    .midnight()
+                    .assume_utc()
+            });
         let expires = deadline.min(sent_at + time::Duration::days(8));
         let selection = Selection::Filter {
             filter: &list_filter,

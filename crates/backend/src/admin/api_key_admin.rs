@@ -6,7 +6,7 @@ use crate::{AppState, Error};
 use datacheck_core::error::AppError;
 
 pub async fn list(state: &AppState) -> Result<Vec<datacheck_core::wire::ApiKeyRow>, Error> {
-    use crate::{db, timefmt};
+    use crate::{db, local_time};
     use datacheck_core::wire::ApiKeyRow;
     let tz = &state.settings.time_zone;
     Ok(db::api_key::list(&state.pool)
@@ -22,14 +22,14 @@ pub async fn list(state: &AppState) -> Result<Vec<datacheck_core::wire::ApiKeyRo
             },
             created: format!(
                 "{} by {}",
-                timefmt::date_time(k.created_at, tz),
+                local_time::date_time(k.created_at, tz),
                 k.created_by.unwrap_or_else(|| "—".into())
             ),
             last_used: k
                 .last_used_at
-                .map(|t| timefmt::date_time(t, tz))
+                .map(|t| local_time::date_time(t, tz))
                 .unwrap_or_else(|| "never".into()),
-            revoked: k.revoked_at.map(|t| timefmt::date_time(t, tz)),
+            revoked: k.revoked_at.map(|t| local_time::date_time(t, tz)),
         })
         .collect())
 }

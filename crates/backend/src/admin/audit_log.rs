@@ -9,13 +9,13 @@ pub async fn list(
     admin: &Staff,
     before: Option<i64>,
 ) -> Result<Vec<AuditRow>, Error> {
-    use crate::{db, timefmt};
+    use crate::{db, local_time};
     let rows = db::audit_event::list(&state.pool, &admin.scope, before, 100).await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditRow {
             id: r.id,
-            at: timefmt::date_time(r.at, &state.settings.time_zone),
+            at: local_time::date_time(r.at, &state.settings.time_zone),
             actor: r.actor_label,
             action: r.action,
             subject: match r.subject_id {

@@ -8,7 +8,7 @@ use datacheck_core::error::AppError;
 use datacheck_core::wire::{CompanyId, CompanyRow};
 
 pub async fn list(state: &AppState, admin: &Staff) -> Result<Vec<CompanyRow>, Error> {
-    use crate::{db, timefmt};
+    use crate::{db, local_time};
     let rows = db::company::list_in_scope(&state.pool, &admin.scope).await?;
     Ok(rows
         .into_iter()
@@ -17,7 +17,7 @@ pub async fn list(state: &AppState, admin: &Staff) -> Result<Vec<CompanyRow>, Er
             name: r.name,
             contacts: r.contacts,
             staff_users: r.staff_users,
-            created_on: timefmt::date(r.created_at, &state.settings.time_zone),
+            created_on: local_time::date(r.created_at, &state.settings.time_zone),
         })
         .collect())
 }

@@ -9,7 +9,7 @@ use datacheck_core::error::AppError;
 use datacheck_core::wire::{CompanyId, StaffRole, StaffUserId, StaffUserRow, TemporaryPassword};
 
 pub async fn list(state: &AppState) -> Result<Vec<StaffUserRow>, Error> {
-    use crate::{db, timefmt};
+    use crate::{db, local_time};
     use datacheck_core::wire::CompanyRef;
     let rows = db::staff_user::list(&state.pool).await?;
     Ok(rows
@@ -32,7 +32,7 @@ pub async fn list(state: &AppState) -> Result<Vec<StaffUserRow>, Error> {
             must_change_password: r.must_change_password,
             last_sign_in: r
                 .last_sign_in_at
-                .map(|t| timefmt::date_time(t, &state.settings.time_zone))
+                .map(|t| local_time::date_time(t, &state.settings.time_zone))
                 .unwrap_or_else(|| "never".into()),
         })
         .collect())

@@ -15,7 +15,7 @@ use crate::audit::{self, Actor};
 use crate::auth::Staff;
 use crate::db::contact_import::{self as store, Columns};
 use crate::scope::CompanyScope;
-use crate::{AppState, fields, timefmt};
+use crate::{AppState, fields, local_time};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::ImportStatus;
 use datacheck_core::wire::{
@@ -206,7 +206,7 @@ pub async fn view(state: &AppState, scope: &CompanyScope, id: i64) -> Result<Imp
         rows,
         rows_done: l.row.rows_done,
         summary: summary_of(&l.row.summary),
-        uploaded: timefmt::date_time(l.row.created_at, tz),
+        uploaded: local_time::date_time(l.row.created_at, tz),
         uploaded_by: l.row.uploaded_by.clone(),
     })
 }
@@ -221,7 +221,7 @@ pub async fn recent(state: &AppState, scope: &CompanyScope) -> Result<Vec<Import
             file_name: r.file_name,
             company: r.company_name,
             uploaded_by: r.uploaded_by,
-            uploaded: timefmt::date_time(r.created_at, tz),
+            uploaded: local_time::date_time(r.created_at, tz),
             status: r.status,
             summary: summary_of(&r.summary),
         })

@@ -103,12 +103,14 @@ pub fn valid_until_text(
     tz: &jiff::tz::TimeZone,
     language: &str,
 ) -> String {
-    let Ok(ts) = jiff::Timestamp::new(expires_at.unix_timestamp(), 0) else {
+    let whole = expires_at.replace_nanosecond(0).unwrap_or(expires_at);
+    let (Some(end), Some(last)) = (
+        crate::local_time::zoned(whole, tz),
+        crate::local_time::zoned(whole - time::Duration::seconds(1), tz),
+    ) else {
         return expires_at.to_string();
     };
-    let last = (ts - jiff::SignedDuration::from_secs(1)).to_zoned(tz.clone());
     let end_of_day = last.hour() == 23 && last.minute() == 59 && last.second() == 59;
-    let end = ts.to_zoned(tz.clone());
     match (language, end_of_day) {
         ("en", true) => last.strftime("%-d %B %Y").to_string(),
         ("en", false) => end.strftime("%-d %B %Y, %H:%M").to_string(),

@@ -102,12 +102,8 @@ pub async fn export(
                     return;
                 }
             };
-            let at = jiff::Timestamp::from_second(row.created_at.unix_timestamp())
-                .map(|t| {
-                    t.to_zoned(tz.clone())
-                        .strftime("%Y-%m-%d %H:%M:%S")
-                        .to_string()
-                })
+            let at = crate::local_time::zoned(row.created_at, &tz)
+                .map(|z| z.strftime("%Y-%m-%d %H:%M:%S").to_string())
                 .unwrap_or_default();
             let record = [
                 spreadsheet_safe(&row.customer_no).into_owned(),

@@ -7,7 +7,7 @@ use crate::Error;
 use crate::audit::{self, Actor};
 use crate::db::mutation::{Keyset, ListFilter, Reviewer, Touched};
 use crate::scope::CompanyScope;
-use crate::{AppState, db, plausible, timefmt};
+use crate::{AppState, db, local_time, plausible};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::mutations::{
     Capped, ChangeLine, Flag, MutationId, MutationPage, MutationQuery, MutationRow, MutationStatus,
@@ -59,7 +59,7 @@ pub(super) fn day_start(
         .checked_add(jiff::Span::new().days(days_later))
         .map_err(|_| bad())?;
     let zoned = date.to_zoned(tz.clone()).map_err(|_| bad())?;
-    Ok(OffsetDateTime::from_unix_timestamp(zoned.timestamp().as_second()).map_err(|_| bad())?)
+    crate::local_time::instant(zoned.timestamp())
 }
 
 pub fn check(
@@ -219,8 +219,8 @@ pub async fn list(
                 source: r.source,
                 status: r.status,
                 changes: r.changes,
-                created: timefmt::date_time(r.created_at, tz),
-                processed: r.processed_at.map(|t| timefmt::date_time(t, tz)),
+                created: local_time::date_time(r.created_at, tz),
+                processed: r.processed_at.map(|t| local_time::date_time(t, tz)),
                 processed_by: r.processed_by,
             })
             .collect(),

@@ -115,10 +115,9 @@ pub(super) fn view_of(
 
 /// A moment in the organisation's time zone, the way the language writes it.
 pub fn moment(at: OffsetDateTime, tz: &jiff::tz::TimeZone, language: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::new(at.unix_timestamp(), 0) else {
+    let Some(z) = crate::local_time::zoned(at, tz) else {
         return at.to_string();
     };
-    let z = ts.to_zoned(tz.clone());
     if language == "en" {
         z.strftime("%-d %B %Y, %H:%M").to_string()
     } else {

@@ -32,11 +32,7 @@ pub(super) fn chart_days(
     let now = OffsetDateTime::now_utc();
     let end = until.map_or(now, |u| u.min(now));
     let tz = &settings.time_zone;
-    let day = |t: OffsetDateTime| {
-        jiff::Timestamp::from_second(t.unix_timestamp())
-            .map(|ts| ts.to_zoned(tz.clone()).date())
-            .ok()
-    };
+    let day = |t: OffsetDateTime| crate::local_time::zoned(t, tz).map(|z| z.date());
     match (day(sent_at), day(end)) {
         (Some(a), Some(b)) => {
             let span = (b - a).get_days() as i64;
@@ -51,7 +47,7 @@ pub async fn list(
     staff: &Staff,
     q: &datacheck_core::wire::RunQuery,
 ) -> Result<datacheck_core::wire::RunPage, Error> {
-    use crate::timefmt;
+    use crate::local_time;
     use datacheck_core::wire::{RunPage, RunRow};
     let blank = |s: &Option<String>| {
         s.as_deref()
@@ -143,7 +139,7 @@ pub async fn list(
                     status: db::run::display_status(r.status, r.links_expire_at, now).to_string(),
                     name: r.name,
                     company: r.company_name,
-                    sent_on: r.sent_at.map(|t| timefmt::date(t, tz)),
+                    sent_on: r.sent_at.map(|t| local_time::date(t, tz)),
                     valid_to: format_date(r.valid_to),
                     recipients: r.recipients,
                     changed: r.changed,
@@ -168,7 +164,7 @@ pub async fn view(
     staff: &Staff,
     id: RunId,
 ) -> Result<datacheck_core::wire::RunView, Error> {
-    use crate::timefmt;
+    use crate::local_time;
     use datacheck_core::wire::{Funnel, RunView};
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
@@ -216,10 +212,10 @@ pub async fn view(
         },
         status,
         valid_to: format_date(run.valid_to),
-        sent_on: run.sent_at.map(|t| timefmt::date_time(t, tz)),
+        sent_on: run.sent_at.map(|t| local_time::date_time(t, tz)),
         sent_by: run.sent_by_name,
-        links_expire: run.links_expire_at.map(|t| timefmt::date_time(t, tz)),
-        cancelled_on: run.cancelled_at.map(|t| timefmt::date_time(t, tz)),
+        links_expire: run.links_expire_at.map(|t| local_time::date_time(t, tz)),
+        cancelled_on: run.cancelled_at.map(|t| local_time::date_time(t, tz)),
         funnel: Funnel {
             recipients: f.recipients,
             sent: p.sent,
@@ -283,10 +279,10 @@ pub async fn recipients(
                         } else {
                             "unchanged"
                         },
-                        r.responded_at.map(|t| crate::timefmt::date_time(t, tz)),
+                        r.responded_at.map(|t| crate::local_time::date_time(t, tz)),
                     )
                 } else if let Some(o) = r.opened_at {
-                    ("opened", Some(crate::timefmt::date_time(o, tz)))
+                    ("opened", Some(crate::local_time::date_time(o, tz)))
                 } else {
                     // No invitation row yet counts as queued: sending writes them
                     // in the same transaction as the links, so this is a moment.
