@@ -75,12 +75,6 @@ impl Error {
             }
         }
     }
-
-    /// Whether this is the refusal `answer` (for callers that treat one refusal apart,
-    /// such as "not found").
-    pub fn is(&self, answer: &AppError) -> bool {
-        matches!(self, Error::Refused(a) if a == answer)
-    }
 }
 
 impl From<Error> for AppError {
