@@ -73,3 +73,35 @@ pub async fn request_client_hash(settings: &Settings) -> Result<Vec<u8>, AppErro
         .map(|ConnectInfo(a)| a);
     Ok(auth::client_hash(settings, &parts.headers, peer))
 }
+
+/// Gives a server function's error response the error's own status (422 for bad input,
+/// 404, 403, 503 with `Retry-After`, …) instead of the 500 server functions answer every
+/// error with, so API clients, logs and monitoring can tell a typing mistake from a
+/// failure. A plain form post keeps the redirect back to its page that Leptos gives it.
+pub fn answer_errors_with_their_status() {
+    datacheck_core::error::when_answering(|err| {
+        let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return;
+        };
+        let plain_form_post =
+            leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+                parts.headers.contains_key(http::header::REFERER)
+                    && parts
+                        .headers
+                        .get(http::header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.contains("text/html"))
+            });
+        if plain_form_post {
+            return;
+        }
+        let status = err.status();
+        response.set_status(status);
+        if status == http::StatusCode::SERVICE_UNAVAILABLE {
+            response.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("30"),
+            );
+        }
+    });
+}

@@ -5,8 +5,11 @@
 //! to the server log (without personal data), never to a browser.
 
 use serde::{Deserialize, Serialize};
+use server_fn::Bytes;
+use server_fn::Encodes;
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -93,8 +96,28 @@ pub struct FieldMessage {
     pub message: String,
 }
 
+/// What the server does, besides encoding it, when it answers a server function with an
+/// error. Server functions answer every error with 500; the server sets this once, at
+/// start-up, so the response carries the error's own status (see `AppError::status`).
+/// The browser never answers, so it has none.
+static ANSWERING: OnceLock<fn(&AppError)> = OnceLock::new();
+
+/// Sets what answering with an error does; the first call wins.
+pub fn when_answering(hook: fn(&AppError)) {
+    let _ = ANSWERING.set(hook);
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
+
+    fn ser(&self) -> Bytes {
+        if let Some(hook) = ANSWERING.get() {
+            hook(self);
+        }
+        // The enum holds strings and numbers only, so encoding does not fail; if it ever
+        // did, the browser would still read an error it knows.
+        JsonEncoding::encode(self).unwrap_or_else(|_| Bytes::from_static(br#""Internal""#))
+    }
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

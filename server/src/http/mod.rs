@@ -13,7 +13,6 @@ pub mod page_policy;
 pub mod portal_post;
 pub mod preferences_post;
 pub mod same_origin;
-mod server_fn_status;
 mod staff_guard;
 
 use app::App;
@@ -39,6 +38,7 @@ pub fn router(state: AppState, site: LeptosOptions) -> Router {
         tracing::error!(error = %e, "asset manifest unreadable");
         Assets::unhashed(&site.site_pkg_dir, &site.output_name)
     }));
+    app::server_fns::caller::answer_errors_with_their_status();
     let routes = generate_route_list(App);
     let ctx_state = state.clone();
     let fn_state = state.clone();
@@ -107,7 +107,6 @@ pub fn router(state: AppState, site: LeptosOptions) -> Router {
             headers::cache_control,
         ))
         .layer(axum::Extension(assets))
-        .layer(middleware::from_fn(server_fn_status::set_status))
         .layer(middleware::from_fn_with_state(
             Arc::new(same_origin::OwnOrigin::new(
                 &state.settings.public_url,
