@@ -10,7 +10,7 @@ use crate::server_fns::runs::{
     CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
 };
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{RunQuery, RunRecipientPage, RunView};
+use datacheck_core::wire::{RunPhase, RunQuery, RunRecipientPage, RunView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -28,16 +28,24 @@ fn query_from(q: &ParamsMap) -> Result<RunQuery, AppError> {
     })
 }
 
-pub fn status_badge(status: &str) -> impl IntoView + use<> {
-    let (class, label) = match status {
-        "draft" => ("badge badge-muted", "Draft"),
-        "sending" => ("badge badge-warning", "Sending"),
-        "sent" => ("badge badge-success", "Sent"),
-        "expired" => ("badge badge-muted", "Expired"),
-        "cancelled" => ("badge badge-danger", "Cancelled"),
-        _ => ("badge", "Unknown"),
+fn phase_label(phase: RunPhase) -> &'static str {
+    match phase {
+        RunPhase::Draft => "Draft",
+        RunPhase::Sending => "Sending",
+        RunPhase::Sent => "Sent",
+        RunPhase::Expired => "Expired",
+        RunPhase::Cancelled => "Cancelled",
+    }
+}
+
+pub fn status_badge(phase: RunPhase) -> impl IntoView + use<> {
+    let class = match phase {
+        RunPhase::Draft | RunPhase::Expired => "badge badge-muted",
+        RunPhase::Sending => "badge badge-warning",
+        RunPhase::Sent => "badge badge-success",
+        RunPhase::Cancelled => "badge badge-danger",
     };
-    view! { <span class=class data-status=status.to_string()>{label}</span> }
+    view! { <span class=class data-status=phase.as_str()>{phase_label(phase)}</span> }
 }
 
 #[component]
@@ -69,8 +77,7 @@ pub fn RunsPage() -> impl IntoView {
                     <label for="f-status">"Status"</label>
                     <select id="f-status" name="status">
                         <option value="">"Any status"</option>
-                        {[("draft", "Draft"), ("sending", "Sending"), ("sent", "Sent"), ("expired", "Expired"), ("cancelled", "Cancelled")]
-                            .into_iter().map(|(v, l)| view! { <option value=v selected=move || current("status") == v>{l}</option> }).collect_view()}
+                        {RunPhase::ALL.iter().map(|&p| view! { <option value=p.as_str() selected=move || current("status") == p.as_str()>{phase_label(p)}</option> }).collect_view()}
                     </select>
                 </div>
             </FilterBar>
@@ -100,14 +107,14 @@ pub fn RunsPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {p.rows.into_iter().map(|r| {
-                                            let href = if r.status == "draft" { format!("/staff/runs/{}/edit", r.id) } else { format!("/staff/runs/{}", r.id) };
+                                            let href = if r.status == RunPhase::Draft { format!("/staff/runs/{}/edit", r.id) } else { format!("/staff/runs/{}", r.id) };
                                             let responded = r.changed + r.unchanged;
-                                            let is_draft = r.status == "draft";
+                                            let is_draft = r.status == RunPhase::Draft;
                                             view! {
                                                 <tr>
                                                     <td data-label="Name"><a href=href>{r.name.clone()}</a></td>
                                                     <td data-label="Company">{r.company.clone()}</td>
-                                                    <td data-label="Status">{status_badge(&r.status)}</td>
+                                                    <td data-label="Status">{status_badge(r.status)}</td>
                                                     <td data-label="Sent on" class="nowrap">{r.sent_on.clone().unwrap_or_else(|| "—".into())}</td>
                                                     <td data-label="Recipients" class="num">{if is_draft { "—".to_string() } else { count(r.recipients) }}</td>
                                                     <td data-label="Responded" class="num">
@@ -196,7 +203,7 @@ fn RunBody(
     let confirm_cancel = RwSignal::new(false);
     let remind_error = action_error(remind);
     let cancel_error = action_error(cancel);
-    let can_cancel = v.status != "cancelled";
+    let can_cancel = v.status != RunPhase::Cancelled;
     let meta = format!(
         "{} · valid to {}{}",
         v.company.name,
@@ -215,7 +222,7 @@ fn RunBody(
     let remindable = v.remindable;
     view! {
         <PageHeader title=v.name.clone() description=meta>
-            {status_badge(&v.status)}
+            {status_badge(v.status)}
         </PageHeader>
         {v.cancelled_on.clone().map(|c| view! {
             <div class="alert alert-warning" role="status">{format!("Cancelled on {c}: every link of this data check has stopped working.")}</div>

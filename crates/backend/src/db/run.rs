@@ -3,7 +3,7 @@
 //! that was sent meanwhile is never edited.
 
 use crate::scope::CompanyScope;
-use datacheck_core::wire::RunStatus;
+use datacheck_core::wire::{RunPhase, RunStatus};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 use time::{Date, OffsetDateTime};
@@ -299,18 +299,6 @@ pub async fn delete_draft(exec: impl PgExecutor<'_>, id: i64) -> Result<bool, sq
     Ok(done.rows_affected() == 1)
 }
 
-/// The display status: a sent run whose links have all died is expired.
-pub fn display_status(
-    status: RunStatus,
-    links_expire_at: Option<OffsetDateTime>,
-    now: OffsetDateTime,
-) -> &'static str {
-    match (status, links_expire_at) {
-        (s, Some(at)) if s.is_out() && now >= at => "expired",
-        (s, _) => s.as_str(),
-    }
-}
-
 #[derive(sqlx::FromRow)]
 pub struct ListRow {
     pub id: i64,
@@ -328,7 +316,7 @@ pub struct ListRow {
 
 pub struct ListFilter {
     pub company: Option<i64>,
-    pub status: Option<&'static str>,
+    pub status: Option<RunPhase>,
     pub text: Option<String>,
 }
 
@@ -346,14 +334,16 @@ fn push_list_filters<'a>(
         b.push(" AND r.company_id = ").push_bind(c);
     }
     match f.status {
-        Some("draft") => b.push(" AND r.status = 'draft'"),
-        Some("cancelled") => b.push(" AND r.status = 'cancelled'"),
-        Some("expired") => {
+        Some(RunPhase::Draft) => b.push(" AND r.status = 'draft'"),
+        Some(RunPhase::Cancelled) => b.push(" AND r.status = 'cancelled'"),
+        Some(RunPhase::Expired) => {
             b.push(" AND r.status IN ('sending', 'sent') AND r.links_expire_at <= now()")
         }
-        Some("sending") => b.push(" AND r.status = 'sending' AND r.links_expire_at > now()"),
-        Some("sent") => b.push(" AND r.status = 'sent' AND r.links_expire_at > now()"),
-        _ => b,
+        Some(RunPhase::Sending) => {
+            b.push(" AND r.status = 'sending' AND r.links_expire_at > now()")
+        }
+        Some(RunPhase::Sent) => b.push(" AND r.status = 'sent' AND r.links_expire_at > now()"),
+        None => b,
     };
     if let Some(t) = &f.text {
         b.push(" AND lower(r.name) LIKE ")

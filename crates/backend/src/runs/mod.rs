@@ -14,13 +14,13 @@ use crate::mail::{MailKind, MailStatus};
 use crate::{AppState, Settings, mail};
 use datacheck_core::domain::{CustomerNo, Email, MailValues, Template, Text, normalize};
 use datacheck_core::error::{AppError, FieldMessage};
-use datacheck_core::wire::RunStatus;
 use datacheck_core::wire::mutations::AnswerKind;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, FieldDef, FieldRule, FieldRuleRow, MailPreview, MailTemplate,
     PreviewContact, RecipientFilter, RecipientSummary, RunDefaults, RunDraft, RunId, RunProgress,
     RunTemplates, UnreachableContact, display_name,
 };
+use datacheck_core::wire::{RunPhase, RunStatus};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 

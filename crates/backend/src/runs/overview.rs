@@ -1,6 +1,7 @@
 //! The overview of runs and a run's own page: counts, the funnel, responses per day, recipients.
 
 use super::*;
+use datacheck_core::closed::ClosedSet;
 
 pub(super) const PAGE_SIZE: i64 = 25;
 /// The small chart covers at most this many days from sending.
@@ -65,20 +66,14 @@ pub async fn list(
         ),
         None => None,
     };
-    let status = match blank(&q.status).as_deref() {
+    let status = match blank(&q.status) {
         None => None,
-        Some("draft") => Some("draft"),
-        Some("sending") => Some("sending"),
-        Some("sent") => Some("sent"),
-        Some("expired") => Some("expired"),
-        Some("cancelled") => Some("cancelled"),
-        Some(_) => {
-            return Err(AppError::invalid(
+        Some(s) => Some(<RunPhase as ClosedSet>::from_stored(&s).ok_or_else(|| {
+            AppError::invalid(
                 "status",
                 "Choose draft, sending, sent, expired or cancelled.",
             )
-            .into());
-        }
+        })?),
     };
     let text = blank(&q.q).map(|t| normalize(&t));
     let filter = db::run::ListFilter {
@@ -136,7 +131,7 @@ pub async fn list(
                 }
                 RunRow {
                     id: RunId(r.id),
-                    status: db::run::display_status(r.status, r.links_expire_at, now).to_string(),
+                    status: RunPhase::of(r.status, r.links_expire_at, now),
                     name: r.name,
                     company: r.company_name,
                     sent_on: r.sent_at.map(|t| local_time::date(t, tz)),
@@ -174,8 +169,8 @@ pub async fn view(
     let p = db::outbox_mail::progress(&state.pool, id.0, MailKind::Invitation).await?;
     let reminders = db::outbox_mail::progress(&state.pool, id.0, MailKind::Reminder).await?;
     let f = db::run_recipient::funnel(&state.pool, id.0).await?;
-    let status = db::run::display_status(run.status, run.links_expire_at, now).to_string();
-    let remindable = if matches!(status.as_str(), "sending" | "sent") {
+    let status = RunPhase::of(run.status, run.links_expire_at, now);
+    let remindable = if status.is_live() {
         db::run_recipient::remindable(&state.pool, id.0).await?
     } else {
         0
@@ -204,7 +199,7 @@ pub async fn view(
             name: run.company_name,
         },
         progress: RunProgress {
-            status: status.clone(),
+            status,
             queued: p.queued,
             sent: p.sent,
             failed: p.failed,

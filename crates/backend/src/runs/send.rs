@@ -107,8 +107,7 @@ pub async fn progress(state: &AppState, staff: &Staff, id: RunId) -> Result<RunP
         .ok_or(AppError::NotFound)?;
     let p = db::outbox_mail::progress(&state.pool, id.0, MailKind::Invitation).await?;
     Ok(RunProgress {
-        status: db::run::display_status(run.status, run.links_expire_at, OffsetDateTime::now_utc())
-            .to_string(),
+        status: RunPhase::of(run.status, run.links_expire_at, OffsetDateTime::now_utc()),
         queued: p.queued,
         sent: p.sent,
         failed: p.failed,

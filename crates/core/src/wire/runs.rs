@@ -3,8 +3,7 @@
 use super::CompanyRef;
 use serde::{Deserialize, Serialize};
 
-/// Where a run stands, as stored. (The pages also say "expired" for a sent run whose
-/// links have run out: that is derived from the date, never stored.)
+/// Where a run stands, as stored. (Staff see its `RunPhase`.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunStatus {
@@ -25,6 +24,48 @@ impl RunStatus {
     /// Sending has begun: the run's links exist.
     pub fn is_out(self) -> bool {
         matches!(self, RunStatus::Sending | RunStatus::Sent)
+    }
+}
+
+/// Where a run stands as staff see it: its stored status, except that a run that went
+/// out and whose links have all run out is expired (derived from the date, never stored).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunPhase {
+    Draft,
+    Sending,
+    Sent,
+    Expired,
+    Cancelled,
+}
+
+crate::closed_set!(RunPhase {
+    Draft => "draft",
+    Sending => "sending",
+    Sent => "sent",
+    Expired => "expired",
+    Cancelled => "cancelled",
+});
+
+impl RunPhase {
+    /// The phase of a run with `status` whose links expire at `links_expire_at`, at `now`.
+    pub fn of(
+        status: RunStatus,
+        links_expire_at: Option<time::OffsetDateTime>,
+        now: time::OffsetDateTime,
+    ) -> RunPhase {
+        match (status, links_expire_at) {
+            (s, Some(at)) if s.is_out() && now >= at => RunPhase::Expired,
+            (RunStatus::Draft, _) => RunPhase::Draft,
+            (RunStatus::Sending, _) => RunPhase::Sending,
+            (RunStatus::Sent, _) => RunPhase::Sent,
+            (RunStatus::Cancelled, _) => RunPhase::Cancelled,
+        }
+    }
+
+    /// Its links still open, so reminders can go out.
+    pub fn is_live(self) -> bool {
+        matches!(self, RunPhase::Sending | RunPhase::Sent)
     }
 }
 
@@ -220,9 +261,9 @@ pub struct MailPreview {
 }
 
 /// Mails of a run by state: the progress bar.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunProgress {
-    pub status: String,
+    pub status: RunPhase,
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
@@ -255,8 +296,7 @@ pub struct RunRow {
     pub id: RunId,
     pub name: String,
     pub company: String,
-    /// draft, sending, sent, expired or cancelled
-    pub status: String,
+    pub status: RunPhase,
     pub sent_on: Option<String>,
     pub valid_to: String,
     pub recipients: i64,
@@ -280,7 +320,7 @@ pub struct RunView {
     pub id: RunId,
     pub name: String,
     pub company: CompanyRef,
-    pub status: String,
+    pub status: RunPhase,
     pub valid_to: String,
     pub sent_on: Option<String>,
     pub sent_by: Option<String>,
@@ -343,4 +383,36 @@ pub struct DevMail {
     pub mail: MailPreview,
     /// Links found in the text part, to click.
     pub links: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_run_that_went_out_is_expired_from_the_moment_its_links_die() {
+        let at = datetime!(2026-12-01 23:00 UTC);
+        let before = datetime!(2026-12-01 22:59:59 UTC);
+        for (status, live) in [
+            (RunStatus::Sending, RunPhase::Sending),
+            (RunStatus::Sent, RunPhase::Sent),
+        ] {
+            assert_eq!(RunPhase::of(status, Some(at), before), live);
+            assert_eq!(RunPhase::of(status, Some(at), at), RunPhase::Expired);
+            assert!(live.is_live());
+        }
+        assert!(!RunPhase::Expired.is_live());
+    }
+
+    #[test]
+    fn drafts_and_cancelled_runs_keep_their_status_whatever_the_date() {
+        let at = datetime!(2026-12-01 23:00 UTC);
+        let after = datetime!(2027-01-01 00:00 UTC);
+        assert_eq!(RunPhase::of(RunStatus::Draft, None, after), RunPhase::Draft);
+        assert_eq!(
+            RunPhase::of(RunStatus::Cancelled, Some(at), after),
+            RunPhase::Cancelled
+        );
+    }
 }
