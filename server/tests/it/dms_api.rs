@@ -4,47 +4,12 @@
 
 use crate::common;
 
-use axum::body::Body;
 use backend::db;
+use common::dms::*;
 use common::*;
-use http::{Request, StatusCode, header};
+use http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
-use tower::ServiceExt;
-
-async fn create_key(app: &axum::Router, admin: &str, pairs: &[(&str, &str)]) -> String {
-    let res = call(app, "/api/admin/create_api_key", Some(admin), pairs).await;
-    let body = body_text(res).await;
-    let key: datacheck_core::wire::NewApiKey = serde_json::from_str(&body).expect(&body);
-    key.key
-}
-
-async fn api(
-    app: &axum::Router,
-    method: &str,
-    path: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(path);
-    if let Some(k) = key {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {k}"));
-    }
-    let req = match body {
-        Some(b) => req
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let text = body_text(res).await;
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
 
 async fn setup(pool: &PgPool) -> (axum::Router, Fixture, String) {
     let f = fixture(pool).await;
@@ -71,15 +36,14 @@ async fn setup(pool: &PgPool) -> (axum::Router, Fixture, String) {
 #[sqlx::test(migrations = "../migrations")]
 async fn put_creates_then_is_idempotent_then_updates_and_get_reads_it_back(pool: PgPool) {
     let (app, f, admin) = setup(&pool).await;
-    let a = f.company_a.to_string();
-    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
+    let key = new_api_key(&app, &admin, "DMS A", KeyScope::Companies(&[f.company_a])).await;
     let path = format!("/api/v1/contacts/{}/K-100", f.company_a);
     let body = json!({
         "kind": "person", "first_name": "Anna", "last_name_prefix": "van", "last_name": "Dijk",
         "email": "Anna@Example.NL", "mobile": "06 12345678", "postal_code": "3811ab",
         "attributes": { "apk_due": "9-3-2027" }
     });
-    let (status, v) = api(&app, "PUT", &path, Some(&key), Some(body.clone())).await;
+    let (status, v) = dms_request(&app, "PUT", &path, Some(&key), Some(body.clone())).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     assert_eq!(v["result"], "created");
     assert_eq!(v["contact"]["email"], "anna@example.nl");
@@ -87,14 +51,14 @@ async fn put_creates_then_is_idempotent_then_updates_and_get_reads_it_back(pool:
     assert_eq!(v["contact"]["postal_code"], "3811 AB");
     assert_eq!(v["contact"]["attributes"]["apk_due"], "2027-03-09");
 
-    let (status, v) = api(&app, "PUT", &path, Some(&key), Some(body)).await;
+    let (status, v) = dms_request(&app, "PUT", &path, Some(&key), Some(body)).await;
     assert_eq!(
         (status, v["result"].clone()),
         (StatusCode::OK, json!("unchanged"))
     );
 
     // A partial body changes only what it names; null clears.
-    let (status, v) = api(
+    let (status, v) = dms_request(
         &app,
         "PUT",
         &path,
@@ -106,7 +70,7 @@ async fn put_creates_then_is_idempotent_then_updates_and_get_reads_it_back(pool:
         (status, v["result"].clone()),
         (StatusCode::OK, json!("updated"))
     );
-    let (status, v) = api(&app, "GET", &path, Some(&key), None).await;
+    let (status, v) = dms_request(&app, "GET", &path, Some(&key), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v["mobile"], Value::Null);
     assert_eq!(v["city"], "Amersfoort");
@@ -124,9 +88,9 @@ async fn put_creates_then_is_idempotent_then_updates_and_get_reads_it_back(pool:
 #[sqlx::test(migrations = "../migrations")]
 async fn invalid_values_answer_every_problem_by_field_and_change_nothing(pool: PgPool) {
     let (app, f, admin) = setup(&pool).await;
-    let key = create_key(&app, &admin, &[("name", "DMS"), ("all_companies", "on")]).await;
+    let key = new_api_key(&app, &admin, "DMS", KeyScope::All).await;
     let path = format!("/api/v1/contacts/{}/K-1", f.company_a);
-    let (status, v) = api(
+    let (status, v) = dms_request(
         &app,
         "PUT",
         &path,
@@ -151,7 +115,7 @@ async fn invalid_values_answer_every_problem_by_field_and_change_nothing(pool: P
         .unwrap();
     assert_eq!(count, 0);
     // Unknown fields go first; then the values are checked field by field.
-    let (_, v) = api(
+    let (_, v) = dms_request(
         &app,
         "PUT",
         &path,
@@ -166,7 +130,7 @@ async fn invalid_values_answer_every_problem_by_field_and_change_nothing(pool: P
         .map(|p| p["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["email", "apk_due"], "{v}");
-    let (status, _) = api(
+    let (status, _) = dms_request(
         &app,
         "PUT",
         &path,
@@ -180,17 +144,17 @@ async fn invalid_values_answer_every_problem_by_field_and_change_nothing(pool: P
 #[sqlx::test(migrations = "../migrations")]
 async fn a_batch_is_all_or_nothing(pool: PgPool) {
     let (app, f, admin) = setup(&pool).await;
-    let key = create_key(&app, &admin, &[("name", "DMS"), ("all_companies", "on")]).await;
+    let key = new_api_key(&app, &admin, "DMS", KeyScope::All).await;
     let path = format!("/api/v1/contacts/{}", f.company_b);
     let good = json!({ "contacts": [
         { "customer_no": "B1", "last_name": "Smit", "email": "b1@example.nl" },
         { "customer_no": "B2", "kind": "organisation", "organisation_name": "Smit B.V." },
         { "customer_no": "B3", "first_name": "Els" },
     ]});
-    let (status, v) = api(&app, "POST", &path, Some(&key), Some(good.clone())).await;
+    let (status, v) = dms_request(&app, "POST", &path, Some(&key), Some(good.clone())).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v, json!({ "created": 3, "updated": 0, "unchanged": 0 }));
-    let (_, v) = api(&app, "POST", &path, Some(&key), Some(good)).await;
+    let (_, v) = dms_request(&app, "POST", &path, Some(&key), Some(good)).await;
     assert_eq!(v, json!({ "created": 0, "updated": 0, "unchanged": 3 }));
 
     let bad = json!({ "contacts": [
@@ -198,7 +162,7 @@ async fn a_batch_is_all_or_nothing(pool: PgPool) {
         { "customer_no": "B1", "email": "broken@" },
         { "customer_no": "B4", "last_name": "Twice" },
     ]});
-    let (status, v) = api(&app, "POST", &path, Some(&key), Some(bad)).await;
+    let (status, v) = dms_request(&app, "POST", &path, Some(&key), Some(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let at: Vec<(u64, &str)> = v["problems"]
         .as_array()
@@ -217,7 +181,7 @@ async fn a_batch_is_all_or_nothing(pool: PgPool) {
         .unwrap();
     assert_eq!(count, 3, "nothing of the bad batch was written");
     let bad = json!({ "contacts": [ { "customer_no": "B4", "last_name": "New" }, { "customer_no": "B1", "email": "broken@" } ]});
-    let (_, v) = api(&app, "POST", &path, Some(&key), Some(bad)).await;
+    let (_, v) = dms_request(&app, "POST", &path, Some(&key), Some(bad)).await;
     assert_eq!(v["problems"][0]["index"], 1);
     assert_eq!(v["problems"][0]["field"], "email");
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM contact")
@@ -230,16 +194,10 @@ async fn a_batch_is_all_or_nothing(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
     let (app, f, admin) = setup(&pool).await;
-    let a = f.company_a.to_string();
-    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
-    let all = create_key(
-        &app,
-        &admin,
-        &[("name", "DMS all"), ("all_companies", "on")],
-    )
-    .await;
+    let key = new_api_key(&app, &admin, "DMS A", KeyScope::Companies(&[f.company_a])).await;
+    let all = new_api_key(&app, &admin, "DMS all", KeyScope::All).await;
     let in_b = format!("/api/v1/contacts/{}/B-1", f.company_b);
-    let (status, _) = api(
+    let (status, _) = dms_request(
         &app,
         "PUT",
         &in_b,
@@ -262,7 +220,7 @@ async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
                 json!({ "last_name": "Hacked" })
             }
         });
-        let (status, v) = api(&app, method, &path, Some(&key), body).await;
+        let (status, v) = dms_request(&app, method, &path, Some(&key), body).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {v}");
     }
     let name: String =
@@ -279,7 +237,7 @@ async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
         Some("dck_000000000000.abc"),
         Some("garbage"),
     ] {
-        let (status, v) = api(&app, "GET", &in_b, k, None).await;
+        let (status, v) = dms_request(&app, "GET", &in_b, k, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{k:?}");
         assert_eq!(v["error"], "unauthorized");
     }
@@ -303,7 +261,7 @@ async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
     )
     .await;
     assert!(res.status().is_success());
-    let (status, _) = api(&app, "GET", &in_b, Some(&all), None).await;
+    let (status, _) = dms_request(&app, "GET", &in_b, Some(&all), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Only admins manage keys.
     let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
@@ -320,7 +278,7 @@ async fn keys_are_scoped_revocable_and_stored_only_as_a_hash(pool: PgPool) {
 #[sqlx::test(migrations = "../migrations")]
 async fn the_openapi_document_parses_and_every_reference_resolves(pool: PgPool) {
     let app = app(pool);
-    let (status, doc) = api(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    let (status, doc) = dms_request(&app, "GET", "/api/v1/openapi.json", None, None).await;
     assert_eq!(status, StatusCode::OK);
     let spec = oas3::from_json(doc.to_string()).expect("a valid OpenAPI document");
     spec.validate_version()
@@ -409,10 +367,9 @@ async fn answers(pool: &PgPool, f: &Fixture) -> [i64; 3] {
 async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: PgPool) {
     let (app, f, admin) = setup(&pool).await;
     let ids = answers(&pool, &f).await;
-    let a = f.company_a.to_string();
-    let key = create_key(&app, &admin, &[("name", "DMS A"), ("company_ids[0]", &a)]).await;
+    let key = new_api_key(&app, &admin, "DMS A", KeyScope::Companies(&[f.company_a])).await;
 
-    let (status, page) = api(
+    let (status, page) = dms_request(
         &app,
         "GET",
         "/api/v1/mutations?status=new&limit=1",
@@ -437,7 +394,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
         ])
     );
     let cursor = page["next_cursor"].as_str().unwrap().to_string();
-    let (_, page) = api(
+    let (_, page) = dms_request(
         &app,
         "GET",
         &format!("/api/v1/mutations?status=new&limit=1&cursor={cursor}"),
@@ -453,7 +410,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
     );
 
     // `since` leaves out what came before it.
-    let (_, page) = api(
+    let (_, page) = dms_request(
         &app,
         "GET",
         "/api/v1/mutations?since=2026-11-20T10:01:00Z",
@@ -469,7 +426,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
         .collect();
     assert_eq!(got, [ids[1]]);
 
-    let (status, done) = api(
+    let (status, done) = dms_request(
         &app,
         "POST",
         &format!("/api/v1/mutations/{}/process", ids[0]),
@@ -485,7 +442,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
         )
     );
     // A retried request gets the same answer; ignoring it now is a conflict.
-    let (status, _) = api(
+    let (status, _) = dms_request(
         &app,
         "POST",
         &format!("/api/v1/mutations/{}/process", ids[0]),
@@ -494,7 +451,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, e) = api(
+    let (status, e) = dms_request(
         &app,
         "POST",
         &format!("/api/v1/mutations/{}/ignore", ids[0]),
@@ -504,7 +461,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{e}");
     assert_eq!(e["error"], "conflict");
-    let (status, _) = api(
+    let (status, _) = dms_request(
         &app,
         "GET",
         "/api/v1/mutations?status=new",
@@ -526,7 +483,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
     );
 
     // Another company's mutation does not exist for this key.
-    let (status, _) = api(
+    let (status, _) = dms_request(
         &app,
         "POST",
         &format!("/api/v1/mutations/{}/ignore", ids[2]),
@@ -548,7 +505,7 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
     );
     // Bad parameters get a message by field.
     for q in ["status=done", "since=yesterday", "cursor=xyz", "limit=0"] {
-        let (status, e) = api(
+        let (status, e) = dms_request(
             &app,
             "GET",
             &format!("/api/v1/mutations?{q}"),
@@ -559,6 +516,6 @@ async fn a_dms_pulls_its_mutations_with_a_cursor_and_marks_them_processed(pool: 
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {e}");
         assert_eq!(e["error"], "invalid");
     }
-    let (status, _) = api(&app, "GET", "/api/v1/mutations", None, None).await;
+    let (status, _) = dms_request(&app, "GET", "/api/v1/mutations", None, None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }

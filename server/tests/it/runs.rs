@@ -1,156 +1,68 @@
 //! Data check runs end to end on a real PostgreSQL and a real SMTP server on loopback:
-//! the wizard's server functions, sending, the outbox worker, links that open, retries,
-//! failures, reminders, cancelling, and scope.
+//! the wizard's steps as staff take them, sending, links that open, reminders,
+//! cancelling, test mails and scope. (The outbox's own guarantees: `outbox.rs`.)
 
 use crate::common;
 
-use backend::mail::Transport;
-use backend::mail::outbox::{Worker, WorkerConfig};
+use app::server_fns::runs::{
+    CancelRun, CreateRun, ListRuns, LoadRecipientSummary, LoadRun, LoadRunDraft, LoadRunProgress,
+    PreviewMail, SaveRunConfig, SaveRunEmail, SaveRunFields, SaveRunRecipients, SendRun,
+    SendTestMail,
+};
+use backend::mail::outbox::WorkerConfig;
+use common::mail::*;
 use common::smtp::TestSmtp;
 use common::*;
+use datacheck_core::error::AppError;
+use datacheck_core::wire::{RunPhase, RunQuery};
 use http::StatusCode;
 use sqlx::PgPool;
-use std::sync::Arc;
 use std::time::Duration;
 
-fn worker(pool: &PgPool, smtp: &TestSmtp, config: WorkerConfig) -> Worker {
-    Worker::new(
-        pool.clone(),
-        Arc::new(settings()),
-        Transport::from_url(Some(&smtp.url())).unwrap(),
-        config,
-    )
-}
-
-fn quick() -> WorkerConfig {
-    WorkerConfig {
-        batch: 50,
-        concurrency: 8,
-        lease: Duration::from_secs(60),
-        idle: Duration::from_millis(20),
-        retry_base: Duration::from_millis(50),
-        retry_max: Duration::from_millis(200),
-        max_attempts: 5,
-        send_timeout: Duration::from_secs(10),
+/// The fields a list of problems names, in order.
+fn fields_of(err: &AppError) -> Vec<&str> {
+    match err {
+        AppError::Fields(list) => list.iter().map(|p| p.field.as_str()).collect(),
+        AppError::Invalid { field, .. } => field.iter().map(String::as_str).collect(),
+        other => panic!("not a problem with the form: {other:?}"),
     }
-}
-
-/// Runs the worker until nothing is queued (retries included), at most 30 s.
-async fn drain(pool: &PgPool, w: &Worker) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let n = tokio::time::timeout(left, w.run_once())
-            .await
-            .expect("a worker batch hung")
-            .unwrap();
-        let queued: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM outbox_mail WHERE status = 'queued'")
-                .fetch_one(pool)
-                .await
-                .unwrap();
-        if n == 0 && queued == 0 {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "outbox did not drain");
-        if n == 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-fn parsed(raw: &[u8]) -> mailparse::ParsedMail<'_> {
-    mailparse::parse_mail(raw).unwrap()
-}
-
-fn text_part(raw: &[u8]) -> String {
-    let m = parsed(raw);
-    m.subparts
-        .iter()
-        .find(|p| p.ctype.mimetype == "text/plain")
-        .expect("a text part")
-        .get_body()
-        .unwrap()
-}
-
-fn html_part(raw: &[u8]) -> String {
-    let m = parsed(raw);
-    m.subparts
-        .iter()
-        .find(|p| p.ctype.mimetype == "text/html")
-        .expect("an html part")
-        .get_body()
-        .unwrap()
-}
-
-fn header(raw: &[u8], name: &str) -> Option<String> {
-    use mailparse::MailHeaderMap;
-    parsed(raw).headers.get_first_value(name)
-}
-
-fn link_path(raw: &[u8]) -> String {
-    let text = text_part(raw);
-    let start = text
-        .find("http://127.0.0.1:3000/c/")
-        .expect("a link in the mail");
-    let url: String = text[start..].split_whitespace().next().unwrap().to_string();
-    url.trim_start_matches("http://127.0.0.1:3000").to_string()
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_run_of_200_recipients_delivers_200_mails_each_with_a_link_that_opens(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 200, 2).await;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(200, 2).await;
     sqlx::query(
         "INSERT INTO contact (company_id, customer_no, kind, last_name, email)
          VALUES ($1, 'BAD1', 'person', 'Typo', 'kees.bakkerziggo.nl')",
     )
-    .bind(f.company_a)
+    .bind(app.companies.company_a)
     .execute(&pool)
     .await
     .unwrap();
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Autumn check",
-        &[("mode", "filter")],
-    )
-    .await;
+    let admin = app.admin().await;
+    let run = admin
+        .prepare_run(app.companies.company_a, "Autumn check", Recipients::All)
+        .await;
 
-    let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &id)]).await;
-    assert_eq!(summary["reachable"], 200);
-    assert_eq!(summary["unreachable_total"], 3);
-    let unreachable = summary["unreachable"].as_array().unwrap();
-    assert_eq!(unreachable.len(), 3);
-    let bad = unreachable
+    let summary = admin.call(LoadRecipientSummary { id: run.0 }).await;
+    assert_eq!(summary.reachable, 200);
+    assert_eq!(summary.unreachable_total, 3);
+    assert_eq!(summary.unreachable.len(), 3);
+    let bad = summary
+        .unreachable
         .iter()
-        .find(|u| u["customer_no"] == "BAD1")
+        .find(|u| u.customer_no == "BAD1")
         .unwrap();
-    assert_eq!(bad["reason"], "The e-mail address is not valid");
-    assert_eq!(
-        (summary["dutch"].as_i64(), summary["english"].as_i64()),
-        (Some(100), Some(100))
-    );
+    assert_eq!(bad.reason, "The e-mail address is not valid");
+    assert_eq!((summary.dutch, summary.english), (100, 100));
 
-    let sent = ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "200")],
-    )
-    .await;
-    assert_eq!(sent, 200);
-    let progress = ok(&app, "/api/runs/progress", &cookie, &[("id", &id)]).await;
-    assert_eq!(
-        (progress["queued"].as_i64(), progress["status"].as_str()),
-        (Some(200), Some("sending"))
-    );
+    assert_eq!(admin.send_run(run, 200).await, 200);
+    let progress = admin.progress(run).await;
+    assert_eq!((progress.queued, progress.status), (200, RunPhase::Sending));
 
     let smtp = TestSmtp::start();
-    drain(&pool, &worker(&pool, &smtp, quick())).await;
+    drain(&pool, &worker(&pool, Some(&smtp), quick())).await;
     let mails = smtp.mails();
     assert_eq!(mails.len(), 200, "exactly one mail per recipient");
     let mut addresses: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
@@ -158,295 +70,44 @@ async fn a_run_of_200_recipients_delivers_200_mails_each_with_a_link_that_opens(
     addresses.dedup();
     assert_eq!(addresses.len(), 200);
 
-    let progress = ok(&app, "/api/runs/progress", &cookie, &[("id", &id)]).await;
-    assert_eq!(
-        (progress["sent"].as_i64(), progress["status"].as_str()),
-        (Some(200), Some("sent"))
-    );
+    let progress = admin.progress(run).await;
+    assert_eq!((progress.sent, progress.status), (200, RunPhase::Sent));
 
     // Every link opens, as the server-rendered page a phone gets.
     for m in &mails {
         let path = link_path(&m.raw);
-        let res = tokio::time::timeout(Duration::from_secs(30), get(&app, &path, None))
+        let page = tokio::time::timeout(Duration::from_secs(30), app.open_link(&path))
             .await
             .expect("the customer page answers");
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        assert_eq!(res.headers()["referrer-policy"], "no-referrer");
-        let page = body_text(res).await;
-        assert!(page.contains("data-testid=\"portal-open\""), "{page}");
-        assert!(page.contains("Klant Nummer"), "the page greets the contact");
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert_eq!(page.headers["referrer-policy"], "no-referrer");
+        assert!(
+            page.html.contains("data-testid=\"portal-open\""),
+            "{}",
+            page.html
+        );
+        assert!(
+            page.html.contains("Klant Nummer"),
+            "the page greets the contact"
+        );
     }
-    let opened: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM run_recipient WHERE opened_at IS NOT NULL")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    assert_eq!(opened, 200);
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn mails_are_multipart_escaped_with_reply_to_and_language_from_the_contact(pool: PgPool) {
-    let f = fixture(&pool).await;
-    sqlx::query(
-        "INSERT INTO contact (company_id, customer_no, kind, organisation_name, email, language)
-         VALUES ($1, 'E1', 'organisation', '<b>Evil</b> & Co', 'evil@example.nl', 'en')",
-    )
-    .bind(f.company_a)
-    .execute(&pool)
-    .await
-    .unwrap();
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Escaping",
-        &[("mode", "list"), ("list", "E1")],
-    )
-    .await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "1")],
-    )
-    .await;
-    let smtp = TestSmtp::start();
-    drain(&pool, &worker(&pool, &smtp, quick())).await;
-    let mails = smtp.mails();
-    assert_eq!(mails.len(), 1);
-    let raw = &mails[0].raw;
-    assert!(
-        header(raw, "Content-Type")
-            .unwrap()
-            .starts_with("multipart/alternative")
-    );
-    assert_eq!(header(raw, "Reply-To").as_deref(), Some("admin@test.nl"));
-    assert!(
-        header(raw, "Subject")
-            .unwrap()
-            .starts_with("Is your information at Company A")
-    );
-    let stored: String = sqlx::query_scalar("SELECT message_id FROM outbox_mail")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(header(raw, "Message-ID").as_deref(), Some(stored.as_str()));
-    assert!(text_part(raw).contains("Dear <b>Evil</b> & Co,"));
-    let html = html_part(raw);
-    assert!(
-        html.contains("Dear &lt;b&gt;Evil&lt;/b&gt; &amp; Co,"),
-        "{html}"
-    );
-    assert!(!html.contains("<b>Evil"), "{html}");
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn a_temporary_failure_is_retried_with_the_same_message_id_and_a_permanent_one_fails(
-    pool: PgPool,
-) {
-    let (app, cookie, id) = sent_run(&pool, 4, "Retries").await;
-    let smtp = TestSmtp::start();
-    smtp.fail_temporarily("c1@example.nl", 2);
-    smtp.reject("c2@example.nl");
-    drain(&pool, &worker(&pool, &smtp, quick())).await;
-
-    let mails = smtp.mails();
-    let to_c1: Vec<_> = mails.iter().filter(|m| m.to == ["c1@example.nl"]).collect();
-    assert_eq!(to_c1.len(), 1, "delivered once after two 451s");
-    assert!(mails.iter().all(|m| m.to != ["c2@example.nl"]));
-    let (attempts, status, mid): (i32, String, String) = sqlx::query_as(
-        "SELECT attempts, status, message_id FROM outbox_mail WHERE to_address = 'c1@example.nl'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!((attempts, status.as_str()), (3, "sent"));
     assert_eq!(
-        header(&to_c1[0].raw, "Message-ID").as_deref(),
-        Some(mid.as_str())
+        count(
+            &pool,
+            "SELECT count(*) FROM run_recipient WHERE opened_at IS NOT NULL"
+        )
+        .await,
+        200
     );
-    let (status, error): (String, Option<String>) = sqlx::query_as(
-        "SELECT status, last_error FROM outbox_mail WHERE to_address = 'c2@example.nl'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(status, "failed");
-    assert!(error.unwrap().contains("550"));
-
-    let view = ok(&app, "/api/runs/view", &cookie, &[("id", &id)]).await;
-    assert_eq!(view["funnel"]["sent"], 3);
-    assert_eq!(view["funnel"]["failed"], 1);
-    assert_eq!(view["status"], "sent");
-    let page = ok(
-        &app,
-        "/api/runs/recipients",
-        &cookie,
-        &[("id", &id), ("state_filter", "failed")],
-    )
-    .await;
-    let rows = page["rows"].as_array().unwrap();
-    assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0]["email"], "c2@example.nl");
-    assert_eq!(rows[0]["state"], "failed");
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn aborting_the_worker_mid_run_and_restarting_delivers_the_rest_without_duplicates(
-    pool: PgPool,
-) {
-    let (app, cookie, id) = sent_run(&pool, 60, "Abort").await;
-    let smtp = TestSmtp::start();
-    smtp.slow_down(Duration::from_millis(25));
-    // A short lease: an abort can land after a claim committed but before its mails
-    // were handed to their tasks; those wait for their lease to run out, as after a crash.
-    let config = WorkerConfig {
-        batch: 5,
-        concurrency: 2,
-        lease: Duration::from_secs(1),
-        ..quick()
-    };
-    let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let first = tokio::spawn(worker(&pool, &smtp, config.clone()).run(stop_rx));
-    while smtp.mails().len() < 15 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    first.abort();
-    let _ = first.await;
-    let at_abort = smtp.mails().len();
-    assert!(at_abort < 60, "aborted mid-run ({at_abort} delivered)");
-
-    smtp.slow_down(Duration::ZERO);
-    drain(&pool, &worker(&pool, &smtp, config)).await;
-    let mails = smtp.mails();
-    assert_eq!(mails.len(), 60, "no mail lost, none sent twice");
-    let mut ids: Vec<String> = mails
-        .iter()
-        .map(|m| header(&m.raw, "Message-ID").unwrap())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 60);
-    let progress = ok(&app, "/api/runs/progress", &cookie, &[("id", &id)]).await;
-    assert_eq!(
-        (progress["sent"].as_i64(), progress["status"].as_str()),
-        (Some(60), Some("sent"))
-    );
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn a_live_worker_keeps_its_mails_while_a_send_outlasts_the_lease(pool: PgPool) {
-    let _ = sent_run(&pool, 1, "Slow server").await;
-    let smtp = TestSmtp::start();
-    // One send takes three leases: the worker renews its claim while it waits, so a
-    // second worker finds nothing to take, and the mail goes out once.
-    smtp.slow_down(Duration::from_millis(2400));
-    let config = WorkerConfig {
-        batch: 1,
-        concurrency: 1,
-        lease: Duration::from_millis(800),
-        ..quick()
-    };
-    let slow = worker(&pool, &smtp, config.clone());
-    let other = worker(&pool, &smtp, config);
-    let (claimed, taken) = tokio::join!(slow.run_once(), async {
-        let mut taken = 0;
-        for _ in 0..10 {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            taken += other.run_once().await.unwrap();
-        }
-        taken
-    });
-    assert_eq!(claimed.unwrap(), 1);
-    assert_eq!(taken, 0, "a renewed lease is not taken over");
-    assert_eq!(smtp.mails().len(), 1);
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn a_mail_claimed_by_a_crashed_worker_is_sent_by_another_once_its_lease_runs_out(
-    pool: PgPool,
-) {
-    let _ = sent_run(&pool, 3, "Crash").await;
-    // The "crashed" worker claims everything and never answers.
-    let claimed = backend::db::outbox_mail::claim(&pool, "crashed", 10, 0.3)
-        .await
-        .unwrap();
-    assert_eq!(claimed.len(), 3);
-    let smtp = TestSmtp::start();
-    let w = worker(&pool, &smtp, quick());
-    assert_eq!(w.run_once().await.unwrap(), 0, "leased mails are not taken");
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    drain(&pool, &w).await;
-    assert_eq!(smtp.mails().len(), 3);
-    // A late answer from the crashed worker changes nothing.
-    assert!(
-        !backend::db::outbox_mail::mark_sent(&pool, claimed[0].id, "crashed")
-            .await
-            .unwrap()
-    );
-}
-
-#[sqlx::test(migrations = "../migrations")]
-async fn two_workers_on_one_database_send_each_mail_once(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 80, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Two workers",
-        &[("mode", "filter")],
-    )
-    .await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "80")],
-    )
-    .await;
-    let smtp = TestSmtp::start();
-    let config = WorkerConfig {
-        batch: 7,
-        ..quick()
-    };
-    let (a, b) = (
-        worker(&pool, &smtp, config.clone()),
-        worker(&pool, &smtp, config),
-    );
-    tokio::join!(drain(&pool, &a), drain(&pool, &b));
-    assert_eq!(smtp.mails().len(), 80);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn cancelling_stops_queued_mails_and_every_link_at_once(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 6, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Cancel me",
-        &[("mode", "filter")],
-    )
-    .await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "6")],
-    )
-    .await;
+    let (app, admin, run) = TestApp::with_sent_run(pool.clone(), 6, "Cancel me").await;
     let smtp = TestSmtp::start();
     let w = worker(
         &pool,
-        &smtp,
+        Some(&smtp),
         WorkerConfig {
             batch: 2,
             ..quick()
@@ -456,33 +117,24 @@ async fn cancelling_stops_queued_mails_and_every_link_at_once(pool: PgPool) {
     let delivered = smtp.mails();
     assert_eq!(delivered.len(), 2);
     let link = link_path(&delivered[0].raw);
-    assert_eq!(get(&app, &link, None).await.status(), StatusCode::OK);
+    assert_eq!(app.open_link(&link).await.status, StatusCode::OK);
 
-    ok(&app, "/api/runs/cancel", &cookie, &[("id", &id)]).await;
+    admin.cancel_run(run).await;
     drain(&pool, &w).await;
     assert_eq!(
         smtp.mails().len(),
         2,
         "queued mails of a cancelled run never go out"
     );
-    let res = get(&app, &link, None).await;
-    assert_eq!(res.status(), StatusCode::GONE);
-    assert!(body_text(res).await.contains("portal-expired"));
-    let progress = ok(&app, "/api/runs/progress", &cookie, &[("id", &id)]).await;
+    let page = app.open_link(&link).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.html.contains("portal-expired"));
+    let progress = admin.progress(run).await;
     assert_eq!(
-        (progress["cancelled"].as_i64(), progress["status"].as_str()),
-        (Some(4), Some("cancelled"))
+        (progress.cancelled, progress.status),
+        (4, RunPhase::Cancelled)
     );
-    let (status, _) = json(
-        call(
-            &app,
-            "/api/runs/remind",
-            Some(&cookie),
-            &[("id", &id), ("expected", "2")],
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = admin.remind(run, 2).await.unwrap_err();
     assert_eq!(
         status,
         StatusCode::CONFLICT,
@@ -492,9 +144,9 @@ async fn cancelling_stops_queued_mails_and_every_link_at_once(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reminders_go_only_to_those_who_have_not_responded(pool: PgPool) {
-    let (app, cookie, id) = sent_run(&pool, 5, "Remind").await;
+    let (app, admin, run) = TestApp::with_sent_run(pool.clone(), 5, "Remind").await;
     let smtp = TestSmtp::start();
-    let w = worker(&pool, &smtp, quick());
+    let w = worker(&pool, Some(&smtp), quick());
     drain(&pool, &w).await;
     sqlx::query(
         "UPDATE run_recipient SET responded_at = now(), response = 'unchanged'
@@ -503,29 +155,10 @@ async fn reminders_go_only_to_those_who_have_not_responded(pool: PgPool) {
     .execute(&pool)
     .await
     .unwrap();
-    let view = ok(&app, "/api/runs/view", &cookie, &[("id", &id)]).await;
-    assert_eq!(view["remindable"], 3);
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/remind",
-            Some(&cookie),
-            &[("id", &id), ("expected", "5")],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{v}");
-    assert_eq!(
-        ok(
-            &app,
-            "/api/runs/remind",
-            &cookie,
-            &[("id", &id), ("expected", "3")]
-        )
-        .await,
-        3
-    );
+    assert_eq!(admin.run_page(run).await.remindable, 3);
+    let (status, err) = admin.remind(run, 5).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT, "{err:?}");
+    assert_eq!(admin.remind(run, 3).await, Ok(3));
     drain(&pool, &w).await;
     let reminders: Vec<_> = smtp
         .mails()
@@ -542,237 +175,175 @@ async fn reminders_go_only_to_those_who_have_not_responded(pool: PgPool) {
             .all(|m| m.to != ["c1@example.nl"] && m.to != ["c2@example.nl"])
     );
     assert_eq!(
-        get(&app, &link_path(&reminders[0].raw), None)
-            .await
-            .status(),
+        app.open_link(&link_path(&reminders[0].raw)).await.status,
         StatusCode::OK
     );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn every_step_is_checked_by_the_server(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 2, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let company = f.company_a.to_string();
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(2, 0).await;
+    let admin = app.admin().await;
+    let company = app.companies.company_a;
+    let config = |name: &str, company: &str, valid_to: String, reply_to: &str| CreateRun {
+        name: name.into(),
+        company: company.into(),
+        valid_to,
+        sender_name: String::new(),
+        sender_email: String::new(),
+        reply_to: reply_to.into(),
+    };
     // Step 1: everything wrong at once, each at its field.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/create",
-            Some(&cookie),
-            &[
-                ("name", " "),
-                ("company", "999"),
-                ("valid_to", "2020-01-01"),
-                ("reply_to", "nope"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let (status, err) = admin
+        .try_call(config(" ", "999", "2020-01-01".into(), "nope"))
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = v["Fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["name", "company", "valid_to", "reply_to"]);
+    assert_eq!(fields_of(&err), ["name", "company", "valid_to", "reply_to"]);
 
-    let id = ready_run(&app, &cookie, f.company_a, "Checked", &[("mode", "filter")]).await;
+    let run = admin.prepare_run(company, "Checked", Recipients::All).await;
     // A unique name.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/create",
-            Some(&cookie),
-            &[
-                ("name", "checked"),
-                ("company", &company),
-                ("valid_to", &in_days(3)),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let (status, err) = admin
+        .try_call(config("checked", &company.to_string(), in_days(3), ""))
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(v.to_string().contains("exists already"), "{v}");
+    assert!(err.to_string().contains("exists already"), "{err:?}");
     // Step 3: a body without <link> and a broken placeholder, located.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/save_email",
-            Some(&cookie),
-            &[
-                ("id", &id),
-                ("nl_subject", "Hoi"),
-                ("nl_body", "Beste <naam>, tot <valid_until>"),
-                ("en_subject", "Hi"),
-                ("en_body", "<link> <valid_until>"),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let (status, err) = admin
+        .try_call(SaveRunEmail {
+            id: run.0,
+            nl_subject: "Hoi".into(),
+            nl_body: "Beste <naam>, tot <valid_until>".into(),
+            en_subject: "Hi".into(),
+            en_body: "<link> <valid_until>".into(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let problems = v["Fields"].as_array().unwrap();
-    assert!(problems.iter().all(|p| p["field"] == "nl_body"), "{v}");
+    let AppError::Fields(problems) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(problems.iter().all(|p| p.field == "nl_body"), "{err:?}");
     assert!(
-        problems[0]["message"]
-            .as_str()
-            .unwrap()
+        problems[0]
+            .message
             .contains("Line 1, column 7: <naam> is not a placeholder")
     );
-    assert!(
-        problems[1]["message"]
-            .as_str()
-            .unwrap()
-            .contains("must contain <link>")
-    );
+    assert!(problems[1].message.contains("must contain <link>"));
     // Step 4: the client cannot make the customer number editable or invent fields.
     for (key, rule) in [
-        ("rules[customer_no]", "editable"),
-        ("rules[no_such_field]", "read_only"),
-        ("rules[email]", "writable"),
+        ("customer_no", "editable"),
+        ("no_such_field", "read_only"),
+        ("email", "writable"),
     ] {
-        let (status, v) = json(
-            call(
-                &app,
-                "/api/runs/save_fields",
-                Some(&cookie),
-                &[("id", &id), (key, rule)],
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {v}");
+        let (status, err) = admin
+            .try_call(SaveRunFields {
+                id: run.0,
+                rules: [(key.to_string(), rule.to_string())].into(),
+                show_contact_persons: None,
+                show_notifications: None,
+                show_subscriptions: None,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{key}: {err:?}");
     }
     // Step 2: bad customer numbers are reported with their line.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/save_recipients",
-            Some(&cookie),
-            &[
-                ("id", &id),
-                ("mode", "list"),
-                ("list", "K1\nK 2 ok\n\u{7}bad"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    assert!(v.to_string().contains("line 3"), "{v}");
+    let (status, err) = admin
+        .try_call(SaveRunRecipients {
+            id: run.0,
+            mode: "list".into(),
+            kind: String::new(),
+            city: String::new(),
+            q: String::new(),
+            confirmed_before: String::new(),
+            list: "K1\nK 2 ok\n\u{7}bad".into(),
+            marketing: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err:?}");
+    assert!(format!("{err:?}").contains("line 3"), "{err:?}");
     // Sending: the confirmed count must match, and a run is sent once.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/runs/send",
-            Some(&cookie),
-            &[("id", &id), ("expected", "3")],
-        )
-        .await,
-    )
-    .await;
+    let (status, err) = admin
+        .try_call(SendRun {
+            id: run.0,
+            expected: 3,
+        })
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(
-        v.to_string().contains("2 contacts would now receive"),
-        "{v}"
+        err.to_string().contains("2 contacts would now receive"),
+        "{err:?}"
     );
-    assert_eq!(
-        ok(
-            &app,
-            "/api/runs/send",
-            &cookie,
-            &[("id", &id), ("expected", "2")]
-        )
-        .await,
-        2
-    );
-    let (status, _) = json(
-        call(
-            &app,
-            "/api/runs/send",
-            Some(&cookie),
-            &[("id", &id), ("expected", "2")],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    let recipients: i64 = sqlx::query_scalar("SELECT count(*) FROM run_recipient")
-        .fetch_one(&pool)
+    assert_eq!(admin.send_run(run, 2).await, 2);
+    let (status, _) = admin
+        .try_call(SendRun {
+            id: run.0,
+            expected: 2,
+        })
         .await
-        .unwrap();
-    assert_eq!(recipients, 2);
+        .unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(count(&pool, "SELECT count(*) FROM run_recipient").await, 2);
     // A sent run's steps cannot be changed.
-    let (status, _) = json(
-        call(
-            &app,
-            "/api/runs/save_config",
-            Some(&cookie),
-            &[
-                ("id", &id),
-                ("name", "Other"),
-                ("company", &company),
-                ("valid_to", &in_days(3)),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = admin
+        .try_call(SaveRunConfig {
+            id: run.0,
+            name: "Other".into(),
+            company: company.to_string(),
+            valid_to: in_days(3),
+            sender_name: String::new(),
+            sender_email: String::new(),
+            reply_to: String::new(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_scoped_staff_user_cannot_see_or_touch_another_companys_run(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_b, 2, 0).await;
-    let app = app(pool.clone());
-    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &admin,
-        f.company_b,
-        "Company B run",
-        &[("mode", "filter")],
-    )
-    .await;
-    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    for path in [
-        "/api/runs/draft",
-        "/api/runs/summary",
-        "/api/runs/view",
-        "/api/runs/cancel",
-        "/api/runs/progress",
-    ] {
-        let res = call(&app, path, Some(&staff), &[("id", &id)]).await;
-        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
-    }
-    let res = call(
-        &app,
-        "/api/runs/send",
-        Some(&staff),
-        &[("id", &id), ("expected", "2")],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let b = f.company_b.to_string();
-    let res = call(
-        &app,
-        "/api/runs/create",
-        Some(&staff),
-        &[("name", "Mine"), ("company", &b), ("valid_to", &in_days(2))],
-    )
-    .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let list = ok(&app, "/api/runs/list", &staff, &[]).await;
-    assert_eq!(list["total"], 0);
-    let list = ok(&app, "/api/runs/list", &admin, &[]).await;
-    assert_eq!(list["total"], 1);
+    let app = TestApp::start(pool.clone()).await;
+    seed_contacts(&pool, app.companies.company_b, 2, 0).await;
+    let admin = app.admin().await;
+    let run = admin
+        .prepare_run(app.companies.company_b, "Company B run", Recipients::All)
+        .await;
+    let staff = app.scoped_staff().await;
+    let not_found = |r: Result<(), (StatusCode, AppError)>| r.unwrap_err().0;
+    let id = run.0;
+    assert_eq!(
+        [
+            not_found(staff.try_call(LoadRunDraft { id }).await.map(drop)),
+            not_found(staff.try_call(LoadRecipientSummary { id }).await.map(drop)),
+            not_found(staff.try_call(LoadRun { id }).await.map(drop)),
+            not_found(staff.try_call(CancelRun { id }).await.map(drop)),
+            not_found(staff.try_call(LoadRunProgress { id }).await.map(drop)),
+            not_found(staff.try_call(SendRun { id, expected: 2 }).await.map(drop)),
+        ],
+        [StatusCode::NOT_FOUND; 6]
+    );
+    let (status, _) = staff
+        .try_call(CreateRun {
+            name: "Mine".into(),
+            company: app.companies.company_b.to_string(),
+            valid_to: in_days(2),
+            sender_name: String::new(),
+            sender_email: String::new(),
+            reply_to: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let everything = || ListRuns {
+        query: RunQuery::default(),
+    };
+    assert_eq!(staff.call(everything()).await.total, 0);
+    assert_eq!(admin.call(everything()).await.total, 1);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -801,36 +372,26 @@ async fn a_tampered_or_unknown_link_shows_the_generic_invalid_page(pool: PgPool)
 async fn a_test_mail_reaches_the_signed_in_user_from_the_runs_sender_with_a_dead_link(
     pool: PgPool,
 ) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 1, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Test mail",
-        &[("mode", "filter")],
-    )
-    .await;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(1, 0).await;
+    let admin = app.admin().await;
+    let run = admin
+        .prepare_run(app.companies.company_a, "Test mail", Recipients::All)
+        .await;
     let contact: i64 = sqlx::query_scalar("SELECT id FROM contact")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let to = ok(
-        &app,
-        "/api/runs/test_mail",
-        &cookie,
-        &[
-            ("id", &id),
-            ("contact", &contact.to_string()),
-            ("language", "en"),
-        ],
-    )
-    .await;
+    let to = admin
+        .call(SendTestMail {
+            id: run.0,
+            contact: Some(contact),
+            language: "en".into(),
+        })
+        .await;
     assert_eq!(to, "admin@test.nl");
     let smtp = TestSmtp::start();
-    drain(&pool, &worker(&pool, &smtp, quick())).await;
+    drain(&pool, &worker(&pool, Some(&smtp), quick())).await;
     let mails = smtp.mails();
     assert_eq!(mails.len(), 1);
     let raw = &mails[0].raw;
@@ -852,34 +413,33 @@ async fn a_test_mail_reaches_the_signed_in_user_from_the_runs_sender_with_a_dead
         .lines()
         .find_map(|l| l.strip_prefix("Manage your subscriptions: "))
         .unwrap_or_else(|| panic!("no preferences footer in {text}"));
-    let footer_path = footer.trim().replace("http://127.0.0.1:3000", "");
+    let footer_path = path_of(footer.trim());
     assert!(footer_path.starts_with("/p/"), "{footer}");
-    let res = get(&app, &footer_path, None).await;
     assert_eq!(
-        res.status(),
+        app.open_link(&footer_path).await.status,
         StatusCode::NOT_FOUND,
         "a test preferences link opens nothing"
     );
-    let path = link_path(raw);
     assert_eq!(
-        get(&app, &path, None).await.status(),
+        app.open_link(&link_path(raw)).await.status,
         StatusCode::NOT_FOUND,
         "a test link opens nothing"
     );
-    let recipients: i64 = sqlx::query_scalar("SELECT count(*) FROM run_recipient")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(recipients, 0, "a test mail issues no link");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM run_recipient").await,
+        0,
+        "a test mail issues no link"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_wizard_preview_ends_with_the_footer_every_run_mail_carries(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 1, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, "Preview", &[("mode", "filter")]).await;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(1, 0).await;
+    let admin = app.admin().await;
+    let run = admin
+        .prepare_run(app.companies.company_a, "Preview", Recipients::All)
+        .await;
     for (language, words, why) in [
         (
             "en",
@@ -892,25 +452,27 @@ async fn the_wizard_preview_ends_with_the_footer_every_run_mail_carries(pool: Pg
             "omdat u klant bent bij Company A",
         ),
     ] {
-        let p = ok(
-            &app,
-            "/api/runs/preview",
-            &cookie,
-            &[("id", &id), ("language", language)],
-        )
-        .await;
-        let text = p["text"].as_str().unwrap();
+        let p = admin
+            .call(PreviewMail {
+                id: run.0,
+                contact: None,
+                language: language.into(),
+                subject: None,
+                body: None,
+            })
+            .await;
         assert!(
-            text.ends_with(&format!(
+            p.text.ends_with(&format!(
                 "{words}: http://127.0.0.1:3000/p/preferences-link-appears-here\n"
             )),
-            "{text}"
+            "{}",
+            p.text
         );
-        let html = p["html"].as_str().unwrap();
-        let footer = html
+        let footer = p
+            .html
             .split("<p class=\"mail-footer\">")
             .nth(1)
-            .unwrap_or_else(|| panic!("no footer in {html}"));
+            .unwrap_or_else(|| panic!("no footer in {}", p.html));
         assert!(footer.contains(why), "{footer}");
         assert!(
             footer.contains("href=\"http://127.0.0.1:3000/p/preferences-link-appears-here\""),
@@ -918,75 +480,52 @@ async fn the_wizard_preview_ends_with_the_footer_every_run_mail_carries(pool: Pg
         );
         assert!(footer.contains(words), "{footer}");
         // Shown inside a staff page, whose CSP refuses inline styles.
-        assert!(!html.contains("style="), "{html}");
+        assert!(!p.html.contains("style="), "{}", p.html);
     }
 }
 
 #[sqlx::test(migrations = "../migrations")]
 async fn without_smtp_mails_land_in_the_dev_mailbox_readable_by_staff_only(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 2, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Dev mailbox",
-        &[("mode", "filter")],
-    )
-    .await;
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", "2")],
-    )
-    .await;
-    let w = Worker::new(
-        pool.clone(),
-        Arc::new(settings()),
-        Transport::DevMailbox,
-        quick(),
-    );
-    drain(&pool, &w).await;
-    let list = ok(&app, "/api/dev/mailbox", &cookie, &[]).await;
-    let rows = list.as_array().unwrap();
+    use app::server_fns::dev_mailbox::{ListDevMailbox, LoadDevMail};
+    let (app, admin, _run) = TestApp::with_sent_run(pool.clone(), 2, "Dev mailbox").await;
+    drain(&pool, &worker(&pool, None, quick())).await;
+    let rows = admin.call(ListDevMailbox {}).await;
     assert_eq!(rows.len(), 2);
-    let mail_id = rows[0]["id"].to_string();
-    let mail = ok(&app, "/api/dev/mail", &cookie, &[("id", &mail_id)]).await;
-    let link = mail["links"][0].as_str().unwrap();
-    let path = link.trim_start_matches("http://127.0.0.1:3000");
+    let mail = admin.call(LoadDevMail { id: rows[0].id }).await;
     assert_eq!(
-        get(&app, path, None).await.status(),
+        app.open_link(&path_of(&mail.links[0])).await.status,
         StatusCode::OK,
         "its link opens"
     );
 
-    let html_path = format!("/staff/dev/mailbox/{mail_id}/html");
-    let res = get(&app, &html_path, Some(&cookie)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let csp = res.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let html_path = format!("/staff/dev/mailbox/{}/html", rows[0].id);
+    let page = admin.open(&html_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
     assert!(
         csp.contains("sandbox") && csp.contains("style-src 'unsafe-inline'"),
         "{csp}"
     );
     assert!(!csp.contains("script-src"), "{csp}");
-    assert_eq!(res.headers()["x-frame-options"], "SAMEORIGIN");
-    assert!(body_text(res).await.contains("<!DOCTYPE html>"));
-    assert_ne!(get(&app, &html_path, None).await.status(), StatusCode::OK);
-    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    assert_eq!(
-        call(&app, "/api/dev/mailbox", None, &[]).await.status(),
-        StatusCode::UNAUTHORIZED
+    assert_eq!(page.headers["x-frame-options"], "SAMEORIGIN");
+    assert!(page.html.contains("<!DOCTYPE html>"));
+    assert_ne!(
+        app.signed_out().open(&html_path).await.status,
+        StatusCode::OK
     );
     assert_eq!(
-        call(&app, "/api/dev/mailbox", Some(&staff), &[])
+        app.signed_out()
+            .try_call(ListDevMailbox {})
             .await
-            .status(),
-        StatusCode::OK
+            .unwrap_err()
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        app.scoped_staff()
+            .await
+            .try_call(ListDevMailbox {})
+            .await
+            .is_ok()
     );
 }

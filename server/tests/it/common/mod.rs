@@ -2,7 +2,14 @@
 //! in-process with `oneshot`, and helpers to sign in and read responses.
 #![allow(dead_code)]
 
+pub mod consent;
+pub mod dms;
+pub mod mail;
+pub mod mutations;
 pub mod smtp;
+mod test_app;
+
+pub use test_app::*;
 
 use axum::Router;
 use axum::body::Body;
@@ -279,20 +286,8 @@ pub async fn ready_run(
 /// A run sent to `n` fresh contacts of company A by the admin: the app, the admin's
 /// cookie and the run's id. Its mails are queued, not sent.
 pub async fn sent_run(pool: &PgPool, n: i32, name: &str) -> (axum::Router, String, String) {
-    let f = fixture(pool).await;
-    seed_contacts(pool, f.company_a, n, 0).await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = ready_run(&app, &cookie, f.company_a, name, &[("mode", "filter")]).await;
-    let expected = n.to_string();
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &id), ("expected", &expected)],
-    )
-    .await;
-    (app, cookie, id)
+    let (app, admin, run) = TestApp::with_sent_run(pool.clone(), n, name).await;
+    (app.router, admin.cookie, run.0.to_string())
 }
 
 /// A sent run to three contacts of company A (email and phone editable, city read-only,
