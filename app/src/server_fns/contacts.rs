@@ -1,8 +1,6 @@
 //! Server functions of the contact register as staff see it: the table, one contact.
 //! The register is written only by the DMS (CSV import, API); staff read it here.
 
-#[cfg(feature = "ssr")]
-use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{
     CompanyContactCount, ContactDetail, ContactId, ContactPage, ContactQuery,
@@ -12,24 +10,10 @@ use leptos::prelude::*;
 /// Contacts per company, for the companies the signed-in user may see.
 #[server(endpoint = "contacts/counts")]
 pub async fn contact_counts() -> Result<Vec<CompanyContactCount>, AppError> {
-    use backend::db;
-    use datacheck_core::wire::{CompanyId, CompanyRef};
+    use backend::contacts;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    let rows = db::contact::counts_in_scope(&state.pool, &staff.scope)
-        .await
-        .located()?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CompanyContactCount {
-            company: CompanyRef {
-                id: CompanyId(r.company_id),
-                name: r.company_name,
-            },
-            contacts: r.contacts,
-            with_email: r.with_email,
-        })
-        .collect())
+    Ok(contacts::counts(&state, &staff.scope).await?)
 }
 
 /// Rows per page of the contacts table.
@@ -59,14 +43,10 @@ pub async fn get_contact(id: ContactId) -> Result<ContactDetail, AppError> {
 pub async fn get_contact_consent(
     id: ContactId,
 ) -> Result<datacheck_core::wire::ContactConsent, AppError> {
-    use backend::{consent, db};
+    use backend::consent;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    db::contact::get(&state.pool, &staff.scope, id.0)
-        .await
-        .located()?
-        .ok_or(AppError::NotFound)?;
-    Ok(consent::contact_consent(&state, id).await?)
+    Ok(consent::contact_card(&state, &staff.scope, id).await?)
 }
 
 /// Records how a person stands on a purpose, as staff heard it (a form signed at the

@@ -2,8 +2,6 @@
 //! Every function checks the caller first and acts only within their companies
 //! (`server::mutations` does the rest).
 
-#[cfg(feature = "ssr")]
-use backend::Located as _;
 use datacheck_core::error::AppError;
 use datacheck_core::wire::mutations::{MutationPage, MutationQuery, MutationView, RunOption};
 use leptos::prelude::*;
@@ -34,12 +32,10 @@ pub async fn load_mutation(
 /// The runs a reviewer can filter by: sent ones in their companies, newest first.
 #[server(endpoint = "mutations/runs")]
 pub async fn list_mutation_runs() -> Result<Vec<RunOption>, AppError> {
-    use backend::db;
+    use backend::mutations;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    Ok(db::run::options(&state.pool, &staff.scope)
-        .await
-        .located()?)
+    Ok(mutations::run_options(&state, &staff.scope).await?)
 }
 
 /// How many mutations `action` would change: the number the confirmation states.

@@ -186,6 +186,28 @@ pub fn offered(
     }
 }
 
+/// A contact's consent events, newest first, at most `limit` (the caller has checked
+/// the contact is theirs).
+pub async fn events(
+    state: &AppState,
+    contact_id: ContactId,
+    limit: i64,
+) -> Result<Vec<db::consent_event::EventRow>, Error> {
+    Ok(db::consent_event::history(&state.pool, contact_id.0, limit).await?)
+}
+
+/// The consent card of a contact in `scope`; a contact outside it is not found.
+pub async fn contact_card(
+    state: &AppState,
+    scope: &crate::scope::CompanyScope,
+    contact_id: ContactId,
+) -> Result<ContactConsent, Error> {
+    db::contact::get(&state.pool, scope, contact_id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    contact_consent(state, contact_id).await
+}
+
 /// The consent card of a contact the caller may see (checked by the caller).
 pub async fn contact_consent(
     state: &AppState,

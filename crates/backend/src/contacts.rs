@@ -14,6 +14,69 @@ use datacheck_core::wire::{
     ContactPage, ContactPersonRow, ContactQuery, display_name, notifications_label,
 };
 
+/// Contacts per company, for the companies in `scope`.
+pub async fn counts(
+    state: &AppState,
+    scope: &CompanyScope,
+) -> Result<Vec<datacheck_core::wire::CompanyContactCount>, Error> {
+    let rows = db::contact::counts_in_scope(&state.pool, scope).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| datacheck_core::wire::CompanyContactCount {
+            company: CompanyRef {
+                id: CompanyId(r.company_id),
+                name: r.company_name,
+            },
+            contacts: r.contacts,
+            with_email: r.with_email,
+        })
+        .collect())
+}
+
+/// One contact of the register as the DMS reads it back: the row, its own fields, and
+/// its contact persons.
+pub struct Record {
+    pub contact: db::contact::Full,
+    pub attributes: Vec<db::contact::AttributeRow>,
+    pub persons: Vec<db::contact::PersonRow>,
+}
+
+/// The contact `customer_no` of `company`, if it is in `scope`.
+pub async fn id_by_customer_no(
+    state: &AppState,
+    scope: &CompanyScope,
+    company: i64,
+    customer_no: &str,
+) -> Result<Option<ContactId>, Error> {
+    Ok(
+        db::contact::id_by_customer_no(&state.pool, scope, company, customer_no)
+            .await?
+            .map(ContactId),
+    )
+}
+
+/// The contact `customer_no` of `company` with its fields and persons, if it is in
+/// `scope`.
+pub async fn record(
+    state: &AppState,
+    scope: &CompanyScope,
+    company: i64,
+    customer_no: &str,
+) -> Result<Option<Record>, Error> {
+    let pool = &state.pool;
+    let Some(id) = id_by_customer_no(state, scope, company, customer_no).await? else {
+        return Ok(None);
+    };
+    let Some(contact) = db::contact::get(pool, scope, id.0).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Record {
+        contact,
+        attributes: db::contact::attributes(pool, id.0).await?,
+        persons: db::contact::persons(pool, id.0).await?,
+    }))
+}
+
 /// A cursor names the last (or first) row of a page: its id and its sort value.
 pub fn encode_cursor(k: &Keyset) -> String {
     format!("{}.{}", k.id, URL_SAFE_NO_PAD.encode(k.value.as_bytes()))

@@ -83,20 +83,6 @@ impl From<Error> for AppError {
     }
 }
 
-/// A database result as the backend's error, marked with the place of this call: for
-/// the few callers outside the backend that run a query themselves.
-pub trait Located<T> {
-    fn located(self) -> Result<T>;
-}
-
-impl<T> Located<T> for std::result::Result<T, sqlx::Error> {
-    #[track_caller]
-    fn located(self) -> Result<T> {
-        let at = Location::caller();
-        self.map_err(|source| Error::Database { at, source })
-    }
-}
-
 /// Whether an error says the database could not be reached, rather than that a
 /// statement failed: no connection within the pool's wait, a broken connection, or the
 /// server refusing or ending connections (SQLSTATE class 08, and 57P01–57P03 while it

@@ -28,5 +28,5 @@ pub mod state;
 pub mod throttle;
 pub mod webhooks;
 
-pub use error::{Error, Located, Result};
+pub use error::{Error, Result};
 pub use state::{AppState, DeployEnv, Settings};

@@ -57,6 +57,11 @@ pub fn to_jiff_date(d: time::Date) -> Result<jiff::civil::Date, Error> {
         .map_err(|e| Error::failed("converting a date to jiff", e))
 }
 
+/// Today's date in the time zone `tz`.
+pub fn today(tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
+    jiff::Zoned::now().with_time_zone(tz.clone()).date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,9 +7,8 @@ use super::error::Failure;
 use super::{ApiError, Client, rfc3339};
 use axum::Json;
 use axum::extract::{Path, State};
-use backend::Located as _;
 use backend::api_keys::ApiClient;
-use backend::{AppState, consent, db};
+use backend::{AppState, consent};
 use datacheck_core::error::AppError;
 use datacheck_core::wire::ContactId;
 use serde::{Deserialize, Serialize};
@@ -84,10 +83,8 @@ async fn contact_id(
     company: i64,
     customer_no: &str,
 ) -> Result<ContactId, AppError> {
-    db::contact::id_by_customer_no(&state.pool, &client.scope, company, customer_no)
-        .await
-        .located()?
-        .map(ContactId)
+    backend::contacts::id_by_customer_no(state, &client.scope, company, customer_no)
+        .await?
         .ok_or(AppError::NotFound)
 }
 
@@ -110,9 +107,7 @@ pub async fn get_consent(
     {
         let id = contact_id(&state, &client, company, &customer_no).await?;
         let card = consent::contact_consent(&state, id).await?;
-        let events = db::consent_event::history(&state.pool, id.0, 500)
-            .await
-            .located()?;
+        let events = consent::events(&state, id, 500).await?;
         Ok(Json(ApiConsent {
             purposes: card
                 .purposes

@@ -6,10 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use backend::Located as _;
+use backend::AppState;
 use backend::api_keys::ApiClient;
 use backend::import::api::ApiRecord;
-use backend::{AppState, db};
 use datacheck_core::error::AppError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -126,23 +125,18 @@ async fn load(
     company: i64,
     customer_no: &str,
 ) -> Result<Option<ContactOutput>, AppError> {
-    let pool = &state.pool;
-    let Some(id) = db::contact::id_by_customer_no(pool, &client.scope, company, customer_no)
-        .await
-        .located()?
+    let Some(record) =
+        backend::contacts::record(state, &client.scope, company, customer_no).await?
     else {
         return Ok(None);
     };
-    let Some(k) = db::contact::get(pool, &client.scope, id).await.located()? else {
-        return Ok(None);
-    };
-    let attributes = db::contact::attributes(pool, id)
-        .await
-        .located()?
+    let k = record.contact;
+    let persons = record.persons;
+    let attributes = record
+        .attributes
         .into_iter()
         .map(|a| (a.field_key, a.value))
         .collect();
-    let persons = db::contact::persons(pool, id).await.located()?;
     Ok(Some(ContactOutput {
         company_id: k.company_id,
         customer_no: k.customer_no,

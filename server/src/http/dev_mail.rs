@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use backend::{AppState, auth, db};
+use backend::mail::dev_mailbox;
+use backend::{AppState, auth};
+use datacheck_core::error::AppError;
 
 /// The HTML part of a dev-mailbox mail, for the mail view's frame: mails carry inline
 /// styles (mail clients ignore style sheets), which the pages' policy forbids, so the
@@ -21,8 +23,8 @@ pub async fn html(
         Ok(None) => return StatusCode::UNAUTHORIZED.into_response(),
         Err(_) => return StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
-    match db::dev_mail::get(&state.pool, id).await {
-        Ok(Some(m)) => (
+    match dev_mailbox::html(&state, id).await {
+        Ok(html) => (
             [
                 (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                 (
@@ -31,10 +33,12 @@ pub async fn html(
                 ),
                 (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
             ],
-            m.html_body,
+            html,
         )
             .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(e) => {
+            let err: AppError = e.into();
+            err.status().into_response()
+        }
     }
 }

@@ -12,11 +12,8 @@ pub async fn healthz() -> &'static str {
 
 /// Ready when the database answers within two seconds.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    let check = tokio::time::timeout(
-        Duration::from_secs(2),
-        sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool),
-    )
-    .await;
+    let check =
+        tokio::time::timeout(Duration::from_secs(2), backend::db::answers(&state.pool)).await;
     match check {
         Ok(Ok(_)) => (StatusCode::OK, "ready").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),

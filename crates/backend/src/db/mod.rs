@@ -50,3 +50,11 @@ pub(crate) fn contains_pattern(text: &str) -> String {
         .replace('_', "\\_");
     format!("%{escaped}%")
 }
+
+/// The database answers a trivial query: what the readiness check asks.
+pub async fn answers(exec: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(exec)
+        .await
+        .map(drop)
+}

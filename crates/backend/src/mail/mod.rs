@@ -2,6 +2,7 @@
 //! they leave (SMTP through the relay's pooled connections, or the dev mailbox). The outbox
 //! worker (`outbox`) decides when; this module decides what a mail looks like.
 
+pub mod dev_mailbox;
 mod kind;
 pub mod outbox;
 pub mod smtp;

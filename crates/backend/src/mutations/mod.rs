@@ -16,6 +16,14 @@ use datacheck_core::wire::mutations::{
 use datacheck_core::wire::{CompanyId, CompanyRef, ContactId, RunId, display_name};
 use time::OffsetDateTime;
 
+/// The runs a reviewer can filter by: sent ones in their companies, newest first.
+pub async fn run_options(
+    state: &AppState,
+    scope: &CompanyScope,
+) -> Result<Vec<datacheck_core::wire::mutations::RunOption>, Error> {
+    Ok(db::run::options(&state.pool, scope).await?)
+}
+
 /// Rows per page of the table.
 pub const PAGE_SIZE: i64 = 25;
 /// Counts stop here: the tabs say "10,000+" rather than read a million rows.

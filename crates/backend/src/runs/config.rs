@@ -47,7 +47,7 @@ pub(super) async fn check_config(
     if company.is_none() {
         push("company", "Choose one of your companies.".into());
     }
-    let today = today(&state.settings);
+    let today = local_time::today(&state.settings.time_zone);
     let valid_to = match parse_date("valid_to", &f.valid_to) {
         Err(e) => {
             push("valid_to", e.to_string());
@@ -64,7 +64,7 @@ pub(super) async fn check_config(
             push("valid_to", "Choose a deadline within a year.".into());
             None
         }
-        Ok(d) => Some(to_time_date(d)?),
+        Ok(d) => Some(local_time::to_time_date(d)?),
     };
     let sender_name = match f.sender_name.trim() {
         "" => company.as_ref().map(|(_, n)| n.clone()).ok_or(()),
@@ -117,7 +117,8 @@ pub(super) fn name_taken_error() -> AppError {
 
 pub async fn defaults(state: &AppState, staff: &Staff) -> Result<RunDefaults, Error> {
     let companies = db::company::refs_in_scope(&state.pool, &staff.scope).await?;
-    let valid_to = today(&state.settings).saturating_add(jiff::Span::new().days(7));
+    let valid_to =
+        local_time::today(&state.settings.time_zone).saturating_add(jiff::Span::new().days(7));
     Ok(RunDefaults {
         companies,
         valid_to: valid_to.to_string(),

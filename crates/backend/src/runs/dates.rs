@@ -2,14 +2,6 @@
 
 use super::*;
 
-pub(super) fn today(settings: &Settings) -> jiff::civil::Date {
-    jiff::Zoned::now()
-        .with_time_zone(settings.time_zone.clone())
-        .date()
-}
-
-pub(super) use crate::local_time::to_time_date;
-
 pub(super) fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, Error> {
     raw.trim()
         .parse::<jiff::civil::Date>()

@@ -11,7 +11,7 @@ use crate::audit::{self, Actor};
 use crate::auth::Staff;
 use crate::db::{self, contact::ListFilter, run_recipient::Selection};
 use crate::mail::{MailKind, MailStatus};
-use crate::{AppState, Settings, mail};
+use crate::{AppState, Settings, local_time, mail};
 use datacheck_core::domain::{CustomerNo, Email, MailValues, Template, Text, normalize};
 use datacheck_core::error::{AppError, FieldMessage};
 use datacheck_core::wire::mutations::AnswerKind;

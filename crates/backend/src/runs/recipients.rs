@@ -135,7 +135,7 @@ impl OwnedSelection {
         let f = &run.recipient_filter.0;
         let confirmed_before = match &f.confirmed_before {
             Some(d) => {
-                let d = to_time_date(parse_date("confirmed_before", d)?)?;
+                let d = local_time::to_time_date(parse_date("confirmed_before", d)?)?;
                 // "before the 1st" means nothing confirmed from the start of the 1st.
                 Some(end_of_day(
                     settings,
