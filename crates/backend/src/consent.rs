@@ -18,29 +18,9 @@ pub const E_MARKETING: &str = "e_marketing";
 /// How long a preferences token opens (its row can be revoked sooner).
 pub const PREFERENCES_LINK_DAYS: i64 = 3 * 365;
 
-/// Where a change came from (`consent_event.source`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Source {
-    Portal,
-    Preferences,
-    Staff,
-    Api,
-    Unsubscribe,
-    Import,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Portal => "portal",
-            Source::Preferences => "preferences",
-            Source::Staff => "staff",
-            Source::Api => "api",
-            Source::Unsubscribe => "unsubscribe",
-            Source::Import => "import",
-        }
-    }
-}
+/// Where a change came from: core's closed set, under the name this module's callers
+/// use.
+pub use datacheck_core::wire::ConsentSource as Source;
 
 /// A change to one purpose of one contact.
 pub struct PurposeChange<'a> {
@@ -90,7 +70,7 @@ pub async fn set_purpose(
             purpose: c.purpose,
             legal_basis: new_basis.as_str(),
             state: c.state.as_str(),
-            source: c.source.as_str(),
+            source: c.source,
             shown_text: c.shown_text,
             run_recipient_id: c.run_recipient_id,
             actor: &actor.label(),
@@ -123,7 +103,7 @@ pub async fn set_subscription(
             purpose: &format!("subscription:{type_key}"),
             legal_basis: LegalBasis::Consent.as_str(),
             state: if on { "given" } else { "withdrawn" },
-            source: source.as_str(),
+            source,
             shown_text,
             run_recipient_id,
             actor: &actor.label(),

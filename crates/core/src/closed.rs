@@ -87,7 +87,8 @@ mod tests {
     use crate::domain::FieldType;
     use crate::wire::mutations::{AnswerKind, AnswerSource, MutationStatus, Section};
     use crate::wire::{
-        ConsentState, ContactKind, FieldRule, ImportStatus, LegalBasis, RunStatus, StaffRole,
+        ConsentSource, ConsentState, ContactKind, FieldRule, ImportStatus, LegalBasis,
+        RecipientState, RunPhase, RunStatus, StaffRole,
     };
 
     fn round_trips<T: ClosedSet + PartialEq + std::fmt::Debug>() {
@@ -111,6 +112,9 @@ mod tests {
         round_trips::<FieldRule>();
         round_trips::<ImportStatus>();
         round_trips::<RunStatus>();
+        round_trips::<RunPhase>();
+        round_trips::<ConsentSource>();
+        round_trips::<RecipientState>();
         round_trips::<AnswerKind>();
         round_trips::<AnswerSource>();
         round_trips::<Section>();

@@ -17,12 +17,14 @@ mod stored {
     use crate::domain::FieldType;
     use crate::wire::mutations::{AnswerKind, AnswerSource, MutationStatus, Section};
     use crate::wire::{
-        ConsentState, ContactKind, FieldRule, ImportStatus, LegalBasis, RunStatus, StaffRole,
+        ConsentSource, ConsentState, ContactKind, FieldRule, ImportStatus, LegalBasis, RunStatus,
+        StaffRole,
     };
 
     crate::stored_as_text!(
         AnswerKind,
         AnswerSource,
+        ConsentSource,
         ConsentState,
         ContactKind,
         FieldRule,

@@ -133,7 +133,7 @@ pub async fn get_consent(
                     purpose: e.purpose,
                     legal_basis: e.legal_basis.as_str().into(),
                     state: e.state.as_str().into(),
-                    source: e.source,
+                    source: e.source.as_str().into(),
                     actor: e.actor,
                     shown_text: e.shown_text,
                 })

@@ -8,7 +8,7 @@ use backend::mail::outbox::WorkerConfig;
 use common::mail::*;
 use common::smtp::TestSmtp;
 use common::*;
-use datacheck_core::wire::RunPhase;
+use datacheck_core::wire::{RecipientState, RunPhase};
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -105,7 +105,7 @@ async fn a_temporary_failure_is_retried_with_the_same_message_id_and_a_permanent
         .await;
     assert_eq!(page.rows.len(), 1);
     assert_eq!(page.rows[0].email, "c2@example.nl");
-    assert_eq!(page.rows[0].state, "failed");
+    assert_eq!(page.rows[0].state, RecipientState::Failed);
 }
 
 #[sqlx::test(migrations = "../migrations")]

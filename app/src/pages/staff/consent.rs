@@ -7,7 +7,7 @@ use crate::server_fns::contacts::{
     EraseContact, PreferencesLink, RecordConsent, RevokePreferencesLink, get_contact_consent,
 };
 use datacheck_core::wire::{
-    ConsentHistoryRow, ConsentState, ContactConsent, ContactId, LegalBasis,
+    ConsentHistoryRow, ConsentSource, ConsentState, ContactConsent, ContactId, LegalBasis,
 };
 use leptos::prelude::*;
 
@@ -20,16 +20,15 @@ fn state_badge(s: ConsentState) -> impl IntoView {
     view! { <span class=class>{s.label()}</span> }
 }
 
-fn source_label(s: &str) -> &'static str {
+fn source_label(s: ConsentSource) -> &'static str {
     match s {
-        "portal" => "Data check",
-        "preferences" => "Preferences page",
-        "staff" => "Staff",
-        "api" => "DMS (API)",
-        "unsubscribe" => "One-click unsubscribe",
-        "import" => "Import",
-        "migration" => "Default",
-        _ => "Other",
+        ConsentSource::Portal => "Data check",
+        ConsentSource::Preferences => "Preferences page",
+        ConsentSource::Staff => "Staff",
+        ConsentSource::Api => "DMS (API)",
+        ConsentSource::Unsubscribe => "One-click unsubscribe",
+        ConsentSource::Import => "Import",
+        ConsentSource::Migration => "Default",
     }
 }
 
@@ -220,12 +219,12 @@ fn history_table(rows: Vec<ConsentHistoryRow>) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
-                        <tr data-source=r.source.clone()>
+                        <tr data-source=r.source.as_str()>
                             <td data-label="When" class="nowrap">{r.at}</td>
                             <td data-label="Purpose">{r.purpose_name}</td>
                             <td data-label="State">{state_badge(r.state)}</td>
                             <td data-label="Basis">{r.legal_basis.label()}</td>
-                            <td data-label="Source">{source_label(&r.source)}</td>
+                            <td data-label="Source">{source_label(r.source)}</td>
                             <td data-label="By">{r.actor}</td>
                             <td data-label="Text shown" class="small">{r.shown_text}</td>
                         </tr>

@@ -10,7 +10,7 @@ use crate::server_fns::runs::{
     CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
 };
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{RunPhase, RunQuery, RunRecipientPage, RunView};
+use datacheck_core::wire::{RecipientState, RunPhase, RunQuery, RunRecipientPage, RunView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -367,16 +367,15 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
         pages,
         page,
     } = state;
-    let state_label = |s: &str| match s {
-        "queued" => "Queued",
-        "sent" => "Mail sent",
-        "failed" => "Failed",
-        "cancelled" => "Not sent",
-        "opened" => "Opened",
-        "changed" => "Responded: changed",
-        "unchanged" => "Responded: unchanged",
-        "revoked" => "Link revoked",
-        _ => "Unknown",
+    let state_label = |s: RecipientState| match s {
+        RecipientState::Queued => "Queued",
+        RecipientState::Sent => "Mail sent",
+        RecipientState::Failed => "Failed",
+        RecipientState::Cancelled => "Not sent",
+        RecipientState::Opened => "Opened",
+        RecipientState::Changed => "Responded: changed",
+        RecipientState::Unchanged => "Responded: unchanged",
+        RecipientState::Revoked => "Link revoked",
     };
     view! {
         <section class="card" data-testid="run-recipients">
@@ -409,13 +408,13 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {p.rows.into_iter().map(|r| view! {
-                                        <tr data-state=r.state.clone()>
+                                        <tr data-state=r.state.as_str()>
                                             <td data-label="Customer no."><a href=format!("/staff/contacts/{}", r.contact_id)>{r.customer_no}</a></td>
                                             <td data-label="Name">{r.name}</td>
                                             <td data-label="E-mail" class="break">{r.email}</td>
                                             <td data-label="Language">{r.language}</td>
                                             <td data-label="State">
-                                                {state_label(&r.state)}
+                                                {state_label(r.state)}
                                                 {r.detail.map(|d| view! { <span class="muted small">{format!(" · {d}")}</span> })}
                                             </td>
                                         </tr>

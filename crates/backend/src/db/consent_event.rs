@@ -2,7 +2,7 @@
 //! or delete here, on purpose, and the database refuses both (a trigger) except while a
 //! contact is erased on request.
 
-use datacheck_core::wire::{ConsentState, LegalBasis};
+use datacheck_core::wire::{ConsentSource, ConsentState, LegalBasis};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -11,7 +11,7 @@ pub struct NewEvent<'a> {
     pub purpose: &'a str,
     pub legal_basis: &'a str,
     pub state: &'a str,
-    pub source: &'a str,
+    pub source: ConsentSource,
     pub shown_text: &'a str,
     pub run_recipient_id: Option<i64>,
     pub actor: &'a str,
@@ -28,7 +28,7 @@ pub async fn insert(exec: impl PgExecutor<'_>, e: &NewEvent<'_>) -> Result<(), s
         e.purpose,
         e.legal_basis,
         e.state,
-        e.source,
+        e.source.as_str(),
         e.shown_text,
         e.run_recipient_id,
         e.actor
@@ -43,7 +43,7 @@ pub struct EventRow {
     pub purpose: String,
     pub legal_basis: LegalBasis,
     pub state: ConsentState,
-    pub source: String,
+    pub source: ConsentSource,
     pub shown_text: String,
     pub actor: String,
     pub at: OffsetDateTime,
@@ -59,7 +59,7 @@ pub async fn history(
         EventRow,
         r#"
         SELECT id, purpose, legal_basis AS "legal_basis: LegalBasis", state AS "state: ConsentState",
-               source, shown_text, actor, at
+               source AS "source: ConsentSource", shown_text, actor, at
         FROM consent_event WHERE contact_id = $1
         ORDER BY at DESC, id DESC
         LIMIT $2

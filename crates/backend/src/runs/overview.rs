@@ -233,7 +233,7 @@ pub async fn recipients(
     after: Option<&str>,
     state_filter: Option<&str>,
 ) -> Result<datacheck_core::wire::RunRecipientPage, Error> {
-    use datacheck_core::wire::{RunRecipientPage, RunRecipientRow};
+    use datacheck_core::wire::{RecipientState, RunRecipientPage, RunRecipientRow};
     db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -266,26 +266,29 @@ pub async fn recipients(
             .into_iter()
             .map(|r| {
                 let (state, detail) = if r.revoked_at.is_some() {
-                    ("revoked", None)
+                    (RecipientState::Revoked, None)
                 } else if let Some(resp) = &r.response {
                     (
                         if *resp == AnswerKind::Changed {
-                            "changed"
+                            RecipientState::Changed
                         } else {
-                            "unchanged"
+                            RecipientState::Unchanged
                         },
                         r.responded_at.map(|t| crate::local_time::date_time(t, tz)),
                     )
                 } else if let Some(o) = r.opened_at {
-                    ("opened", Some(crate::local_time::date_time(o, tz)))
+                    (
+                        RecipientState::Opened,
+                        Some(crate::local_time::date_time(o, tz)),
+                    )
                 } else {
                     // No invitation row yet counts as queued: sending writes them
                     // in the same transaction as the links, so this is a moment.
                     match r.mail_status {
-                        Some(MailStatus::Failed) => ("failed", r.last_error.clone()),
-                        Some(MailStatus::Sent) => ("sent", None),
-                        Some(MailStatus::Cancelled) => ("cancelled", None),
-                        Some(MailStatus::Queued) | None => ("queued", None),
+                        Some(MailStatus::Failed) => (RecipientState::Failed, r.last_error.clone()),
+                        Some(MailStatus::Sent) => (RecipientState::Sent, None),
+                        Some(MailStatus::Cancelled) => (RecipientState::Cancelled, None),
+                        Some(MailStatus::Queued) | None => (RecipientState::Queued, None),
                     }
                 };
                 RunRecipientRow {
@@ -302,7 +305,7 @@ pub async fn recipients(
                     customer_no: r.customer_no,
                     email: r.email,
                     language: r.language,
-                    state: state.to_string(),
+                    state,
                     detail,
                 }
             })

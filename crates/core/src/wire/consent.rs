@@ -44,6 +44,34 @@ impl LegalBasis {
     }
 }
 
+/// Where a consent change came from (`consent_event.source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentSource {
+    /// A data check's customer page.
+    Portal,
+    Preferences,
+    Staff,
+    /// The DMS, through its API key.
+    Api,
+    /// One-click unsubscribe from a mail.
+    Unsubscribe,
+    /// A CSV import of the register.
+    Import,
+    /// The defaults the consent migration gave every contact.
+    Migration,
+}
+
+crate::closed_set!(ConsentSource {
+    Portal => "portal",
+    Preferences => "preferences",
+    Staff => "staff",
+    Api => "api",
+    Unsubscribe => "unsubscribe",
+    Import => "import",
+    Migration => "migration",
+});
+
 /// Where a person stands on a purpose that needs their say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,8 +139,7 @@ pub struct ConsentHistoryRow {
     pub purpose_name: String,
     pub legal_basis: LegalBasis,
     pub state: ConsentState,
-    /// portal, preferences, staff, api, unsubscribe, import or migration.
-    pub source: String,
+    pub source: ConsentSource,
     pub actor: String,
     pub shown_text: String,
 }

@@ -346,6 +346,33 @@ pub struct Funnel {
     pub unchanged: i64,
 }
 
+/// Where one recipient of a run stands, as the run page shows it: derived from their
+/// link, their answer and their invitation mail, never stored as such.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientState {
+    Queued,
+    Sent,
+    Failed,
+    /// The run was cancelled before the mail went out.
+    Cancelled,
+    Opened,
+    Changed,
+    Unchanged,
+    Revoked,
+}
+
+crate::closed_set!(RecipientState {
+    Queued => "queued",
+    Sent => "sent",
+    Failed => "failed",
+    Cancelled => "cancelled",
+    Opened => "opened",
+    Changed => "changed",
+    Unchanged => "unchanged",
+    Revoked => "revoked",
+});
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunRecipientRow {
     pub id: i64,
@@ -354,8 +381,7 @@ pub struct RunRecipientRow {
     pub name: String,
     pub email: String,
     pub language: String,
-    /// queued, sent, failed, opened, changed, unchanged, revoked
-    pub state: String,
+    pub state: RecipientState,
     pub detail: Option<String>,
 }
 
