@@ -2,25 +2,23 @@
 
 use crate::common;
 
+use app::server_fns::admin::{
+    CreateCompany, InviteStaffUser, ListStaffUsers, RenameCompany, ResetStaffPassword,
+    SetStaffUserDisabled, UpdateStaffUser,
+};
+use app::server_fns::contacts::ContactCounts;
 use backend::db;
 use common::*;
+use datacheck_core::error::AppError;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn staff_user_sees_only_their_companies(pool: PgPool) {
-    let f = fixture(&pool).await;
-    let app = app(pool.clone());
-    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    let body = body_text(call(&app, "/api/contacts/counts", Some(&staff), &[]).await).await;
-    let rows: Vec<datacheck_core::wire::CompanyContactCount> =
-        serde_json::from_str(&body).expect(&body);
+    let app = TestApp::start(pool).await;
+    let rows = app.scoped_staff().await.call(ContactCounts {}).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].company.id.0, f.company_a);
-
-    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let body = body_text(call(&app, "/api/contacts/counts", Some(&admin), &[]).await).await;
-    let rows: Vec<datacheck_core::wire::CompanyContactCount> = serde_json::from_str(&body).unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].company.id.0, app.companies.company_a);
+    assert_eq!(app.admin().await.call(ContactCounts {}).await.len(), 2);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -69,12 +67,14 @@ async fn staff_user_cannot_call_admin_functions_even_with_guessed_ids(pool: PgPo
 
 #[sqlx::test(migrations = "../migrations")]
 async fn nobody_signed_in_gets_unauthenticated(pool: PgPool) {
-    fixture(&pool).await;
-    let app = app(pool);
-    let body = body_text(call(&app, "/api/contacts/counts", None, &[]).await).await;
-    assert!(body.contains("Unauthenticated"), "{body}");
-    let body = body_text(call(&app, "/api/auth/current_user", None, &[]).await).await;
-    assert_eq!(body, "null");
+    let app = TestApp::start(pool).await;
+    let nobody = app.signed_out();
+    let (_, err) = nobody.try_call(ContactCounts {}).await.unwrap_err();
+    assert_eq!(err, AppError::Unauthenticated);
+    assert_eq!(
+        nobody.call(app::server_fns::auth::CurrentUser {}).await,
+        None
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -82,36 +82,23 @@ async fn admin_changes_are_audited_in_the_same_transaction(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let a = f.company_a.to_string();
-    let b = f.company_b.to_string();
-    let staff = f.staff_id.to_string();
-    let ok = |path: &'static str| path;
-    for (path, args) in [
-        (ok("/api/admin/create_company"), vec![("name", "Company C")]),
-        (
-            ok("/api/admin/rename_company"),
-            vec![("id", a.as_str()), ("name", "Company A Zeist")],
-        ),
-        (
-            ok("/api/admin/update_staff_user"),
-            vec![
-                ("id", staff.as_str()),
-                ("role", "staff"),
-                ("company_ids[0]", b.as_str()),
-            ],
-        ),
-        (
-            ok("/api/admin/reset_staff_password"),
-            vec![("id", staff.as_str())],
-        ),
-    ] {
-        let res = call(&app, path, Some(&admin), &args).await;
-        assert!(
-            res.status().is_success(),
-            "{path}: {}",
-            body_text(res).await
-        );
-    }
+    let page = StaffSession::with_cookie(&app, &admin);
+    page.call(CreateCompany {
+        name: "Company C".into(),
+    })
+    .await;
+    page.call(RenameCompany {
+        id: f.company_a,
+        name: "Company A Zeist".into(),
+    })
+    .await;
+    page.call(UpdateStaffUser {
+        id: f.staff_id,
+        role: "staff".into(),
+        company_ids: vec![f.company_b],
+    })
+    .await;
+    page.call(ResetStaffPassword { id: f.staff_id }).await;
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_event WHERE actor_label = 'admin@test.nl' AND action <> 'staff.signed_in' ORDER BY id",
     )
@@ -135,14 +122,13 @@ async fn admin_changes_are_audited_in_the_same_transaction(pool: PgPool) {
         vec![f.company_b]
     );
     // A failed change writes no audit entry.
-    let res = call(
-        &app,
-        "/api/admin/create_company",
-        Some(&admin),
-        &[("name", "Company C")],
-    )
-    .await;
-    assert!(body_text(res).await.contains("already exists"));
+    let (_, err) = StaffSession::with_cookie(&app, &admin)
+        .try_call(CreateCompany {
+            name: "Company C".into(),
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err:?}");
     let n: i64 =
         sqlx::query_scalar("SELECT count(*) FROM audit_event WHERE action = 'company.created'")
             .fetch_one(&pool)
@@ -156,29 +142,24 @@ async fn the_last_active_admin_cannot_be_demoted_or_disabled(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = f.admin_id.to_string();
-    let body = body_text(
-        call(
-            &app,
-            "/api/admin/update_staff_user",
-            Some(&admin),
-            &[("id", &id), ("role", "staff")],
-        )
-        .await,
-    )
-    .await;
-    assert!(body.contains("last active admin"), "{body}");
-    let body = body_text(
-        call(
-            &app,
-            "/api/admin/set_staff_user_disabled",
-            Some(&admin),
-            &[("id", &id), ("disabled", "true")],
-        )
-        .await,
-    )
-    .await;
-    assert!(body.contains("your own account"), "{body}");
+    let admin = StaffSession::with_cookie(&app, &admin);
+    let (_, err) = admin
+        .try_call(UpdateStaffUser {
+            id: f.admin_id,
+            role: "staff".into(),
+            company_ids: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("last active admin"), "{err:?}");
+    let (_, err) = admin
+        .try_call(SetStaffUserDisabled {
+            id: f.admin_id,
+            disabled: true,
+        })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("your own account"), "{err:?}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -186,33 +167,21 @@ async fn invalid_input_gets_a_message_at_the_field(pool: PgPool) {
     fixture(&pool).await;
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let body = body_text(
-        call(
-            &app,
-            "/api/admin/invite_staff_user",
-            Some(&admin),
-            &[
-                ("display_name", "X"),
-                ("email", "not-an-address"),
-                ("role", "staff"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let err: datacheck_core::error::AppError = serde_json::from_str(&body).expect(&body);
+    let admin = StaffSession::with_cookie(&app, &admin);
+    let (_, err) = admin
+        .try_call(InviteStaffUser {
+            display_name: "X".into(),
+            email: "not-an-address".into(),
+            role: "staff".into(),
+            company_ids: vec![],
+        })
+        .await
+        .unwrap_err();
     assert!(err.for_field("email").is_some(), "{err:?}");
-    let body = body_text(
-        call(
-            &app,
-            "/api/admin/create_company",
-            Some(&admin),
-            &[("name", "   ")],
-        )
-        .await,
-    )
-    .await;
-    let err: datacheck_core::error::AppError = serde_json::from_str(&body).expect(&body);
+    let (_, err) = admin
+        .try_call(CreateCompany { name: "   ".into() })
+        .await
+        .unwrap_err();
     assert!(err.for_field("name").is_some(), "{err:?}");
 }
 
@@ -220,11 +189,9 @@ async fn invalid_input_gets_a_message_at_the_field(pool: PgPool) {
 /// fails rather than show such a user with less (or more) than they have.
 #[sqlx::test(migrations = "../migrations")]
 async fn an_unknown_role_is_an_error_not_staff(pool: PgPool) {
-    fixture(&pool).await;
-    let app = app(pool.clone());
-    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let res = call(&app, "/api/admin/staff_users", Some(&admin), &[]).await;
-    assert_eq!(res.status(), http::StatusCode::OK);
+    let app = TestApp::start(pool.clone()).await;
+    let admin = app.admin().await;
+    assert!(admin.try_call(ListStaffUsers {}).await.is_ok());
     sqlx::query("ALTER TABLE staff_user DROP CONSTRAINT staff_user_role_check")
         .execute(&pool)
         .await
@@ -233,10 +200,10 @@ async fn an_unknown_role_is_an_error_not_staff(pool: PgPool) {
         .execute(&pool)
         .await
         .unwrap();
-    let res = call(&app, "/api/admin/staff_users", Some(&admin), &[]).await;
-    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    let (status, _) = admin.try_call(ListStaffUsers {}).await.unwrap_err();
+    assert_eq!(status, http::StatusCode::INTERNAL_SERVER_ERROR);
     // Nor does that user's session pass for anything.
-    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    let res = call(&app, "/api/contacts/counts", Some(&staff), &[]).await;
-    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    let staff = app.scoped_staff().await;
+    let (status, _) = staff.try_call(ContactCounts {}).await.unwrap_err();
+    assert_eq!(status, http::StatusCode::INTERNAL_SERVER_ERROR);
 }

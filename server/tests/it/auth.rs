@@ -2,6 +2,7 @@
 
 use crate::common;
 
+use app::server_fns::admin::{InviteStaffUser, SetStaffUserDisabled};
 use backend::{auth, db, throttle};
 use common::*;
 use http::{StatusCode, header};
@@ -179,15 +180,12 @@ async fn disabling_a_user_ends_their_sessions(pool: PgPool) {
     let app = app(pool.clone());
     let staff_cookie = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
     let admin_cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = f.staff_id.to_string();
-    let res = call(
-        &app,
-        "/api/admin/set_staff_user_disabled",
-        Some(&admin_cookie),
-        &[("id", &id), ("disabled", "true")],
-    )
-    .await;
-    assert!(res.status().is_success(), "{}", body_text(res).await);
+    StaffSession::with_cookie(&app, &admin_cookie)
+        .call(SetStaffUserDisabled {
+            id: f.staff_id,
+            disabled: true,
+        })
+        .await;
     assert_eq!(
         get(&app, "/staff/runs", Some(&staff_cookie)).await.status(),
         StatusCode::SEE_OTHER
@@ -272,19 +270,14 @@ async fn invited_users_must_choose_a_password_before_anything_else(pool: PgPool)
     fixture(&pool).await;
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let res = call(
-        &app,
-        "/api/admin/invite_staff_user",
-        Some(&admin),
-        &[
-            ("display_name", "Nina New"),
-            ("email", "nina@test.nl"),
-            ("role", "staff"),
-        ],
-    )
-    .await;
-    let body = body_text(res).await;
-    let temp: datacheck_core::wire::TemporaryPassword = serde_json::from_str(&body).expect(&body);
+    let temp = StaffSession::with_cookie(&app, &admin)
+        .call(InviteStaffUser {
+            display_name: "Nina New".into(),
+            email: "nina@test.nl".into(),
+            role: "staff".into(),
+            company_ids: vec![],
+        })
+        .await;
     let nina = sign_in(&app, "nina@test.nl", &temp.password).await.unwrap();
     let page = get(&app, "/staff/runs", Some(&nina)).await;
     assert_eq!(
@@ -292,11 +285,13 @@ async fn invited_users_must_choose_a_password_before_anything_else(pool: PgPool)
         "/staff/password"
     );
     // Server functions refuse too, not just pages.
-    let res = call(&app, "/api/contacts/counts", Some(&nina), &[]).await;
+    let (_, err) = StaffSession::with_cookie(&app, &nina)
+        .try_call(app::server_fns::contacts::ContactCounts {})
+        .await
+        .unwrap_err();
     assert!(
-        body_text(res)
-            .await
-            .contains("Choose your own password first")
+        err.to_string().contains("Choose your own password first"),
+        "{err:?}"
     );
     let res = call(
         &app,

@@ -3,10 +3,14 @@
 
 use crate::common;
 
+use app::server_fns::contacts::{
+    GetContactConsent, PreferencesLink, RecordConsent, RevokePreferencesLink,
+};
 use common::consent::*;
 use common::dms::*;
 use common::mail::*;
 use common::*;
+use datacheck_core::wire::{ConsentSource, ConsentState, ContactId};
 use http::StatusCode;
 use sqlx::PgPool;
 
@@ -187,97 +191,66 @@ async fn staff_record_consent_with_proof_and_read_the_history(pool: PgPool) {
     .unwrap();
     let app = app(pool.clone());
     let cookie = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    let mine_s = mine.to_string();
-    let record = |note: &'static str, basis: &'static str, state: &'static str, id: String| {
-        let app = app.clone();
-        let cookie = cookie.clone();
-        async move {
-            json(
-                call(
-                    &app,
-                    "/api/contacts/consent/record",
-                    Some(&cookie),
-                    &[
-                        ("id", &id),
-                        ("purpose", "e_marketing"),
-                        ("legal_basis", basis),
-                        ("state", state),
-                        ("note", note),
-                    ],
-                )
-                .await,
-            )
-            .await
-        }
+    let staff = StaffSession::with_cookie(&app, &cookie);
+    let record = |note: &str, basis: &str, state: &str, id: i64| {
+        staff.try_call(RecordConsent {
+            id: ContactId(id),
+            purpose: "e_marketing".into(),
+            legal_basis: basis.into(),
+            state: state.into(),
+            note: note.into(),
+        })
     };
-    let (status, err) = record("ok", "consent", "given", mine_s.clone()).await;
+    let (status, err) = record("ok", "consent", "given", mine).await.unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(err.to_string().contains("note"), "{err}");
-    let (status, err) = record("Told us at the desk", "contract", "given", mine_s.clone()).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err.for_field("note").is_some(), "{err:?}");
+    let (status, err) = record("Told us at the desk", "contract", "given", mine)
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err:?}");
     assert_eq!(count(&pool, "SELECT count(*) FROM consent_event").await, 0);
 
-    let (status, changed) = record(
-        "Signed form at the service desk",
-        "consent",
-        "given",
-        mine_s.clone(),
-    )
-    .await;
-    assert_eq!((status, changed), (StatusCode::OK, serde_json::json!(true)));
-    let (_, changed) = record(
-        "Signed form at the service desk",
-        "consent",
-        "given",
-        mine_s.clone(),
-    )
-    .await;
+    let desk = "Signed form at the service desk";
+    assert_eq!(record(desk, "consent", "given", mine).await, Ok(true));
     assert_eq!(
-        changed,
-        serde_json::json!(false),
+        record(desk, "consent", "given", mine).await,
+        Ok(false),
         "the same choice twice is one event"
     );
     // Another company's contact is out of reach.
-    let (status, _) = record(
-        "Signed form at the service desk",
-        "consent",
-        "given",
-        theirs.to_string(),
-    )
-    .await;
+    let (status, _) = record(desk, "consent", "given", theirs).await.unwrap_err();
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let card = ok(&app, "/api/contacts/consent", &cookie, &[("id", &mine_s)]).await;
-    assert_eq!(card["may_market"], serde_json::json!(true));
-    let h = &card["history"][0];
-    assert_eq!(h["source"], "staff");
-    assert_eq!(h["actor"], "staff@test.nl");
-    assert_eq!(h["state"], "given");
-    assert_eq!(h["shown_text"], "Signed form at the service desk");
-    assert_eq!(card["history"].as_array().unwrap().len(), 1);
+    let card = staff
+        .call(GetContactConsent {
+            id: ContactId(mine),
+        })
+        .await;
+    assert!(card.may_market);
+    let h = &card.history[0];
+    assert_eq!(h.source, ConsentSource::Staff);
+    assert_eq!(h.actor, "staff@test.nl");
+    assert_eq!(h.state, ConsentState::Given);
+    assert_eq!(h.shown_text, "Signed form at the service desk");
+    assert_eq!(card.history.len(), 1);
 
     // The preferences link for other mailing tools: made once, audited, revocable.
-    let url = ok(
-        &app,
-        "/api/contacts/preferences-link",
-        &cookie,
-        &[("id", &mine_s)],
-    )
-    .await;
-    let url = url.as_str().unwrap().to_string();
+    let url = staff
+        .call(PreferencesLink {
+            id: ContactId(mine),
+        })
+        .await;
     assert!(url.starts_with("http://127.0.0.1:3000/p/"));
     assert_eq!(
         get(&app, &path_of(&url), None).await.status(),
         StatusCode::OK
     );
-    let revoked = ok(
-        &app,
-        "/api/contacts/preferences-link/revoke",
-        &cookie,
-        &[("id", &mine_s)],
-    )
-    .await;
-    assert_eq!(revoked, serde_json::json!(1));
+    let revoked = staff
+        .call(RevokePreferencesLink {
+            id: ContactId(mine),
+        })
+        .await;
+    assert_eq!(revoked, 1);
     assert_eq!(
         get(&app, &path_of(&url), None).await.status(),
         StatusCode::NOT_FOUND

@@ -3,9 +3,10 @@
 
 use crate::common;
 
+use app::server_fns::contacts::{GetContact, ListContacts};
 use backend::db;
 use common::*;
-use datacheck_core::wire::{ContactDetail, ContactPage};
+use datacheck_core::wire::{ContactId, ContactPage, ContactQuery};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -252,35 +253,33 @@ async fn scoped_staff_cannot_list_or_open_contacts_of_another_company(pool: PgPo
 
     // Asking for the other company's contacts by filter: refused, not an empty list
     // that would look like "it exists but is empty".
-    let b = f.company_b.to_string();
-    let res = call(
-        &app,
-        "/api/contacts/list",
-        Some(&staff),
-        &[("query[company]", b.as_str())],
-    )
-    .await;
-    assert_eq!(res.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+    let browser = StaffSession::with_cookie(&app, &staff);
+    let (status, _) = browser
+        .try_call(ListContacts {
+            query: ContactQuery {
+                company: Some(f.company_b),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status, http::StatusCode::UNPROCESSABLE_ENTITY);
 
     // Opening every contact by id: own ones open, the others are "not found".
     for k in &known {
-        let id = k.id.to_string();
-        let res = call(
-            &app,
-            "/api/contacts/get",
-            Some(&staff),
-            &[("id", id.as_str())],
-        )
-        .await;
+        let opened = browser
+            .try_call(GetContact {
+                id: ContactId(k.id),
+            })
+            .await;
         if k.company_id == f.company_a {
-            let body = body_text(res).await;
-            let detail: ContactDetail = serde_json::from_str(&body).expect(&body);
-            assert_eq!(detail.customer_no, k.customer_no);
+            assert_eq!(opened.unwrap().customer_no, k.customer_no);
         } else {
             assert_eq!(
-                res.status(),
+                opened.unwrap_err().0,
                 http::StatusCode::NOT_FOUND,
-                "contact {id} of company B"
+                "contact {} of company B",
+                k.id
             );
         }
     }
@@ -331,17 +330,9 @@ async fn contact_page_shows_attributes_persons_and_confirmations(pool: PgPool) {
     .unwrap();
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let body = body_text(
-        call(
-            &app,
-            "/api/contacts/get",
-            Some(&admin),
-            &[("id", &id.to_string())],
-        )
-        .await,
-    )
-    .await;
-    let d: ContactDetail = serde_json::from_str(&body).expect(&body);
+    let d = StaffSession::with_cookie(&app, &admin)
+        .call(GetContact { id: ContactId(id) })
+        .await;
     let field = |k: &str| d.fields.iter().find(|f| f.key == k).unwrap();
     assert_eq!(field("apk_due").value.as_deref(), Some("09-03-2027"));
     assert_eq!(

@@ -3,8 +3,10 @@
 
 use crate::common;
 
+use app::server_fns::fields::{DeleteField, ListFields, MoveField};
 use backend::db;
 use common::*;
+use datacheck_core::error::AppError;
 use datacheck_core::wire::{FieldDef, FieldSaved};
 use sqlx::PgPool;
 
@@ -24,8 +26,34 @@ async fn save(
 }
 
 async fn catalogue(app: &axum::Router, cookie: &str) -> Vec<FieldDef> {
-    let body = body_text(call(app, "/api/fields/list", Some(cookie), &[]).await).await;
-    serde_json::from_str(&body).expect(&body)
+    StaffSession::with_cookie(app, cookie)
+        .call(ListFields {})
+        .await
+}
+
+/// Deletes field `key`, `confirm`ed or not: the number of values it would take with it
+/// when that needs confirming.
+async fn delete(
+    app: &axum::Router,
+    cookie: &str,
+    key: &str,
+    confirm: bool,
+) -> Result<Option<i64>, (http::StatusCode, AppError)> {
+    StaffSession::with_cookie(app, cookie)
+        .try_call(DeleteField {
+            key: key.into(),
+            confirm: confirm.then(|| "yes".into()),
+        })
+        .await
+}
+
+async fn move_up(app: &axum::Router, cookie: &str, key: &str) {
+    StaffSession::with_cookie(app, cookie)
+        .call(MoveField {
+            key: key.into(),
+            up: true,
+        })
+        .await
 }
 
 async fn contact(pool: &PgPool, company: i64, no: &str, country: &str) -> i64 {
@@ -298,14 +326,8 @@ async fn built_in_fields_keep_their_type_and_the_customer_number_stays_read_only
     .await
     .unwrap_err();
     assert_eq!(status, http::StatusCode::UNPROCESSABLE_ENTITY);
-    let res = call(
-        &app,
-        "/api/fields/delete",
-        Some(&admin),
-        &[("key", "email")],
-    )
-    .await;
-    assert_eq!(res.status(), http::StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = delete(&app, &admin, "email", false).await.unwrap_err();
+    assert_eq!(status, http::StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -330,21 +352,13 @@ async fn deleting_an_attribute_with_values_needs_confirmation(pool: PgPool) {
     db::contact::set_attribute(&pool, id, "note", "VIP")
         .await
         .unwrap();
-    let body =
-        body_text(call(&app, "/api/fields/delete", Some(&admin), &[("key", "note")]).await).await;
-    assert_eq!(body, "1", "asks, naming the number of values");
+    assert_eq!(
+        delete(&app, &admin, "note", false).await,
+        Ok(Some(1)),
+        "asks, naming the number of values"
+    );
     assert_eq!(catalogue(&app, &admin).await.last().unwrap().key, "note");
-    let body = body_text(
-        call(
-            &app,
-            "/api/fields/delete",
-            Some(&admin),
-            &[("key", "note"), ("confirm", "yes")],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(body, "null");
+    assert_eq!(delete(&app, &admin, "note", true).await, Ok(None));
     assert_ne!(catalogue(&app, &admin).await.last().unwrap().key, "note");
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM contact_attribute")
         .fetch_one(&pool)
@@ -363,26 +377,13 @@ async fn moving_a_field_swaps_it_with_its_neighbour(pool: PgPool) {
         keys(catalogue(&app, &admin).await),
         ["customer_no", "salutation", "first_name"]
     );
-    call(
-        &app,
-        "/api/fields/move",
-        Some(&admin),
-        &[("key", "first_name"), ("up", "true")],
-    )
-    .await;
+    move_up(&app, &admin, "first_name").await;
     assert_eq!(
         keys(catalogue(&app, &admin).await),
         ["customer_no", "first_name", "salutation"]
     );
     // The first field cannot move further up; nothing changes, nothing breaks.
-    let res = call(
-        &app,
-        "/api/fields/move",
-        Some(&admin),
-        &[("key", "customer_no"), ("up", "true")],
-    )
-    .await;
-    assert!(res.status().is_success());
+    move_up(&app, &admin, "customer_no").await;
     assert_eq!(
         keys(catalogue(&app, &admin).await),
         ["customer_no", "first_name", "salutation"]
@@ -440,11 +441,10 @@ async fn an_unknown_field_type_in_the_catalogue_is_an_error_not_text(pool: PgPoo
         .execute(&pool)
         .await
         .unwrap();
-    let res = call(&app, "/api/fields/list", Some(&admin), &[]).await;
-    assert_eq!(res.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
-    let body = body_text(res).await;
-    assert!(
-        !body.contains("rich_text"),
-        "no database text to browsers: {body}"
-    );
+    let (status, err) = StaffSession::with_cookie(&app, &admin)
+        .try_call(ListFields {})
+        .await
+        .unwrap_err();
+    assert_eq!(status, http::StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(err, AppError::Internal, "no database text to browsers");
 }

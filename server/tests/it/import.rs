@@ -5,8 +5,12 @@
 
 use crate::common;
 
+use app::server_fns::import::{
+    CancelImport, CheckImport, ImportStatus, LoadImport, RecentImports, StartImport,
+};
 use backend::{auth, db, import};
 use common::*;
+use datacheck_core::error::AppError;
 use datacheck_core::wire::{ImportProgress, ImportReport, ImportView};
 use sqlx::PgPool;
 
@@ -42,47 +46,50 @@ async fn fuel_attribute(pool: &PgPool) {
     .unwrap();
 }
 
-async fn json<T: serde::de::DeserializeOwned>(
-    res: http::Response<axum::body::Body>,
-) -> Result<T, (http::StatusCode, String)> {
-    let status = res.status();
-    let body = body_text(res).await;
-    if status.is_success() {
-        Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}")))
-    } else {
-        Err((status, body))
-    }
+/// A call's refusal as its status and what it says.
+fn said<T>(r: Result<T, (http::StatusCode, AppError)>) -> Result<T, (http::StatusCode, String)> {
+    r.map_err(|(status, err)| (status, format!("{err:?}")))
 }
 
-/// A server function that takes only the import's id.
-async fn by_id<T: serde::de::DeserializeOwned>(
+async fn view(app: &axum::Router, cookie: &str, id: i64) -> ImportView {
+    StaffSession::with_cookie(app, cookie)
+        .call(LoadImport { id })
+        .await
+}
+
+async fn start(
     app: &axum::Router,
     cookie: &str,
-    path: &str,
     id: i64,
-) -> Result<T, (http::StatusCode, String)> {
-    json(call(app, path, Some(cookie), &[("id", &id.to_string())]).await).await
+) -> Result<(), (http::StatusCode, String)> {
+    said(
+        StaffSession::with_cookie(app, cookie)
+            .try_call(StartImport { id })
+            .await,
+    )
 }
 
-/// The mapping the page would submit: the detected one.
-fn mapping_pairs(view: &ImportView) -> Vec<(String, String)> {
-    view.mapping
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (format!("mapping[{i}]"), m.clone()))
-        .collect()
+async fn cancel(app: &axum::Router, cookie: &str, id: i64) {
+    StaffSession::with_cookie(app, cookie)
+        .call(CancelImport { id })
+        .await
 }
 
+/// Checks the import with `mapping`, a field (or nothing) for each column.
 async fn check(
     app: &axum::Router,
     cookie: &str,
     id: i64,
-    mapping: &[(String, String)],
+    mapping: &[String],
 ) -> Result<ImportReport, (http::StatusCode, String)> {
-    let id = id.to_string();
-    let mut pairs: Vec<(&str, &str)> = vec![("id", id.as_str())];
-    pairs.extend(mapping.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    json(call(app, "/api/import/check", Some(cookie), &pairs).await).await
+    said(
+        StaffSession::with_cookie(app, cookie)
+            .try_call(CheckImport {
+                id,
+                mapping: mapping.to_vec(),
+            })
+            .await,
+    )
 }
 
 async fn contacts(pool: &PgPool) -> i64 {
@@ -94,17 +101,9 @@ async fn contacts(pool: &PgPool) -> i64 {
 
 async fn wait_done(app: &axum::Router, cookie: &str, id: i64) -> ImportProgress {
     for _ in 0..200 {
-        let p: ImportProgress = json(
-            call(
-                app,
-                "/api/import/progress",
-                Some(cookie),
-                &[("id", &id.to_string())],
-            )
-            .await,
-        )
-        .await
-        .unwrap();
+        let p = StaffSession::with_cookie(app, cookie)
+            .call(ImportStatus { id })
+            .await;
         if p.status != datacheck_core::wire::ImportStatus::Importing {
             return p;
         }
@@ -124,7 +123,7 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
         .await
         .unwrap();
 
-    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
+    let view = view(&app, &cookie, id).await;
     assert_eq!(view.rows, 11);
     assert_eq!(view.delimiter, "semicolon (;)");
     assert!(
@@ -160,9 +159,7 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
         "the Windows-1252 line reads right"
     );
 
-    let report = check(&app, &cookie, id, &mapping_pairs(&view))
-        .await
-        .unwrap();
+    let report = check(&app, &cookie, id, &view.mapping).await.unwrap();
     assert_eq!(
         (report.rows, report.valid, report.rejected),
         (11, 5, 6),
@@ -198,9 +195,7 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
     // The check wrote nothing: it ran the import and rolled it back.
     assert_eq!(contacts(&pool).await, 0);
 
-    by_id::<()>(&app, &cookie, "/api/import/cancel", id)
-        .await
-        .unwrap();
+    cancel(&app, &cookie, id).await;
     assert_eq!(contacts(&pool).await, 0);
     let bytes: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT file_bytes FROM contact_import WHERE id = $1")
@@ -209,9 +204,7 @@ async fn a_messy_export_is_reported_by_row_and_field_and_cancel_imports_nothing(
             .await
             .unwrap();
     assert!(bytes.is_none(), "a cancelled import's file is removed");
-    let (status, _) = by_id::<()>(&app, &cookie, "/api/import/start", id)
-        .await
-        .unwrap_err();
+    let (status, _) = start(&app, &cookie, id).await.unwrap_err();
     assert_eq!(
         status,
         http::StatusCode::CONFLICT,
@@ -232,17 +225,13 @@ async fn importing_writes_the_valid_rows_once_and_a_second_import_changes_nothin
         let id = import::upload(&pool, &staff, f.company_a, "export.csv", MESSY)
             .await
             .unwrap();
-        let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
+        let view = view(&app, &cookie, id).await;
         // Starting before a check is refused: the import does what the check showed.
-        let early = by_id::<()>(&app, &cookie, "/api/import/start", id).await;
+        let early = start(&app, &cookie, id).await;
         assert_eq!(early.unwrap_err().0, http::StatusCode::CONFLICT);
-        check(&app, &cookie, id, &mapping_pairs(&view))
-            .await
-            .unwrap();
-        by_id::<()>(&app, &cookie, "/api/import/start", id)
-            .await
-            .unwrap();
-        let again = by_id::<()>(&app, &cookie, "/api/import/start", id).await;
+        check(&app, &cookie, id, &view.mapping).await.unwrap();
+        start(&app, &cookie, id).await.unwrap();
+        let again = start(&app, &cookie, id).await;
         assert_eq!(
             again.unwrap_err().0,
             http::StatusCode::CONFLICT,
@@ -317,13 +306,9 @@ async fn a_partial_file_changes_only_its_columns_and_counts_updates(pool: PgPool
         let id = import::upload(&pool, &staff, f.company_b, "f.csv", file)
             .await
             .unwrap();
-        let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
-        check(&app, &cookie, id, &mapping_pairs(&view))
-            .await
-            .unwrap();
-        by_id::<()>(&app, &cookie, "/api/import/start", id)
-            .await
-            .unwrap();
+        let view = view(&app, &cookie, id).await;
+        check(&app, &cookie, id, &view.mapping).await.unwrap();
+        start(&app, &cookie, id).await.unwrap();
         summaries.push(wait_done(&app, &cookie, id).await.summary.unwrap());
     }
     // P1: e-mail changed; P2: only its attribute changed; P3: new.
@@ -366,17 +351,12 @@ async fn a_file_without_a_customer_number_column_cannot_be_checked(pool: PgPool)
     )
     .await
     .unwrap();
-    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
-    let (status, body) = check(&app, &cookie, id, &mapping_pairs(&view))
-        .await
-        .unwrap_err();
+    let view = view(&app, &cookie, id).await;
+    let (status, body) = check(&app, &cookie, id, &view.mapping).await.unwrap_err();
     assert_eq!(status, http::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("customer number"), "{body}");
     // Two columns for one field is refused as well.
-    let twice = vec![
-        ("mapping[0]".to_string(), "email".to_string()),
-        ("mapping[1]".to_string(), "email".to_string()),
-    ];
+    let twice = ["email".to_string(), "email".to_string()];
     let (_, body) = check(&app, &cookie, id, &twice).await.unwrap_err();
     assert!(body.contains("both go to the same field"), "{body}");
 }
@@ -426,10 +406,9 @@ async fn scoped_staff_cannot_upload_to_or_touch_imports_of_another_company(pool:
         let res = call(&app, path, Some(&staff_cookie), &pairs).await;
         assert_eq!(res.status(), http::StatusCode::NOT_FOUND, "{path}");
     }
-    let recent: Vec<datacheck_core::wire::ImportListRow> =
-        json(call(&app, "/api/import/recent", Some(&staff_cookie), &[]).await)
-            .await
-            .unwrap();
+    let recent = StaffSession::with_cookie(&app, &staff_cookie)
+        .call(RecentImports {})
+        .await;
     assert!(recent.is_empty());
     let status: String = sqlx::query_scalar("SELECT status FROM contact_import WHERE id = $1")
         .bind(theirs)
@@ -455,12 +434,10 @@ async fn an_import_records_e_marketing_consent_and_its_basis_with_the_file_as_pr
     let id = import::upload(&pool, &staff, f.company_a, "dms.csv", file.as_bytes())
         .await
         .unwrap();
-    let view: ImportView = by_id(&app, &cookie, "/api/import/view", id).await.unwrap();
+    let view = view(&app, &cookie, id).await;
     assert_eq!(view.mapping[3], "e_marketing", "the header is recognised");
     assert_eq!(view.mapping[4], "e_marketing_basis");
-    let report = check(&app, &cookie, id, &mapping_pairs(&view))
-        .await
-        .unwrap();
+    let report = check(&app, &cookie, id, &view.mapping).await.unwrap();
     let bad: Vec<(String, String)> = report
         .problems
         .iter()
@@ -478,9 +455,7 @@ async fn an_import_records_e_marketing_consent_and_its_basis_with_the_file_as_pr
         0,
         "the check writes nothing"
     );
-    by_id::<()>(&app, &cookie, "/api/import/start", id)
-        .await
-        .unwrap();
+    start(&app, &cookie, id).await.unwrap();
     wait_done(&app, &cookie, id).await;
     let states: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT k.customer_no, coalesce(c.legal_basis, '-'), coalesce(c.state, '-') FROM contact k

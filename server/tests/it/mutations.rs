@@ -4,9 +4,10 @@
 
 use crate::common;
 
+use app::server_fns::mutations::LoadMutation;
 use common::mutations::*;
 use common::*;
-use datacheck_core::wire::mutations::{MutationPage, MutationView};
+use datacheck_core::wire::mutations::MutationPage;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgPool;
@@ -248,8 +249,13 @@ async fn scoped_staff_cannot_see_or_act_on_another_companys_mutations(pool: PgPo
     )
     .await;
     assert_eq!((s, v), (http::StatusCode::OK, serde_json::json!(0)));
-    let id = theirs.to_string();
-    let (s, _) = json(call(&app, "/api/mutations/view", Some(&staff), &[("id", &id)]).await).await;
+    let (s, _) = StaffSession::with_cookie(&app, &staff)
+        .try_call(LoadMutation {
+            id: theirs,
+            query: Default::default(),
+        })
+        .await
+        .unwrap_err();
     assert_eq!(s, http::StatusCode::NOT_FOUND);
     let page = list(&app, &staff, &[("status".into(), "all".into())]).await;
     assert!(page.rows.iter().all(|r| r.company == "Company A"));
@@ -310,9 +316,12 @@ async fn the_view_shows_the_dms_now_beside_the_submitted_value_with_the_reviewer
     .unwrap();
     let app = app(pool.clone());
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let id = m.to_string();
-    let v = ok(&app, "/api/mutations/view", &admin, &[("id", &id)]).await;
-    let view: MutationView = serde_json::from_value(v).unwrap();
+    let view = StaffSession::with_cookie(&app, &admin)
+        .call(LoadMutation {
+            id: m,
+            query: Default::default(),
+        })
+        .await;
     let line = |label: &str| {
         view.fields
             .iter()

@@ -2,80 +2,67 @@
 
 use crate::common;
 
+use app::server_fns::subscriptions::{
+    DeleteSubscriptionType, ListSubscriptionTypes, SaveSubscriptionType,
+};
 use common::mail::*;
 use common::*;
+use datacheck_core::error::AppError;
 use http::StatusCode;
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
 async fn admins_manage_subscription_types_and_removing_one_in_use_needs_its_count(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 2, 0).await;
-    let app = app(pool.clone());
-    let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
-    let staff = sign_in(&app, "staff@test.nl", PASSWORD).await.unwrap();
-    let (status, _) =
-        json(call(&app, "/api/admin/subscription_types", Some(&staff), &[]).await).await;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(2, 0).await;
+    let admin = app.admin().await;
+    let (status, _) = app
+        .scoped_staff()
+        .await
+        .try_call(ListSubscriptionTypes {})
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let save = |pairs: Vec<(&'static str, &'static str)>| {
-        let app = app.clone();
-        let admin = admin.clone();
-        async move {
-            json(
-                call(
-                    &app,
-                    "/api/admin/save_subscription_type",
-                    Some(&admin),
-                    &pairs,
-                )
-                .await,
-            )
-            .await
-        }
-    };
-    let (status, err) = save(vec![
-        ("id", "0"),
-        ("key", "Bad Key"),
-        ("name_nl", ""),
-        ("name_en", "Tips"),
-        ("position", "x"),
-    ])
-    .await;
+    let form =
+        |id: i64, key: &str, name_nl: &str, name_en: &str, position: &str| SaveSubscriptionType {
+            id,
+            key: key.into(),
+            name_nl: name_nl.into(),
+            name_en: name_en.into(),
+            description_nl: String::new(),
+            description_en: String::new(),
+            active: None,
+            position: position.into(),
+        };
+    let (status, err) = admin
+        .try_call(form(0, "Bad Key", "", "Tips", "x"))
+        .await
+        .unwrap_err();
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = err["Fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap())
-        .collect();
+    let AppError::Fields(problems) = &err else {
+        panic!("{err:?}")
+    };
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, vec!["name_nl", "position", "key"]);
-    let (status, _) = save(vec![
-        ("id", "0"),
-        ("key", "car_care"),
-        ("name_nl", "Onderhoudstips"),
-        ("name_en", "Car care tips"),
-        ("description_nl", "Tips voor uw auto."),
-        ("description_en", "Tips for your car."),
-        ("active", "on"),
-        ("position", "50"),
-    ])
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let list = ok(&app, "/api/admin/subscription_types", &admin, &[]).await;
-    let rows = list.as_array().unwrap();
+    admin
+        .call(SaveSubscriptionType {
+            description_nl: "Tips voor uw auto.".into(),
+            description_en: "Tips for your car.".into(),
+            active: Some("on".into()),
+            ..form(0, "car_care", "Onderhoudstips", "Car care tips", "50")
+        })
+        .await;
+    let rows = admin.call(ListSubscriptionTypes {}).await;
     assert_eq!(rows.len(), 5);
-    let car = rows
-        .iter()
-        .find(|r| r["key"] == "car_care")
-        .unwrap()
-        .clone();
-    assert_eq!(car["position"], 50);
+    let car = rows.iter().find(|r| r.key == "car_care").unwrap().clone();
+    assert_eq!(car.position, 50);
+    let app_state = state(pool.clone());
+    let app = app.router.clone();
 
     // Offered on the preferences page; someone subscribes.
     let contact: i64 = count(&pool, "SELECT min(id) FROM contact").await;
-    let st = state(pool.clone());
-    let url = backend::consent::preferences_url(&st, &pool, contact, "test")
+    let url = backend::consent::preferences_url(&app_state, &pool, contact, "test")
         .await
         .unwrap();
     let html = body_text(get(&app, &path_of(&url), None).await).await;
@@ -89,31 +76,21 @@ async fn admins_manage_subscription_types_and_removing_one_in_use_needs_its_coun
     .await;
 
     // Made inactive, it is no longer offered.
-    let id = car["id"].to_string();
-    let id_s: &'static str = Box::leak(id.clone().into_boxed_str());
-    let (status, _) = save(vec![
-        ("id", id_s),
-        ("name_nl", "Onderhoudstips"),
-        ("name_en", "Car care tips"),
-        ("position", "50"),
-    ])
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    admin
+        .call(form(car.id, "", "Onderhoudstips", "Car care tips", "50"))
+        .await;
     let html = body_text(get(&app, &path_of(&url), None).await).await;
     assert!(!html.contains("sub.car_care"));
 
     // Removing it while one contact is subscribed asks for that number.
-    let (status, v) = json(
-        call(
-            &app,
-            "/api/admin/delete_subscription_type",
-            Some(&admin),
-            &[("id", &id), ("expected", "0")],
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let remove = |expected: i64| {
+        admin.try_call(DeleteSubscriptionType {
+            id: car.id,
+            expected,
+        })
+    };
+    let (status, err) = remove(0).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT, "{err:?}");
     assert_eq!(
         count(
             &pool,
@@ -122,13 +99,7 @@ async fn admins_manage_subscription_types_and_removing_one_in_use_needs_its_coun
         .await,
         1
     );
-    ok(
-        &app,
-        "/api/admin/delete_subscription_type",
-        &admin,
-        &[("id", &id), ("expected", "1")],
-    )
-    .await;
+    remove(1).await.unwrap();
     assert_eq!(
         count(
             &pool,

@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use app::server_fns::runs::{LoadRecipientSummary, SaveRunRecipients};
 use common::consent::*;
 use common::mail::*;
 use common::smtp::TestSmtp;
@@ -368,62 +369,48 @@ async fn preferences_page_applies_choices_at_once_and_reports_them(pool: PgPool)
 
 #[sqlx::test(migrations = "../migrations")]
 async fn a_marketing_run_leaves_out_who_withdrew_and_a_data_check_does_not(pool: PgPool) {
-    let f = fixture(&pool).await;
-    seed_contacts(&pool, f.company_a, 4, 0).await;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(4, 0).await;
     withdraw(&pool, "c1@example.nl").await;
-    let app = app(pool.clone());
-    let cookie = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
+    let admin = app.admin().await;
+    let company = app.companies.company_a;
 
-    let check = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Data check",
-        &[("mode", "filter")],
-    )
-    .await;
-    let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &check)]).await;
-    assert_eq!(
-        (summary["reachable"].as_i64(), summary["withdrawn"].as_i64()),
-        (Some(4), Some(1))
-    );
+    let check = admin
+        .prepare_run(company, "Data check", Recipients::All)
+        .await;
+    let summary = admin.call(LoadRecipientSummary { id: check.0 }).await;
+    assert_eq!((summary.reachable, summary.withdrawn), (4, 1));
 
-    let offer = ready_run(
-        &app,
-        &cookie,
-        f.company_a,
-        "Winter offer",
-        &[("mode", "filter")],
-    )
-    .await;
-    ok(
-        &app,
-        "/api/runs/save_recipients",
-        &cookie,
-        &[("id", &offer), ("mode", "filter"), ("marketing", "on")],
-    )
-    .await;
-    let summary = ok(&app, "/api/runs/summary", &cookie, &[("id", &offer)]).await;
-    assert_eq!(summary["marketing"], serde_json::json!(true));
+    let offer = admin
+        .prepare_run(company, "Winter offer", Recipients::All)
+        .await;
+    admin
+        .call(SaveRunRecipients {
+            id: offer.0,
+            mode: "filter".into(),
+            kind: String::new(),
+            city: String::new(),
+            q: String::new(),
+            confirmed_before: String::new(),
+            list: String::new(),
+            marketing: Some("on".into()),
+        })
+        .await;
+    let summary = admin.call(LoadRecipientSummary { id: offer.0 }).await;
+    assert!(summary.marketing);
     assert_eq!(
         (
-            summary["reachable"].as_i64(),
-            summary["withdrawn"].as_i64(),
-            summary["unreachable_total"].as_i64()
+            summary.reachable,
+            summary.withdrawn,
+            summary.unreachable_total
         ),
-        (Some(3), Some(1), Some(0))
+        (3, 1, 0)
     );
-    ok(
-        &app,
-        "/api/runs/send",
-        &cookie,
-        &[("id", &offer), ("expected", "3")],
-    )
-    .await;
+    admin.send_run(offer, 3).await;
     let reached: Vec<String> = sqlx::query_scalar(
         "SELECT email FROM run_recipient WHERE run_id = $1::bigint ORDER BY email",
     )
-    .bind(&offer)
+    .bind(offer.0.to_string())
     .fetch_all(&pool)
     .await
     .unwrap();
@@ -444,7 +431,8 @@ async fn a_marketing_run_leaves_out_who_withdrew_and_a_data_check_does_not(pool:
 
 #[sqlx::test(migrations = "../migrations")]
 async fn reminders_never_go_to_someone_who_withdrew(pool: PgPool) {
-    let (app, cookie, id) = sent_run(&pool, 3, "Remind consent").await;
+    let (app, admin, run) = TestApp::with_sent_run(pool.clone(), 3, "Remind consent").await;
+    let app = app.router;
     let smtp = TestSmtp::start();
     let w = worker(&pool, Some(&smtp), quick());
     drain(&pool, &w).await;
@@ -457,18 +445,8 @@ async fn reminders_never_go_to_someone_who_withdrew(pool: PgPool) {
         .unwrap();
     let res = post_raw(&app, &path_of(&unsubscribe), "List-Unsubscribe=One-Click").await;
     assert_eq!(res.status(), StatusCode::OK);
-    let view = ok(&app, "/api/runs/view", &cookie, &[("id", &id)]).await;
-    assert_eq!(view["remindable"], 2);
-    assert_eq!(
-        ok(
-            &app,
-            "/api/runs/remind",
-            &cookie,
-            &[("id", &id), ("expected", "2")]
-        )
-        .await,
-        2
-    );
+    assert_eq!(admin.run_page(run).await.remindable, 2);
+    assert_eq!(admin.remind(run, 2).await, Ok(2));
     // c2 withdraws while the reminders wait in the outbox: theirs is not sent.
     withdraw(&pool, "c2@example.nl").await;
     drain(&pool, &w).await;

@@ -4,6 +4,7 @@
 
 use crate::common;
 
+use app::server_fns::admin::CreateApiKey;
 use backend::webhooks::{Deliverer, WebhookConfig, signature};
 use common::*;
 use http::StatusCode;
@@ -66,27 +67,18 @@ async fn an_answer_is_announced_once_signed_and_retried_after_the_receiver_fails
     let (app, path, contact) = portal_link(&pool).await;
     let admin = sign_in(&app, "admin@test.nl", PASSWORD).await.unwrap();
     // A key with a webhook, and one without (it hears nothing).
-    let v = ok(
-        &app,
-        "/api/admin/create_api_key",
-        &admin,
-        &[
-            ("name", "DMS"),
-            ("all_companies", "on"),
-            ("webhook_url", &url),
-        ],
-    )
-    .await;
-    let secret = v["webhook_secret"].as_str().unwrap().to_string();
+    let admin_page = StaffSession::with_cookie(&app, &admin);
+    let key_for_all = |name: &str, webhook_url: &str| CreateApiKey {
+        name: name.into(),
+        all_companies: Some("on".into()),
+        company_ids: vec![],
+        webhook_url: webhook_url.into(),
+    };
+    let made = admin_page.call(key_for_all("DMS", &url)).await;
+    let secret = made.webhook_secret.expect("a webhook secret");
     assert!(secret.starts_with("whsec_"));
-    let v = ok(
-        &app,
-        "/api/admin/create_api_key",
-        &admin,
-        &[("name", "Quiet"), ("all_companies", "on")],
-    )
-    .await;
-    assert_eq!(v["webhook_secret"], serde_json::Value::Null);
+    let quiet = admin_page.call(key_for_all("Quiet", "")).await;
+    assert_eq!(quiet.webhook_secret, None);
 
     let html = body_text(get(&app, &path, None).await).await;
     let key = form_key(&html);

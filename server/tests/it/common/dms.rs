@@ -21,10 +21,7 @@ pub async fn new_api_key(
     name: &str,
     scope: KeyScope<'_>,
 ) -> String {
-    let admin = super::StaffSession {
-        router: app.clone(),
-        cookie: admin_cookie.to_string(),
-    };
+    let admin = super::StaffSession::with_cookie(app, admin_cookie);
     let (all_companies, company_ids) = match scope {
         KeyScope::All => (Some("on".to_string()), Vec::new()),
         KeyScope::Companies(ids) => (None, ids.to_vec()),

@@ -94,10 +94,7 @@ pub async fn review(
     selection: serde_json::Value,
     expected: i64,
 ) -> (http::StatusCode, serde_json::Value) {
-    let staff = StaffSession {
-        router: app.clone(),
-        cookie: cookie.to_string(),
-    };
+    let staff = super::StaffSession::with_cookie(app, cookie);
     match staff.review(action, &selection.to_string(), expected).await {
         Ok(n) => (http::StatusCode::OK, serde_json::json!(n)),
         Err((status, err)) => (status, serde_json::to_value(err).unwrap()),

@@ -129,6 +129,14 @@ pub enum Recipients<'a> {
 }
 
 impl StaffSession {
+    /// The browser that holds session `cookie` (as `sign_in` answers it).
+    pub fn with_cookie(router: &Router, cookie: &str) -> StaffSession {
+        StaffSession {
+            router: router.clone(),
+            cookie: cookie.to_string(),
+        }
+    }
+
     /// Calls a server function as the hydrated page does: its path, its arguments
     /// form-encoded, JSON back. Answers the error and the status it came with.
     pub async fn try_call<F>(&self, args: F) -> Result<F::Output, (http::StatusCode, AppError)>
