@@ -92,7 +92,7 @@ async fn contact_id(
 #[utoipa::path(
     get,
     path = "/api/v1/contacts/{company}/{customer_no}/consent",
-    params(("company" = i64, Path, description = "Company id"), ("customer_no" = String, Path, description = "The DMS's customer number")),
+    params(super::ContactPath),
     responses(
         (status = 200, description = "Consent now and its history", body = ApiConsent),
         (status = 401, description = "No valid key", body = ApiError),
@@ -102,7 +102,10 @@ async fn contact_id(
 pub async fn get_consent(
     State(state): State<AppState>,
     Client(client): Client,
-    Path((company, customer_no)): Path<(i64, String)>,
+    Path(super::ContactPath {
+        company,
+        customer_no,
+    }): Path<super::ContactPath>,
 ) -> Result<Json<ApiConsent>, Failure> {
     {
         let id = contact_id(&state, &client, company, &customer_no).await?;
@@ -147,7 +150,7 @@ pub async fn get_consent(
 #[utoipa::path(
     post,
     path = "/api/v1/contacts/{company}/{customer_no}/consent",
-    params(("company" = i64, Path, description = "Company id"), ("customer_no" = String, Path, description = "The DMS's customer number")),
+    params(super::ContactPath),
     request_body = ConsentInput,
     responses(
         (status = 200, description = "Recorded, or already so", body = ConsentResult),
@@ -159,7 +162,10 @@ pub async fn get_consent(
 pub async fn post_consent(
     State(state): State<AppState>,
     Client(client): Client,
-    Path((company, customer_no)): Path<(i64, String)>,
+    Path(super::ContactPath {
+        company,
+        customer_no,
+    }): Path<super::ContactPath>,
     Json(input): Json<ConsentInput>,
 ) -> Result<Json<ConsentResult>, Failure> {
     let id = contact_id(&state, &client, company, &customer_no).await?;
@@ -185,7 +191,7 @@ pub async fn post_consent(
 #[utoipa::path(
     post,
     path = "/api/v1/contacts/{company}/{customer_no}/preferences-link",
-    params(("company" = i64, Path, description = "Company id"), ("customer_no" = String, Path, description = "The DMS's customer number")),
+    params(super::ContactPath),
     responses(
         (status = 200, description = "The link", body = PreferencesLinkResult),
         (status = 401, description = "No valid key", body = ApiError),
@@ -195,7 +201,10 @@ pub async fn post_consent(
 pub async fn preferences_link(
     State(state): State<AppState>,
     Client(client): Client,
-    Path((company, customer_no)): Path<(i64, String)>,
+    Path(super::ContactPath {
+        company,
+        customer_no,
+    }): Path<super::ContactPath>,
 ) -> Result<Json<PreferencesLinkResult>, Failure> {
     let id = contact_id(&state, &client, company, &customer_no).await?;
     let url = consent::link_for_contact(&state, &client.scope, &client.actor(), id).await?;

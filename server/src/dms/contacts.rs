@@ -247,7 +247,7 @@ fn record_of(
 #[utoipa::path(
     get,
     path = "/api/v1/contacts/{company}/{customer_no}",
-    params(("company" = i64, Path, description = "Company id"), ("customer_no" = String, Path, description = "The DMS's customer number")),
+    params(super::ContactPath),
     responses(
         (status = 200, description = "The contact", body = ContactOutput),
         (status = 401, description = "No valid key", body = ApiError),
@@ -257,7 +257,10 @@ fn record_of(
 pub async fn get_contact(
     State(state): State<AppState>,
     Client(client): Client,
-    Path((company, customer_no)): Path<(i64, String)>,
+    Path(super::ContactPath {
+        company,
+        customer_no,
+    }): Path<super::ContactPath>,
 ) -> Result<Json<ContactOutput>, Failure> {
     match load(&state, &client, company, &customer_no).await? {
         Some(c) => Ok(Json(c)),
@@ -270,7 +273,7 @@ pub async fn get_contact(
 #[utoipa::path(
     put,
     path = "/api/v1/contacts/{company}/{customer_no}",
-    params(("company" = i64, Path, description = "Company id"), ("customer_no" = String, Path, description = "The DMS's customer number")),
+    params(super::ContactPath),
     request_body = ContactInput,
     responses(
         (status = 201, description = "Created", body = PutResult),
@@ -283,7 +286,10 @@ pub async fn get_contact(
 pub async fn put_contact(
     State(state): State<AppState>,
     Client(client): Client,
-    Path((company, customer_no)): Path<(i64, String)>,
+    Path(super::ContactPath {
+        company,
+        customer_no,
+    }): Path<super::ContactPath>,
     body: Result<
         Json<serde_json::Map<String, serde_json::Value>>,
         axum::extract::rejection::JsonRejection,

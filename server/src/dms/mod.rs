@@ -18,6 +18,16 @@ pub mod mutations;
 pub use client::Client;
 pub use error::{ApiError, ApiProblem};
 
+/// The path of one contact: its company and the DMS's customer number.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ContactPath {
+    /// Company id
+    pub company: i64,
+    /// The DMS's customer number
+    pub customer_no: String,
+}
+
 use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::{Json, Router};
