@@ -1,5 +1,5 @@
 import { test, expect, type Route } from '@playwright/test';
-import { admin, consoleErrors, hydrated, openNav, signIn, snap } from './helpers';
+import { admin, axe, consoleErrors, hydrated, openNav, signIn, snap } from './helpers';
 
 // The demo seed holds data checks in every state; this walks the wizard from an empty
 // draft to mails in the dev mailbox and a link that opens.
@@ -119,6 +119,54 @@ test.describe('data checks', () => {
     // Expected: the refused save of the body without <link>, and the sandboxed mail frame
     // refusing the script Playwright injects into every frame (the mail has none).
     expect(errors.filter((e) => !e.includes('status of 422') && !e.includes("frame is sandboxed"))).toEqual([]);
+  });
+
+  // Each step of the wizard, on a phone and on a desktop: no accessibility problem
+  // (axe, WCAG 2.1 AA), and on a phone a step bar that fits without scrolling.
+  test('every wizard step passes axe and its step bar fits the screen', async ({ page }, testInfo) => {
+    const errors = consoleErrors(page);
+    await signIn(page, admin);
+    await page.goto('/staff/runs/new');
+    await hydrated(page);
+    const bar = page.locator('ol.stepper');
+    const fits = async () => {
+      const overflow = await bar.evaluate((el) => el.scrollWidth - el.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    };
+    await fits();
+    await axe(page);
+
+    await page.getByLabel('Name', { exact: true }).fill(`Axe ${testInfo.project.name} ${Date.now()}`);
+    await page.getByLabel('Company').selectOption({ label: 'Autobedrijf Dekker Amersfoort' });
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page).toHaveURL(/step=2$/);
+    await hydrated(page);
+    await expect(page.getByText('Step 2 of 5:')).toBeVisible({ visible: testInfo.project.name === 'phone' });
+    await fits();
+    await axe(page);
+    await page.getByRole('button', { name: 'Save and count' }).click();
+    await expect(page.getByTestId('recipient-summary')).toBeVisible();
+    await axe(page);
+    await page.getByTestId('recipient-summary').getByRole('link', { name: 'Continue to the e-mail →' }).click();
+
+    await expect(page).toHaveURL(/step=3$/);
+    await hydrated(page);
+    await fits();
+    await axe(page);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+
+    await expect(page).toHaveURL(/step=4$/);
+    await hydrated(page);
+    await fits();
+    await axe(page);
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+
+    await expect(page).toHaveURL(/step=5$/);
+    await hydrated(page);
+    await fits();
+    await axe(page);
+    await snap(page, testInfo, 'wizard-5-send-steps', { fullPage: false });
+    expect(errors).toEqual([]);
   });
 
   // A server answer that arrives after its step has been left (a slow preview, here held

@@ -40,6 +40,12 @@ pub fn Stepper(run: Option<i64>, current: usize, steps_done: usize) -> impl Into
                     }
                 }).collect_view()}
             </ol>
+            // Where the markers stand alone (narrow screens), the current step in words;
+            // hidden elsewhere, where each step shows its label.
+            <p class="stepper-caption" aria-hidden="true">
+                {format!("Step {current} of {}: ", STEPS.len())}
+                <strong>{STEPS.get(current.saturating_sub(1)).copied().unwrap_or_default()}</strong>
+            </p>
         </nav>
     }
 }
