@@ -22,6 +22,10 @@ async fn the_form_shows_editable_fields_as_inputs_read_only_as_text_and_hidden_o
         "prefilled with the current value"
     );
     assert!(html.contains("name=\"f.phone\""));
+    assert!(
+        html.contains("value=\"06 12345678\"") && !html.contains("value=\"+316"),
+        "the phone number as people here write it, never in E.164"
+    );
     assert!(html.contains("Zwolle"), "the read-only city is shown");
     assert!(!html.contains("name=\"f.city\""), "but not as an input");
     assert!(
@@ -122,9 +126,10 @@ async fn review_then_confirm_saves_one_mutation_with_the_dms_and_the_submitted_v
     assert!(html.contains("portal-review-step"), "{html}");
     assert!(html.contains("c1@example.nl") && html.contains("nieuw@example.nl"));
     assert!(
-        html.contains("+31687654321"),
-        "the phone number in its stored form"
+        html.contains("06 12345678") && html.contains("06 87654321"),
+        "both numbers as people here write them"
     );
+    assert!(!html.contains(">+316"), "not in their stored form");
     assert_eq!(
         count(&pool, "SELECT count(*) FROM mutation").await,
         0,
@@ -231,7 +236,8 @@ async fn everything_is_correct_records_a_confirmation_and_confirms_the_shown_fie
             ("key", &key),
             ("lang", "nl"),
             ("f.email", "c1@example.nl"),
-            ("f.phone", "+31612345678"),
+            // As the form showed it: the stored +31612345678.
+            ("f.phone", "06 12345678"),
             ("intent", "all_correct"),
         ],
     )

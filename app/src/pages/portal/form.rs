@@ -50,7 +50,7 @@ pub(super) fn FormStep(
                     <dl class="portal-fields portal-read-only">
                         {read_only.into_iter().map(|f| {
                             let shown = f.value.as_deref()
-                                .map(|v| text::field_value(l, f.field_type, v))
+                                .map(|v| text::field_value(l, &view, f.field_type, v))
                                 .unwrap_or_else(|| td_string!(l, empty_value).to_string());
                             view! {
                                 <div class="portal-field" data-key=f.key.clone()>

@@ -68,8 +68,9 @@ pub fn yes_no(l: Locale, yes: bool) -> String {
 }
 
 /// A stored field value as the customer reads it.
-pub fn field_value(l: Locale, ty: FieldType, stored: &str) -> String {
+pub fn field_value(l: Locale, view: &PortalView, ty: FieldType, stored: &str) -> String {
     match ty {
+        FieldType::Phone => view.phone_written(stored),
         FieldType::YesNo => yes_no(l, stored == "yes"),
         FieldType::Language => match stored {
             "nl" => td_string!(l, value_lang_nl).to_string(),
@@ -121,8 +122,9 @@ fn person_detail(l: Locale, key: &str) -> String {
     }
 }
 
-fn detail_value(l: Locale, key: &str, v: &str) -> String {
+fn detail_value(l: Locale, view: &PortalView, key: &str, v: &str) -> String {
     match key {
+        "phone" => view.phone_written(v),
         "left" => yes_no(l, v == "yes"),
         "notify_scope" => notify_scope(l, v),
         "notify_when" => notify_when(l, v),
@@ -131,7 +133,7 @@ fn detail_value(l: Locale, key: &str, v: &str) -> String {
 }
 
 /// How one change's values read.
-type Shown = Box<dyn Fn(&str) -> String>;
+type Shown<'v> = Box<dyn Fn(&str) -> String + 'v>;
 
 /// The review's lines for a set of changes, in the reader's language.
 pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<ChangeLine> {
@@ -161,7 +163,7 @@ pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<Cha
                         "first_name" | "last_name_prefix" | "last_name"
                     )
             })
-            .filter_map(|c| c.new.as_deref().map(|v| detail_value(l, &c.key, v)))
+            .filter_map(|c| c.new.as_deref().map(|v| detail_value(l, view, &c.key, v)))
             .collect();
         if !details.is_empty() {
             new = format!("{new} ({})", details.join(", "));
@@ -197,7 +199,7 @@ pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<Cha
                 let f = view.fields.iter().find(|f| f.key == c.key);
                 let label = f.map(|f| f.label.clone()).unwrap_or_else(|| c.key.clone());
                 let ty = f.map(|f| f.field_type).unwrap_or(FieldType::Text);
-                (label, Box::new(move |v: &str| field_value(l, ty, v)))
+                (label, Box::new(move |v: &str| field_value(l, view, ty, v)))
             }
             ChangeTarget::Person(id) | ChangeTarget::Notification(id) => {
                 let key = c.key.clone();
@@ -208,7 +210,7 @@ pub fn change_lines(view: &PortalView, changes: &[Change], l: Locale) -> Vec<Cha
                         name = person_name(*id),
                         detail = person_detail(l, &c.key)
                     ),
-                    Box::new(move |v: &str| detail_value(l, &key, v)),
+                    Box::new(move |v: &str| detail_value(l, view, &key, v)),
                 )
             }
             ChangeTarget::Subscription => {

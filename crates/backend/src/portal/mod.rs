@@ -271,6 +271,8 @@ pub async fn post(
             let save_now =
                 posted.intent == "confirm" || (posted.intent == "all_correct" && found.is_empty());
             if !save_now {
+                let mut view = view;
+                write_phones(&mut view, &found);
                 let lines = state.words.change_lines(&view, &found);
                 return show(
                     view,

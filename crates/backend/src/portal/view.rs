@@ -1,6 +1,7 @@
 //! The customer page as its customer sees it: the fields the run offers, the persons, subscriptions, and the answer already given.
 
 use super::*;
+use datacheck_core::domain::{CountryCode, FieldType, Phone};
 
 /// What this link shows and may change, from the database, in one read (a form post's;
 /// the page was opened before).
@@ -78,7 +79,9 @@ pub(super) fn view_of(
         subscriptions,
         submission_key: new_submission_key(),
         responded: None,
+        written: Default::default(),
     };
+    write_phones(&mut view, &[]);
     if let Some(latest) = page.latest {
         let changes: Vec<Change> = latest
             .changes
@@ -104,6 +107,7 @@ pub(super) fn view_of(
                 new: c.submitted_value,
             })
             .collect();
+        write_phones(&mut view, &changes);
         view.responded = Some(Responded {
             at: moment(latest.created_at, tz, &view.language),
             changed: latest.kind == AnswerKind::Changed,
@@ -111,6 +115,43 @@ pub(super) fn view_of(
         });
     }
     view
+}
+
+/// Writes the page's phone numbers, and those `changes` name, the way people of the
+/// contact's country write them (`PortalView::written`).
+pub(super) fn write_phones(view: &mut PortalView, changes: &[Change]) {
+    let country = CountryCode::parse(&view.country).unwrap_or_else(|_| CountryCode::netherlands());
+    let is_phone = |c: &Change| match c.target {
+        ChangeTarget::Field => view
+            .fields
+            .iter()
+            .any(|f| f.key == c.key && f.field_type == FieldType::Phone),
+        _ => c.key == "phone",
+    };
+    let stored: Vec<String> = view
+        .fields
+        .iter()
+        .filter(|f| f.field_type == FieldType::Phone)
+        .filter_map(|f| f.value.clone())
+        .chain(
+            view.persons
+                .iter()
+                .flatten()
+                .filter_map(|p| p.phone.clone()),
+        )
+        .chain(
+            changes
+                .iter()
+                .filter(|c| is_phone(c))
+                .flat_map(|c| [c.old.clone(), c.new.clone()])
+                .flatten(),
+        )
+        .collect();
+    for s in stored {
+        if let Ok(phone) = Phone::parse(&s) {
+            view.written.insert(s, phone.written(&country));
+        }
+    }
 }
 
 /// A moment in the organisation's time zone, the way the language writes it.

@@ -109,7 +109,8 @@ impl FieldType {
     /// The stored form of `raw`, or why it does not fit this type. `raw` must not be
     /// blank: whether a field may be empty is the caller's rule (required fields, and
     /// "an empty value never silently erases a stored one"). `country` is the contact's
-    /// country, which decides the postal code rules.
+    /// country, which decides the postal code rules and the region of a phone number
+    /// written without a country code.
     ///
     /// On the server a phone number is checked against the full numbering plan and
     /// stored in E.164; in the browser only the light check runs.
@@ -122,7 +123,7 @@ impl FieldType {
         match self {
             FieldType::Text => Ok(Text::parse(raw, TEXT_MAX)?.as_str().to_string()),
             FieldType::Email => Ok(Email::parse(raw)?.as_str().to_string()),
-            FieldType::Phone => phone(raw),
+            FieldType::Phone => phone(raw, country),
             FieldType::Date => parse_date(raw),
             FieldType::YesNo => parse_yes_no(raw).map(|b| if b { "yes" } else { "no" }.to_string()),
             FieldType::Choice => {
@@ -237,12 +238,12 @@ pub const BUILTIN_KEYS: [&str; 16] = [
 pub const TEXT_MAX: usize = 200;
 
 #[cfg(feature = "native")]
-fn phone(raw: &str) -> Result<String, Invalid> {
-    Ok(super::Phone::parse(raw)?.as_str().to_string())
+fn phone(raw: &str, country: &CountryCode) -> Result<String, Invalid> {
+    Ok(super::Phone::parse_in(raw, country)?.as_str().to_string())
 }
 
 #[cfg(not(feature = "native"))]
-fn phone(raw: &str) -> Result<String, Invalid> {
+fn phone(raw: &str, _country: &CountryCode) -> Result<String, Invalid> {
     super::Phone::quick_check(raw)?;
     Ok(raw.trim().to_string())
 }

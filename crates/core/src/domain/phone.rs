@@ -29,18 +29,27 @@ impl Phone {
         Ok(())
     }
 
-    /// The full check (server only): a number that exists in its country's plan.
+    /// The full check (server only): a number that exists in its country's plan, with
+    /// the Netherlands as the region of a number written without a country code.
     #[cfg(feature = "native")]
     pub fn parse(raw: &str) -> Result<Phone, Invalid> {
+        Self::parse_in(raw, &super::CountryCode::netherlands())
+    }
+
+    /// As `parse`, with `country` (the contact's) as the region of a number written
+    /// without a country code: a Belgian contact's `0470 12 34 56` is Belgian. A country
+    /// the numbering plan does not know falls back to the Netherlands.
+    #[cfg(feature = "native")]
+    pub fn parse_in(raw: &str, country: &super::CountryCode) -> Result<Phone, Invalid> {
         Self::quick_check(raw)?;
+        let region = region_of(country);
         let invalid = || Invalid::from(Problem::PhoneInvalid);
         let s = raw.trim();
         let s = s
             .strip_prefix("00")
             .map(|r| format!("+{r}"))
             .unwrap_or_else(|| s.to_string());
-        let number =
-            phonenumber::parse(Some(phonenumber::country::Id::NL), &s).map_err(|_| invalid())?;
+        let number = phonenumber::parse(Some(region), &s).map_err(|_| invalid())?;
         if !phonenumber::is_valid(&number) {
             return Err(invalid());
         }
@@ -56,6 +65,30 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number as people of `country` write it: nationally when it is a number of
+    /// that country (`033 650 8591`), internationally otherwise (`+32 470 12 34 56`).
+    #[cfg(feature = "native")]
+    pub fn written(&self, country: &super::CountryCode) -> String {
+        let Ok(number) = phonenumber::parse(None, &self.0) else {
+            return self.0.clone();
+        };
+        let mode = if number.country().id() == Some(region_of(country)) {
+            phonenumber::Mode::National
+        } else {
+            phonenumber::Mode::International
+        };
+        number.format().mode(mode).to_string()
+    }
+}
+
+/// The numbering plan's region for a contact's country, the Netherlands when it has none.
+#[cfg(feature = "native")]
+fn region_of(country: &super::CountryCode) -> phonenumber::country::Id {
+    country
+        .as_str()
+        .parse()
+        .unwrap_or(phonenumber::country::Id::NL)
 }
 
 super::string_newtype_display!(Phone);
@@ -90,6 +123,31 @@ mod tests {
         // Found by parse_of_display_is_identity: 8 digits typed, 7 left once the trunk
         // `0` after the country code is dropped, a stored number that would not parse.
         assert!(Phone::parse("+27081000").is_err());
+    }
+
+    #[cfg(feature = "native")]
+    #[test]
+    fn numbers_are_written_nationally_in_their_own_country() {
+        let nl = crate::domain::CountryCode::netherlands();
+        let be = crate::domain::CountryCode::parse("BE").unwrap();
+        let fixed = Phone::parse("033 650 8591").unwrap();
+        assert_eq!(fixed.written(&nl), "033 650 8591");
+        assert_eq!(fixed.written(&be), "+31 33 650 8591");
+        let mobile = Phone::parse("+31612345678").unwrap();
+        assert_eq!(mobile.written(&nl), "06 12345678");
+        let belgian = Phone::parse_in("0470 12 34 56", &be).unwrap();
+        assert_eq!(belgian.as_str(), "+32470123456");
+        assert_eq!(belgian.written(&be), "0470 12 34 56");
+        assert_eq!(belgian.written(&nl), "+32 470 12 34 56");
+        // What is shown reads back as the same number.
+        for (p, c) in [
+            (&fixed, &nl),
+            (&mobile, &nl),
+            (&belgian, &be),
+            (&belgian, &nl),
+        ] {
+            assert_eq!(&Phone::parse_in(&p.written(c), c).unwrap(), p);
+        }
     }
 
     proptest! {

@@ -108,8 +108,15 @@ pub fn changes(
             }
         };
         let old = f.value.clone();
+        // The value as shown, sent back untouched, is no change: the browser cannot
+        // read a phone number the way the server stores it.
         let same_as_old = match (&old, &new) {
-            (Some(o), Some(n)) => o == n || canonical_field(f, o, &country).is_ok_and(|c| &c == n),
+            (Some(o), Some(n)) => {
+                o == n
+                    || canonical_field(f, o, &country).is_ok_and(|c| &c == n)
+                    || crate::domain::normalize(raw)
+                        == crate::domain::normalize(&view.edit_text(f.field_type, o))
+            }
             (None, None) => true,
             _ => false,
         };
@@ -132,9 +139,15 @@ pub fn changes(
             return Err(NotOffered(format!("p{id}")));
         };
         let prefix = format!("p{id}");
-        let Some(checked) = check_person(view, &prefix, pa, &mut problems)? else {
+        let Some(mut checked) = check_person(view, &prefix, pa, &mut problems)? else {
             continue;
         };
+        // The number as shown, sent back untouched, is the stored one.
+        if let Some(stored) = &current.phone
+            && crate::domain::normalize(&pa.phone) == view.phone_written(stored)
+        {
+            checked.details[PHONE] = Some(stored.clone());
+        }
         let was = [
             ("first_name", &current.first_name),
             ("last_name_prefix", &current.last_name_prefix),
@@ -275,7 +288,11 @@ pub fn canonical_field(
     }
 }
 
+/// Where the phone number is among a person's details (`PERSON_DETAILS`).
+const PHONE: usize = 4;
+
 struct CheckedPerson {
+    /// In the order of `PERSON_DETAILS`.
     details: [Option<String>; 6],
     notify: Option<(String, String)>,
 }
@@ -305,7 +322,8 @@ fn check_person(
             None
         }
     };
-    let country = CountryCode::netherlands();
+    // A person's number without a country code is one of the organisation's country.
+    let country = CountryCode::parse(&view.country).unwrap_or_else(|_| CountryCode::netherlands());
     let email = match opt(&pa.email).map(|s| Email::parse(&s)).transpose() {
         Ok(v) => v.map(|e| e.as_str().to_string()),
         Err(e) => {
@@ -415,6 +433,7 @@ mod tests {
             subscriptions: None,
             submission_key: "k".into(),
             responded: None,
+            written: [("+31612345678".to_string(), "06 12345678".to_string())].into(),
         }
     }
 
@@ -450,6 +469,34 @@ mod tests {
         // A Dutch mobile number typed the local way is the stored +31 number.
         let found = changes(&view(), &answer(&[("phone", "06 12 34 56 78")]));
         assert_eq!(found, Ok(Ok(Vec::new())));
+    }
+
+    #[test]
+    fn a_phone_number_sent_back_as_shown_is_no_change() {
+        let v = view();
+        let shown = Answer::initial(&v);
+        assert_eq!(shown.fields["phone"], "06 12345678");
+        assert_eq!(changes(&v, &shown), Ok(Ok(Vec::new())));
+        // A person's number, shown the same way, likewise.
+        let mut v = view();
+        v.persons = Some(vec![PortalPerson {
+            id: 7,
+            first_name: Some("Piet".into()),
+            last_name: Some("Smit".into()),
+            phone: Some("+31612345678".into()),
+            ..PortalPerson::default()
+        }]);
+        let shown = Answer::initial(&v);
+        assert_eq!(shown.persons[&7].phone, "06 12345678");
+        let mut a = Answer {
+            persons: shown.persons,
+            ..Answer::default()
+        };
+        assert_eq!(changes(&v, &a), Ok(Ok(Vec::new())));
+        a.persons.get_mut(&7).unwrap().phone = "06 87654321".into();
+        let found = changes(&v, &a).unwrap().unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].new.as_deref(), Some("+31687654321"));
     }
 
     #[test]

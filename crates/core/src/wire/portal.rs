@@ -85,6 +85,30 @@ pub struct PortalView {
     pub submission_key: String,
     /// The latest answer through this link, if any.
     pub responded: Option<Responded>,
+    /// The page's phone numbers as people of the contact's country write them, by
+    /// stored (E.164) form. The server fills it: the browser has no numbering plan.
+    pub written: BTreeMap<String, String>,
+}
+
+impl PortalView {
+    /// A stored value as the customer reads and edits it: dates day first, phone
+    /// numbers as written in the contact's country, the rest as stored.
+    pub fn edit_text(&self, ty: FieldType, stored: &str) -> String {
+        match ty {
+            FieldType::Date => crate::domain::day_first(stored),
+            FieldType::Phone => self.phone_written(stored),
+            _ => stored.to_string(),
+        }
+    }
+
+    /// A stored phone number as written in the contact's country (as stored when the
+    /// server did not write it).
+    pub fn phone_written(&self, stored: &str) -> String {
+        self.written
+            .get(stored)
+            .cloned()
+            .unwrap_or_else(|| stored.to_string())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,7 +283,7 @@ impl Answer {
                     let shown = f
                         .value
                         .as_deref()
-                        .map(|v| edit_text(f.field_type, v))
+                        .map(|v| view.edit_text(f.field_type, v))
                         .unwrap_or_default();
                     (f.key.clone(), shown)
                 })
@@ -276,7 +300,11 @@ impl Answer {
                             last_name_prefix: p.last_name_prefix.clone().unwrap_or_default(),
                             last_name: p.last_name.clone().unwrap_or_default(),
                             email: p.email.clone().unwrap_or_default(),
-                            phone: p.phone.clone().unwrap_or_default(),
+                            phone: p
+                                .phone
+                                .as_deref()
+                                .map(|v| view.phone_written(v))
+                                .unwrap_or_default(),
                             role: p.role.clone().unwrap_or_default(),
                             left: p.left,
                             notify_scope: p.notify_scope.clone(),
@@ -340,14 +368,6 @@ impl Answer {
             out.push(("consent".into(), c.clone()));
         }
         out
-    }
-}
-
-/// A stored value as the customer edits it: dates day first, the rest as stored.
-pub fn edit_text(ty: FieldType, stored: &str) -> String {
-    match ty {
-        FieldType::Date => crate::domain::day_first(stored),
-        _ => stored.to_string(),
     }
 }
 
