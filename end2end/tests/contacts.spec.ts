@@ -7,7 +7,7 @@ test.describe('contact register', () => {
     await signIn(page, admin);
     await page.goto('/staff/contacts');
     await hydrated(page);
-    // 320 demo contacts, plus any the import test added.
+    // 327 demo contacts, plus any the import test added.
     await expect(page.getByTestId('contact-counts')).toContainText(/^3[2-9]\d contacts match/);
     await expect(page.getByTestId('pager-count')).toContainText(/^50 shown of 3[2-9]\d contacts/);
     await snap(page, testInfo, 'contacts-list', { fullPage: false });
@@ -80,6 +80,26 @@ test.describe('contact register', () => {
     await expect(persons).toBeVisible();
     await expect(persons).toContainText(/tickets|No notifications/);
     await snap(page, testInfo, 'contact-organisation');
+  });
+
+  test('a fleet manager and their drivers link to each other', async ({ page }, testInfo) => {
+    await signIn(page, staff);
+    await page.goto('/staff/contacts?q=A90011');
+    await hydrated(page);
+    await page.getByTestId('contacts').locator('tbody a').first().click();
+    const card = page.getByTestId('data-manager');
+    await expect(page.getByTestId('managed-by')).toContainText('Managed by Ruud Jansen');
+    await card.getByRole('link', { name: 'Ruud Jansen' }).click();
+    await expect(page.getByRole('heading', { name: 'Ruud Jansen', level: 1 })).toBeVisible();
+    const manages = page.getByTestId('manages');
+    await expect(card).toContainText('Manages (6)');
+    await expect(manages.getByRole('link')).toHaveCount(6);
+    await expect(manages).toContainText('Kees Brouwer');
+    await expect(manages).toContainText('Jansen Transport B.V.');
+    await card.scrollIntoViewIfNeeded();
+    await snap(page, testInfo, 'contact-data-manager', { fullPage: false });
+    await manages.getByRole('link', { name: 'Tomasz Nowak' }).click();
+    await expect(page.getByTestId('managed-by')).toContainText('Ruud Jansen');
   });
 
   test('a contact of another company is not found for a scoped staff user', async ({ page }) => {

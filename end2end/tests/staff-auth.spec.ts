@@ -22,7 +22,7 @@ test.describe('staff sign-in', () => {
     // Contacts are counted for both companies: an admin sees every company.
     await nav.getByRole('link', { name: 'Contacts' }).click();
     // An admin sees the contacts of every company.
-    // (320 demo contacts; the import test may have added a few to the first company.)
+    // (327 demo contacts; the import test may have added a few to the first company.)
     await expect(page.getByTestId('contact-counts')).toContainText(/^3[2-9]\d contacts match/);
     await snap(page, testInfo, 'contacts');
 
@@ -63,7 +63,7 @@ test.describe('staff sign-in', () => {
 
     await page.goto('/staff/contacts');
     await hydrated(page);
-    // Only the contacts of their one company (180 of the demo's 320, plus any the
+    // Only the contacts of their one company (187 of the demo's 327, plus any the
     // import test added there).
     await expect(page.getByTestId('contact-counts')).toContainText(/^1[89]\d contacts match/);
     await expect(page.getByTestId('contacts')).not.toContainText('Dekker Lease & Service Utrecht');

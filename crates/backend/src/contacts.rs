@@ -11,7 +11,7 @@ use datacheck_core::error::AppError;
 use datacheck_core::wire::ContactKind;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, ContactDetail, ContactFieldValue, ContactId, ContactListRow,
-    ContactPage, ContactPersonRow, ContactQuery, display_name, notifications_label,
+    ContactPage, ContactPersonRow, ContactQuery, ContactRef, display_name, notifications_label,
 };
 
 /// Contacts per company, for the companies in `scope`.
@@ -39,6 +39,8 @@ pub struct Record {
     pub contact: db::contact::Full,
     pub attributes: Vec<db::contact::AttributeRow>,
     pub persons: Vec<db::contact::PersonRow>,
+    /// The customer number of the contact's data manager.
+    pub managed_by: Option<String>,
 }
 
 /// The contact `customer_no` of `company`, if it is in `scope`.
@@ -74,6 +76,9 @@ pub async fn record(
         contact,
         attributes: db::contact::attributes(pool, id.0).await?,
         persons: db::contact::persons(pool, id.0).await?,
+        managed_by: db::contact::managers::manager_of(pool, id.0)
+            .await?
+            .map(|m| m.customer_no),
     }))
 }
 
@@ -262,6 +267,20 @@ pub async fn detail(
     let attributes = db::contact::attributes(pool, k.id).await?;
     let confirmations = db::contact::confirmations(pool, k.id).await?;
     let persons = db::contact::persons(pool, k.id).await?;
+    let related = |r: db::contact::managers::Related| ContactRef {
+        id: ContactId(r.id),
+        name: r.name(),
+        customer_no: r.customer_no,
+    };
+    let managed_by = db::contact::managers::manager_of(pool, k.id)
+        .await?
+        .map(related);
+    let manages = db::contact::managers::managed_by(pool, k.id, MANAGES_SHOWN)
+        .await?
+        .into_iter()
+        .map(related)
+        .collect();
+    let manages_total = db::contact::managers::managed_count(pool, k.id).await?;
     let fields = catalogue
         .into_iter()
         .map(|f| {
@@ -309,10 +328,16 @@ pub async fn detail(
                 left: p.left_at.map(|t| local_time::date(t, tz)),
             })
             .collect(),
+        managed_by,
+        manages,
+        manages_total,
         created: local_time::date_time(k.created_at, tz),
         updated: local_time::date_time(k.updated_at, tz),
     })
 }
+
+/// Contacts a data manager manages, listed by name on their page; the rest are counted.
+const MANAGES_SHOWN: i64 = 50;
 
 #[cfg(test)]
 mod tests {

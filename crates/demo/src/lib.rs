@@ -102,6 +102,7 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
     seed_register_extras(&mut tx, &contacts, &ids).await?;
     seed_integration(&mut tx, &company_ids, user_ids[0], user_ids[1]).await?;
     seed_runs(&mut tx, &company_ids, user_ids[0], user_ids[1]).await?;
+    let fleet = seed_fleet(&mut tx, company_ids[0]).await?;
     audit::record(
         &mut *tx,
         &actor,
@@ -110,13 +111,13 @@ pub async fn seed_demo(pool: &PgPool) -> Result<Option<Seeded>, sqlx::Error> {
             subject_type: "database",
             subject_id: None,
             company_id: None,
-            detail: serde_json::json!({ "companies": COMPANIES, "contacts": contacts.len() }),
+            detail: serde_json::json!({ "companies": COMPANIES, "contacts": contacts.len() + fleet.len() }),
         },
     )
     .await?;
     tx.commit().await?;
     Ok(Some(Seeded {
-        contacts: contacts.len(),
+        contacts: contacts.len() + fleet.len(),
     }))
 }
 
@@ -152,11 +153,13 @@ async fn seed_integration(
 }
 
 mod consent;
+mod fleet;
 mod links;
 mod register;
 mod runs;
 
 use consent::*;
+pub use fleet::*;
 pub use links::*;
 use register::*;
 pub use runs::*;

@@ -45,6 +45,10 @@ pub struct ContactInput {
     language: Option<String>,
     /// Custom attributes by key, in the attribute's type (dates as `2026-11-23`).
     attributes: Option<BTreeMap<String, Option<String>>>,
+    /// The customer number of this contact's data manager: another contact of the same
+    /// company (in the register, or in the same batch), who checks this one's data.
+    /// Nobody manages themselves, and managers never go round in a circle.
+    managed_by: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -98,6 +102,8 @@ pub struct ContactOutput {
     pub language: String,
     pub attributes: BTreeMap<String, String>,
     pub contact_persons: Vec<ContactPersonOutput>,
+    /// The customer number of the contact's data manager.
+    pub managed_by: Option<String>,
     /// RFC 3339, UTC.
     pub created_at: String,
     pub updated_at: String,
@@ -172,6 +178,7 @@ async fn load(
                 left_at: p.left_at.map(rfc3339),
             })
             .collect(),
+        managed_by: record.managed_by,
         created_at: rfc3339(k.created_at),
         updated_at: rfc3339(k.updated_at),
     }))

@@ -10,6 +10,7 @@ mod cli;
 mod consent;
 mod contacts;
 mod crash;
+mod data_managers;
 mod dms_api;
 mod erasure;
 mod fields;

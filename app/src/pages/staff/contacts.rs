@@ -8,7 +8,9 @@ use crate::components::data_table::{
 use crate::components::{EmptyState, Loading, PageHeader, icons};
 use crate::server_fns::contacts::{get_contact, list_contacts};
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{ContactDetail, ContactId, ContactKind, ContactListRow, ContactQuery};
+use datacheck_core::wire::{
+    ContactDetail, ContactId, ContactKind, ContactListRow, ContactQuery, ContactRef,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -203,6 +205,29 @@ fn contact_detail(c: ContactDetail) -> impl IntoView {
     };
     let has_custom = !custom.is_empty();
     let persons = c.persons;
+    let link = |r: ContactRef| {
+        view! {
+            <a href=format!("/staff/contacts/{}", r.id.0)>{r.name}</a>
+            <span class="muted">{format!(" · {}", r.customer_no)}</span>
+        }
+    };
+    let managed_by = c.managed_by.map(|m| {
+        view! {
+            <p data-testid="managed-by">"Managed by " {link(m)}</p>
+        }
+    });
+    let manages_total = c.manages_total;
+    let more = manages_total - c.manages.len() as i64;
+    let manages = (manages_total > 0).then(|| {
+        view! {
+            <p>{format!("Manages ({manages_total})")}</p>
+            <ul class="person-list" data-testid="manages">
+                {c.manages.into_iter().map(|r| view! { <li>{link(r)}</li> }).collect_view()}
+            </ul>
+            {(more > 0).then(|| view! { <p class="muted small">{format!("and {more} more")}</p> })}
+        }
+    });
+    let has_relation = managed_by.is_some() || manages.is_some();
     view! {
         <Title text=c.name.clone() />
         <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/staff/contacts">"Contacts"</a></nav>
@@ -242,6 +267,14 @@ fn contact_detail(c: ContactDetail) -> impl IntoView {
                             </ul>
                         }.into_any()
                     }}
+                </section>
+                <section class="card" data-testid="data-manager">
+                    <h2>"Data manager"</h2>
+                    {managed_by}
+                    {manages}
+                    {(!has_relation).then(|| view! {
+                        <p class="muted">"Nobody checks this contact's data for them, and they check nobody else's. The DMS sets this (managed_by)."</p>
+                    })}
                 </section>
                 <p class="muted small">{format!("In the register since {}, last updated {}.", c.created, c.updated)}</p>
             </div>

@@ -5,10 +5,10 @@
 //! A batch is all or nothing: one invalid contact and none is written, and the answer
 //! lists every problem by position and field.
 
-use super::columns::KIND;
+use super::columns::{KIND, MANAGED_BY};
 use super::rows;
 use super::table::Table;
-use super::{Outcome, write};
+use super::{Outcome, settle_managers, write, write_managers};
 use crate::api_keys::ApiClient;
 use crate::{Error, audit, fields};
 use datacheck_core::domain::{CountryCode, builtin_canonical};
@@ -96,8 +96,9 @@ pub async fn upsert(
             Err(e) => problems.push(problem(i, &r.customer_no, "customer_no", e.0)),
         }
         for key in r.values.keys() {
-            let known =
-                key == KIND || (key != "customer_no" && catalogue.iter().any(|f| &f.key == key));
+            let known = key == KIND
+                || key == MANAGED_BY
+                || (key != "customer_no" && catalogue.iter().any(|f| &f.key == key));
             if !known {
                 problems.push(problem(i, &r.customer_no, key, "There is no such field. See the field catalogue in Datacheck or the OpenAPI document."));
             }
@@ -142,6 +143,13 @@ pub async fn upsert(
         return Err(Refused::Invalid(problems));
     }
     let mut tx = pool.begin().await?;
+    // Data managers are checked across the whole request: its contacts may name each
+    // other, and one broken relation refuses the request like any other problem.
+    settle_managers(&mut tx, company_id, &mut plans).await?;
+    let problems: Vec<RowProblem> = plans.iter().flat_map(|p| p.problems.clone()).collect();
+    if !problems.is_empty() {
+        return Err(Refused::Invalid(problems));
+    }
     let mut total = Outcome::default();
     for plan in &plans {
         let o = write(
@@ -153,10 +161,9 @@ pub async fn upsert(
             "the DMS API",
         )
         .await?;
-        total.created += o.created;
-        total.updated += o.updated;
-        total.unchanged += o.unchanged;
+        total.add(o);
     }
+    write_managers(&mut tx, company_id, &plans, &mut total).await?;
     if total.created + total.updated > 0 {
         audit::record(
             &mut *tx,

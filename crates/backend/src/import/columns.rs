@@ -12,8 +12,12 @@ pub const KIND: &str = "kind";
 pub const E_MARKETING: &str = "e_marketing";
 pub const E_MARKETING_BASIS: &str = "e_marketing_basis";
 
+/// The pseudo-field for a contact's data manager: the customer number of another
+/// contact of the same company, who checks this one's data.
+pub const MANAGED_BY: &str = "managed_by";
+
 /// Targets that are not in the field catalogue.
-pub const PSEUDO: [&str; 3] = [KIND, E_MARKETING, E_MARKETING_BASIS];
+pub const PSEUDO: [&str; 4] = [KIND, E_MARKETING, E_MARKETING_BASIS, MANAGED_BY];
 
 /// Header spellings per field, compared after `squash` (lower case, letters and
 /// digits only).
@@ -50,6 +54,19 @@ const SYNONYMS: &[(&str, &[&str])] = &[
         ],
     ),
     ("salutation", &["aanhef", "salutation", "title", "titel"]),
+    (
+        MANAGED_BY,
+        &[
+            "beheerder",
+            "databeheerder",
+            "gegevensbeheerder",
+            "beheerdoor",
+            "wagenparkbeheerder",
+            "managedby",
+            "datamanager",
+            "fleetmanager",
+        ],
+    ),
     (
         E_MARKETING,
         &[

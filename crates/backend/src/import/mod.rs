@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod columns;
+pub mod managers;
 pub mod rows;
 pub mod table;
 
@@ -94,6 +95,10 @@ fn targets(catalogue: &[FieldDef]) -> Vec<ImportTarget> {
             label: "Kind (person or organisation)".into(),
         },
     );
+    out.push(ImportTarget {
+        key: columns::MANAGED_BY.into(),
+        label: "Data manager (customer number)".into(),
+    });
     out.push(ImportTarget {
         key: columns::E_MARKETING.into(),
         label: "E-marketing consent (given, none, withdrawn)".into(),
@@ -237,11 +242,64 @@ fn prepare(l: &Loaded, mapping: &[Option<String>]) -> Result<Plan, Error> {
     Ok(rows::plan(table, mapping, &l.catalogue))
 }
 
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// The contacts created or changed.
+    pub written: HashSet<i64>,
+}
+
+impl Outcome {
+    /// Adds another plan's outcome (a request's groups of contacts).
+    pub fn add(&mut self, other: Outcome) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.written.extend(other.written);
+    }
+}
+
+/// Checks the data managers the plans name against the register as it stands in this
+/// transaction, with the company locked so that nobody changes the relation until it
+/// commits. Rows that break a rule move to the problems.
+pub async fn settle_managers(
+    tx: &mut sqlx::PgConnection,
+    company_id: i64,
+    plans: &mut [Plan],
+) -> Result<(), sqlx::Error> {
+    if plans.iter().all(|p| p.manager_column.is_none()) {
+        return Ok(());
+    }
+    crate::db::contact::managers::lock(&mut *tx, company_id).await?;
+    let register = crate::db::contact::managers::of_company(&mut *tx, company_id).await?;
+    managers::settle(plans, &register);
+    Ok(())
+}
+
+/// Writes the data managers the (settled) plans name, once all their contacts exist.
+pub async fn write_managers(
+    tx: &mut sqlx::PgConnection,
+    company_id: i64,
+    plans: &[Plan],
+    outcome: &mut Outcome,
+) -> Result<(), sqlx::Error> {
+    let (numbers, managers): (Vec<String>, Vec<Option<String>>) = plans
+        .iter()
+        .flat_map(|p| &p.records)
+        .filter_map(|r| Some((r.customer_no.clone(), r.manager.clone()?)))
+        .unzip();
+    if numbers.is_empty() {
+        return Ok(());
+    }
+    for id in crate::db::contact::managers::set(&mut *tx, company_id, &numbers, &managers).await? {
+        if outcome.written.insert(id) {
+            outcome.updated += 1;
+            outcome.unchanged -= 1;
+        }
+    }
+    Ok(())
 }
 
 /// Writes a plan's records, chunk by chunk, into the open transaction. `progress`
@@ -300,6 +358,7 @@ pub async fn write(
         created: created.len(),
         updated: changed.len(),
         unchanged: valid - created.len() - changed.len(),
+        written: created.union(&changed).copied().collect(),
     })
 }
 
@@ -358,13 +417,23 @@ pub async fn check(
     let plan = prepare(&l, &mapping)?;
     store::set_mapping(&state.pool, id, &serde_json::json!(mapping)).await?;
     let mut tx = state.pool.begin().await?;
-    let outcome = write(
+    let mut plans = [plan];
+    settle_managers(&mut tx, l.row.company_id, &mut plans).await?;
+    let [plan] = plans;
+    let mut outcome = write(
         &mut tx,
         l.row.company_id,
         &plan,
         None,
         &Actor::System("import check"),
         &l.row.file_name,
+    )
+    .await?;
+    write_managers(
+        &mut tx,
+        l.row.company_id,
+        std::slice::from_ref(&plan),
+        &mut outcome,
     )
     .await?;
     tx.rollback().await?;
@@ -431,7 +500,12 @@ pub async fn run(
     started: std::time::Instant,
 ) -> Result<ImportSummary, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let outcome = write(&mut tx, company_id, plan, Some((pool, id)), actor, file).await?;
+    // The register may have changed since the check: the relation is checked again.
+    let mut plans = [plan.clone()];
+    settle_managers(&mut tx, company_id, &mut plans).await?;
+    let plan = &plans[0];
+    let mut outcome = write(&mut tx, company_id, plan, Some((pool, id)), actor, file).await?;
+    write_managers(&mut tx, company_id, &plans, &mut outcome).await?;
     let summary = ImportSummary {
         created: outcome.created,
         updated: outcome.updated,

@@ -3,7 +3,7 @@
 //! whole: half a contact is worse than none, and the report says what to fix in the
 //! DMS.
 
-use super::columns::{E_MARKETING, E_MARKETING_BASIS, KIND, PSEUDO};
+use super::columns::{E_MARKETING, E_MARKETING_BASIS, KIND, MANAGED_BY, PSEUDO};
 use super::table::Table;
 use crate::Error;
 use datacheck_core::domain::{BUILTIN_KEYS, CountryCode, FieldType, builtin_canonical};
@@ -29,9 +29,12 @@ pub struct Record {
     pub attributes: Vec<Option<String>>,
     /// E-marketing consent to record, when the file has it for this row.
     pub consent: Option<(LegalBasis, ConsentState)>,
+    /// The data manager's customer number when the file has the column (`Some(None)`
+    /// clears it); `managers` checks it against the register.
+    pub manager: Option<Option<String>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Plan {
     /// Mapped built-in keys (and `kind`), for the upsert's `mapped` list.
     pub mapped: Vec<String>,
@@ -40,6 +43,8 @@ pub struct Plan {
     pub records: Vec<Record>,
     pub problems: Vec<RowProblem>,
     pub rejected: usize,
+    /// The header of the data manager's column, when one is mapped.
+    pub manager_column: Option<String>,
 }
 
 /// Checks the mapping itself: the customer number is mapped, nothing twice, every
@@ -126,6 +131,7 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
     let consent_col = col(E_MARKETING);
     let basis_col = col(E_MARKETING_BASIS);
     let country_col = col("country");
+    let manager_col = col(MANAGED_BY);
     let builtin_cols: Vec<Option<usize>> = value_keys().iter().map(|k| col(k)).collect();
     let attribute_cols: Vec<(usize, &FieldDef)> = mapping
         .iter()
@@ -146,6 +152,7 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
             .chain(kind_col.map(|_| KIND.to_string()))
             .collect(),
         attributes: attribute_cols.iter().map(|(_, f)| f.key.clone()).collect(),
+        manager_column: manager_col.and_then(|c| table.headers.get(c).cloned()),
         ..Plan::default()
     };
     let has = |key: &str| plan.mapped.iter().any(|m| m == key);
@@ -284,6 +291,16 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
                 &customer_no,
             );
         }
+        let manager = manager_col.map(|c| match cell(c) {
+            "" => None,
+            raw => match builtin_canonical("customer_no", raw, &CountryCode::netherlands()) {
+                Ok(no) => Some(no),
+                Err(e) => {
+                    problem(c, raw, e.0, &customer_no);
+                    None
+                }
+            },
+        });
         let mut attributes = Vec::with_capacity(attribute_cols.len());
         for (c, f) in &attribute_cols {
             let raw = cell(*c);
@@ -347,6 +364,7 @@ pub fn plan(table: &Table, mapping: &[Option<String>], catalogue: &[FieldDef]) -
         if problems.is_empty() {
             plan.records.push(Record {
                 consent,
+                manager,
                 line,
                 customer_no,
                 kind: kind.to_string(),

@@ -71,8 +71,22 @@ pub struct ContactDetail {
     /// Every catalogue field in catalogue order, with this contact's value.
     pub fields: Vec<ContactFieldValue>,
     pub persons: Vec<ContactPersonRow>,
+    /// The contact who checks this one's data, if any.
+    pub managed_by: Option<ContactRef>,
+    /// The contacts whose data this one checks (the first of them, by name), and how
+    /// many there are in all.
+    pub manages: Vec<ContactRef>,
+    pub manages_total: i64,
     pub created: String,
     pub updated: String,
+}
+
+/// Another contact, as a link on a contact's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRef {
+    pub id: ContactId,
+    pub name: String,
+    pub customer_no: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@ use sqlx::PgExecutor;
 
 mod data_request;
 mod list;
+pub mod managers;
 
 pub use data_request::*;
 pub use list::*;
