@@ -211,6 +211,41 @@ test.describe('data checks', () => {
     expect(errors).toEqual([]);
   });
 
+  test('staff tick two recipients and remind just them', async ({ page }, testInfo) => {
+    const errors = consoleErrors(page);
+    await signIn(page, admin);
+    await page.getByRole('link', { name: 'Najaarscontrole 2026' }).click();
+    await hydrated(page);
+    const table = page.getByTestId('run-recipients');
+    await page.getByLabel('Show').selectOption('waiting');
+    // Only a recipient a reminder can reach has a box.
+    const rows = table.locator('tbody tr', { has: page.locator('input.tick') });
+    await expect(rows.nth(1)).toBeVisible();
+    const emails: string[] = [];
+    for (const i of [0, 1]) {
+      const row = rows.nth(i);
+      emails.push((await row.locator('td[data-label="E-mail"]').innerText()).trim());
+      await row.locator('input.tick').check();
+    }
+    await page.getByRole('button', { name: 'Remind the 2 ticked' }).click();
+    const confirm = page.getByTestId('confirm-remind-ticked');
+    await expect(confirm).toContainText('the 2 ticked recipient(s)');
+    await axe(page);
+    await snap(page, testInfo, 'run-remind-ticked', { fullPage: false });
+    await confirm.getByRole('button', { name: 'Yes, remind 2' }).click();
+    await expect(page.getByText('2 reminder(s) queued.')).toBeVisible();
+    await expect(page.getByTestId('remind-ticked')).toHaveCount(0);
+
+    // The two newest reminders are theirs (the mailbox lists the newest first).
+    const reminders = page.locator('[data-testid="dev-mailbox"] tbody tr').filter({ hasText: /Herinnering:|Reminder:/ });
+    await expect(async () => {
+      await page.goto('/staff/dev/mailbox');
+      const newest = (await reminders.allInnerTexts()).slice(0, 2).join(' ');
+      for (const email of emails) expect(newest).toContain(email);
+    }).toPass({ timeout: 15_000 });
+    expect(errors).toEqual([]);
+  });
+
   test('a reminder goes out with one confirmed click, and its link opens the customer page', async ({ page, request }, testInfo) => {
     await signIn(page, admin);
     await page.getByRole('link', { name: 'Najaarscontrole 2026' }).click();

@@ -220,11 +220,17 @@ pub async fn cancel_run(id: i64) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "runs/remind")]
-pub async fn send_reminders(id: i64, expected: i64) -> Result<i64, AppError> {
+pub async fn send_reminders(
+    id: i64,
+    expected: i64,
+    /// The ticked recipients; none means everyone who has not answered.
+    #[server(default)]
+    recipients: Vec<i64>,
+) -> Result<i64, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    Ok(runs::remind(&state, &staff, RunId(id), expected).await?)
+    Ok(runs::remind(&state, &staff, RunId(id), expected, &recipients).await?)
 }
 
 #[server(endpoint = "runs/list")]

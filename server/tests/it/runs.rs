@@ -181,6 +181,89 @@ async fn reminders_go_only_to_those_who_have_not_responded(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn a_reminder_goes_to_the_ticked_recipients_only_and_never_twice(pool: PgPool) {
+    let (app, admin, run) = TestApp::with_sent_run(pool.clone(), 5, "Ticked").await;
+    let smtp = TestSmtp::start();
+    let w = worker(&pool, Some(&smtp), quick());
+    drain(&pool, &w).await;
+    let ids: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, email FROM run_recipient WHERE run_id = $1 ORDER BY id")
+            .bind(run.0)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    // The first has answered: ticking them reminds nobody.
+    sqlx::query(
+        "UPDATE run_recipient SET responded_at = now(), response = 'unchanged' WHERE id = $1",
+    )
+    .bind(ids[0].0)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let page = admin
+        .call(app::server_fns::runs::ListRunRecipients {
+            id: run.0,
+            after: None,
+            state_filter: None,
+        })
+        .await;
+    let can: Vec<bool> = page.rows.iter().map(|r| r.remindable).collect();
+    assert_eq!(
+        can,
+        [false, true, true, true, true],
+        "the page says whom a tick can reach"
+    );
+    let (status, err) = admin.remind_ticked(run, 1, &[ids[0].0]).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT, "{err:?}");
+
+    // Two ticked (and the one who answered): two reminders, to exactly those two.
+    let ticked = [ids[0].0, ids[2].0, ids[4].0];
+    let (status, _) = admin.remind_ticked(run, 3, &ticked).await.unwrap_err();
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "only two of the three can be reminded"
+    );
+    assert_eq!(admin.remind_ticked(run, 2, &ticked).await, Ok(2));
+    // The same ticks again (a double click): the reminders are on their way already.
+    let (status, _) = admin.remind_ticked(run, 2, &ticked).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    drain(&pool, &w).await;
+    let mut reminded: Vec<String> = smtp
+        .mails()
+        .into_iter()
+        .filter(|m| {
+            let s = header(&m.raw, "Subject").unwrap();
+            s.starts_with("Herinnering:") || s.starts_with("Reminder:")
+        })
+        .flat_map(|m| m.to)
+        .collect();
+    reminded.sort();
+    assert_eq!(reminded, [ids[2].1.clone(), ids[4].1.clone()]);
+
+    // A forged id, another run's recipient, refuses the whole request.
+    let other = admin
+        .prepare_run(app.companies.company_a, "Other", Recipients::All)
+        .await;
+    admin.send_run(other, 5).await;
+    let foreign: i64 = sqlx::query_scalar("SELECT min(id) FROM run_recipient WHERE run_id = $1")
+        .bind(other.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let before = count(&pool, "SELECT count(*) FROM outbox_mail").await;
+    let (status, err) = admin
+        .remind_ticked(run, 1, &[ids[1].0, foreign])
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err:?}");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM outbox_mail").await,
+        before
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn every_step_is_checked_by_the_server(pool: PgPool) {
     let app = TestApp::start(pool.clone()).await;
     app.with_contacts(2, 0).await;

@@ -7,6 +7,7 @@ pub mod dev_mailbox;
 pub mod fields;
 pub mod import;
 pub mod mutations;
+pub mod run_reminders;
 pub mod runs;
 pub mod settings;
 pub mod wizard;

@@ -1,6 +1,7 @@
 //! The runs overview (every data check with its status and responses) and one run's
 //! page: live sending progress, the funnel, reminders, cancelling, and the recipients.
 
+use super::run_reminders::{RemindTicked, TickBox, Ticked};
 use crate::components::data_table::{CompanyFilter, FilterBar, Pager, company_param, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{
@@ -277,6 +278,7 @@ fn RunBody(
                     </ActionForm>
                 </div>
             })}
+            <RemindTicked run=id ticked=recipients.ticked remind />
             {move || confirm_cancel.get().then(|| view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="cancel-q" data-testid="confirm-cancel">
                     <p id="cancel-q">"Cancel this data check? Mails not sent yet are dropped and every personal link stops working at once. This cannot be undone."</p>
@@ -331,6 +333,7 @@ struct RecipientsState {
     after: RwSignal<Option<String>>,
     pages: RwSignal<Vec<Option<String>>>,
     page: Resource<Result<RunRecipientPage, AppError>>,
+    ticked: Ticked,
 }
 
 impl RecipientsState {
@@ -355,6 +358,7 @@ impl RecipientsState {
             after,
             pages,
             page,
+            ticked: RwSignal::new(Default::default()),
         }
     }
 }
@@ -366,6 +370,7 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
         after,
         pages,
         page,
+        ticked,
     } = state;
     let state_label = |s: RecipientState| match s {
         RecipientState::Queued => "Queued",
@@ -380,6 +385,7 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
     view! {
         <section class="card" data-testid="run-recipients">
             <h2>"Recipients"</h2>
+            <p class="muted small">"Tick recipients who have not answered to send just them a reminder (under Actions)."</p>
             <div class="field field-inline">
                 <label for="rr-state">"Show"</label>
                 <select id="rr-state" on:change=move |ev| { after.set(None); pages.set(vec![]); filter.set(event_target_value(&ev)); }>
@@ -400,6 +406,7 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
                             <div class="table-wrap">
                             <table class="data-table stack">
                                 <thead><tr>
+                                    <th scope="col"><span class="visually-hidden">"Remind"</span></th>
                                     <th scope="col">"Customer no."</th>
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"E-mail"</th>
@@ -409,6 +416,9 @@ fn RecipientsTable(state: RecipientsState) -> impl IntoView {
                                 <tbody>
                                     {p.rows.into_iter().map(|r| view! {
                                         <tr data-state=r.state.as_str()>
+                                            <td data-label="Remind" class="tick-cell">
+                                                {r.remindable.then(|| view! { <TickBox id=r.id name=r.name.clone() ticked /> })}
+                                            </td>
                                             <td data-label="Customer no."><a href=format!("/staff/contacts/{}", r.contact_id)>{r.customer_no}</a></td>
                                             <td data-label="Name">{r.name}</td>
                                             <td data-label="E-mail" class="break">{r.email}</td>

@@ -209,31 +209,26 @@ pub async fn issue(
     Ok(issued)
 }
 
-/// Queues a reminder for every recipient who has not responded, whose invitation went
-/// out, and whose link still works. Returns how many.
+/// Queues a reminder for every recipient (of `only`, when given) who may get one now
+/// (`run_recipient_remindable` in the schema says who). Returns how many.
 pub async fn queue_reminders(
     exec: impl PgExecutor<'_>,
     run_id: i64,
+    only: Option<&[i64]>,
     message_id_domain: &str,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
         r#"
         INSERT INTO outbox_mail (kind, run_id, run_recipient_id, to_address, message_id)
         SELECT 'reminder', r.run_id, r.id, r.email,
-               '<' || gen_random_uuid() || '@' || $2 || '>'
+               '<' || gen_random_uuid() || '@' || $3 || '>'
         FROM run_recipient r
-        WHERE r.run_id = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
-          AND r.expires_at > now()
-          AND EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
-                        AND o.kind = 'invitation' AND o.status = 'sent')
-          AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
-                            AND o.kind = 'reminder' AND o.status = 'queued')
-          -- Never a reminder to someone who withdrew (one-click from the first mail).
-          AND NOT EXISTS (SELECT 1 FROM contact_consent c WHERE c.contact_id = r.contact_id
-                            AND c.purpose = 'e_marketing' AND c.state = 'withdrawn')
+        WHERE r.run_id = $1 AND ($2::bigint[] IS NULL OR r.id = ANY($2))
+          AND run_recipient_remindable(r)
         ORDER BY r.id
         "#,
         run_id,
+        only as Option<&[i64]>,
         message_id_domain
     )
     .execute(exec)
@@ -241,22 +236,35 @@ pub async fn queue_reminders(
     Ok(done.rows_affected())
 }
 
-/// How many recipients a reminder would reach now.
-pub async fn remindable(exec: impl PgExecutor<'_>, run_id: i64) -> Result<i64, sqlx::Error> {
+/// How many recipients (of `only`, when given) a reminder would reach now.
+pub async fn remindable(
+    exec: impl PgExecutor<'_>,
+    run_id: i64,
+    only: Option<&[i64]>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         r#"
         SELECT count(*) AS "n!" FROM run_recipient r
-        WHERE r.run_id = $1 AND r.responded_at IS NULL AND r.revoked_at IS NULL
-          AND r.expires_at > now()
-          AND EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
-                        AND o.kind = 'invitation' AND o.status = 'sent')
-          AND NOT EXISTS (SELECT 1 FROM outbox_mail o WHERE o.run_recipient_id = r.id
-                            AND o.kind = 'reminder' AND o.status = 'queued')
-          -- Never a reminder to someone who withdrew (one-click from the first mail).
-          AND NOT EXISTS (SELECT 1 FROM contact_consent c WHERE c.contact_id = r.contact_id
-                            AND c.purpose = 'e_marketing' AND c.state = 'withdrawn')
+        WHERE r.run_id = $1 AND ($2::bigint[] IS NULL OR r.id = ANY($2))
+          AND run_recipient_remindable(r)
         "#,
-        run_id
+        run_id,
+        only as Option<&[i64]>
+    )
+    .fetch_one(exec)
+    .await
+}
+
+/// How many of `ids` are recipients of this run.
+pub async fn count_in_run(
+    exec: impl PgExecutor<'_>,
+    run_id: i64,
+    ids: &[i64],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM run_recipient WHERE run_id = $1 AND id = ANY($2)"#,
+        run_id,
+        ids
     )
     .fetch_one(exec)
     .await
@@ -538,6 +546,7 @@ pub struct PageRow {
     pub revoked_at: Option<OffsetDateTime>,
     pub mail_status: Option<MailStatus>,
     pub last_error: Option<String>,
+    pub remindable: bool,
 }
 
 /// A page of a run's recipients by id, optionally only those in one state.
@@ -555,7 +564,8 @@ pub async fn page(
                k.last_name_prefix,
                k.last_name, k.organisation_name, r.email, r.language, r.opened_at,
                r.responded_at, r.response AS "response: AnswerKind", r.revoked_at,
-               o.status AS "mail_status?: MailStatus", o.last_error AS "last_error?"
+               o.status AS "mail_status?: MailStatus", o.last_error AS "last_error?",
+               run_recipient_remindable(r) AS "remindable!"
         FROM run_recipient r
         JOIN contact k ON k.id = r.contact_id
         LEFT JOIN LATERAL (

@@ -171,7 +171,7 @@ pub async fn view(
     let f = db::run_recipient::funnel(&state.pool, id.0).await?;
     let status = RunPhase::of(run.status, run.links_expire_at, now);
     let remindable = if status.is_live() {
-        db::run_recipient::remindable(&state.pool, id.0).await?
+        db::run_recipient::remindable(&state.pool, id.0, None).await?
     } else {
         0
     };
@@ -307,6 +307,7 @@ pub async fn recipients(
                     language: r.language,
                     state,
                     detail,
+                    remindable: r.remindable,
                 }
             })
             .collect(),

@@ -141,13 +141,15 @@ pub async fn cancel(state: &AppState, staff: &Staff, id: RunId) -> Result<(), Er
     Ok(())
 }
 
-/// Queues reminders to everyone who has not responded, while the run's links live.
-/// `expected` is the number the person confirmed.
+/// Queues reminders while the run's links live: to `chosen` recipients when staff
+/// ticked some, else to everyone who has not answered. Only those who may get one now
+/// are counted and reminded; `expected` is the number the person confirmed.
 pub async fn remind(
     state: &AppState,
     staff: &Staff,
     id: RunId,
     expected: i64,
+    chosen: &[i64],
 ) -> Result<i64, Error> {
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
@@ -161,22 +163,40 @@ pub async fn remind(
         )
         .into());
     }
-    let now_remindable = db::run_recipient::remindable(&mut *tx, id.0).await?;
+    let only = (!chosen.is_empty()).then_some(chosen);
+    if let Some(ids) = only {
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        if db::run_recipient::count_in_run(&mut *tx, id.0, &unique).await? != unique.len() as i64 {
+            return Err(AppError::invalid(
+                "recipients",
+                "Some ticked recipients are not in this data check: reload the page and tick again.",
+            )
+            .into());
+        }
+    }
+    let now_remindable = db::run_recipient::remindable(&mut *tx, id.0, only).await?;
     if now_remindable == 0 {
-        return Err(AppError::Conflict(
+        let why = if only.is_some() {
+            "None of the ticked recipients can get a reminder: they have answered, withdrew, or have one on its way."
+        } else {
             "Everyone has responded or has a reminder on its way: there is nobody to remind."
-                .into(),
-        )
-        .into());
+        };
+        return Err(AppError::Conflict(why.into()).into());
     }
     if now_remindable != expected {
         return Err(AppError::Conflict(format!(
             "The numbers changed since you looked: {now_remindable} recipients would get a reminder now, not {expected}. Confirm again."
         )).into());
     }
-    let queued =
-        db::run_recipient::queue_reminders(&mut *tx, id.0, &message_id_domain(&state.settings))
-            .await?;
+    let queued = db::run_recipient::queue_reminders(
+        &mut *tx,
+        id.0,
+        only,
+        &message_id_domain(&state.settings),
+    )
+    .await?;
     audit::record(
         &mut *tx,
         &staff.actor(),
@@ -185,7 +205,7 @@ pub async fn remind(
             subject_type: "run",
             subject_id: Some(run.id.to_string()),
             company_id: Some(CompanyId(run.company_id)),
-            detail: serde_json::json!({ "reminders": queued }),
+            detail: serde_json::json!({ "reminders": queued, "ticked": chosen.len() }),
         },
     )
     .await?;

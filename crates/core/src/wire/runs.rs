@@ -383,6 +383,8 @@ pub struct RunRecipientRow {
     pub language: String,
     pub state: RecipientState,
     pub detail: Option<String>,
+    /// Whether a reminder can go to this recipient now (staff may tick them).
+    pub remindable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -276,9 +276,20 @@ impl StaffSession {
         run: RunId,
         expected: i64,
     ) -> Result<i64, (http::StatusCode, AppError)> {
+        self.remind_ticked(run, expected, &[]).await
+    }
+
+    /// Sends reminders to the ticked `recipients` (run recipient ids).
+    pub async fn remind_ticked(
+        &self,
+        run: RunId,
+        expected: i64,
+        recipients: &[i64],
+    ) -> Result<i64, (http::StatusCode, AppError)> {
         self.try_call(app::server_fns::runs::SendReminders {
             id: run.0,
             expected,
+            recipients: recipients.to_vec(),
         })
         .await
     }
