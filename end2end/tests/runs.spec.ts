@@ -97,11 +97,29 @@ test.describe('data checks', () => {
     await expect(page.getByTestId('send-count')).toContainText('3 recipients will get a personal link; 1 contacts without');
     await snap(page, testInfo, 'wizard-5-send');
     await page.getByLabel('I have checked the recipients, the e-mail and the fields.').check();
+    // Reminders planned with the send: a day the links do not live is refused at the field.
+    const plan = page.getByLabel('Plan reminders (optional)');
+    await plan.fill('9');
+    await page.getByRole('button', { name: 'Send to 3 recipients' }).click();
+    await expect(page.locator('#reminders-error')).toContainText('1 to 7 days after sending');
+    await expect(page).toHaveURL(/step=5$/);
+    await plan.fill('2, 5');
     await page.getByRole('button', { name: 'Send to 3 recipients' }).click();
     await expect(page).toHaveURL(runUrl);
     await expect(page.getByTestId('send-progress')).toContainText('3 sent', { timeout: 20_000 });
     await expect(page.getByTestId('send-progress')).toContainText('0 queued');
     await snap(page, testInfo, 'run-sent');
+
+    // The run's page lists them, the next one first; staff remove the second.
+    const planned = page.getByTestId('planned-reminders');
+    await expect(planned.locator('li')).toHaveCount(2);
+    await expect(planned.locator('li.planned-next')).toContainText('2 day(s) after sending');
+    await expect(planned.locator('li').first()).toContainText('due');
+    await planned.scrollIntoViewIfNeeded();
+    await snap(page, testInfo, 'run-planned-reminders', { fullPage: false });
+    await planned.getByRole('button', { name: 'Remove the reminder 5 day(s) after sending' }).click();
+    await expect(planned.locator('li')).toHaveCount(1);
+    await expect(planned).not.toContainText('5 day(s)');
 
     // The mails in the dev mailbox: the test mail and the three invitations.
     await page.goto('/staff/dev/mailbox');

@@ -77,6 +77,7 @@ pub async fn serve(
         .with_context(|| format!("binding {addr}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     jobs::spawn_housekeeping(state.pool.clone(), mutation_retention_days, stop_rx.clone());
+    jobs::spawn_planned_reminders(state.clone(), stop_rx.clone());
     let webhooks = backend::webhooks::Deliverer::new(
         state.pool.clone(),
         backend::webhooks::WebhookConfig::default(),

@@ -196,11 +196,26 @@ pub async fn send_test_mail(
 
 /// Sends the run to the `expected` number of recipients the person confirmed.
 #[server(endpoint = "runs/send")]
-pub async fn send_run(id: i64, expected: i64) -> Result<i64, AppError> {
+pub async fn send_run(
+    id: i64,
+    expected: i64,
+    /// Reminders to plan, in days after sending ("3, 6"); empty for none.
+    #[server(default)]
+    reminders: String,
+) -> Result<i64, AppError> {
     use backend::runs;
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
-    Ok(runs::send(&state, &staff, RunId(id), expected).await?)
+    Ok(runs::send(&state, &staff, RunId(id), expected, &reminders).await?)
+}
+
+/// Removes a planned reminder that has not gone out.
+#[server(endpoint = "runs/remove_reminder")]
+pub async fn remove_planned_reminder(id: i64, reminder: i64) -> Result<(), AppError> {
+    use backend::runs;
+    let state = crate::server_fns::caller::state()?;
+    let staff = crate::server_fns::caller::require_staff().await?;
+    Ok(runs::remove_planned(&state, &staff, RunId(id), reminder).await?)
 }
 
 #[server(endpoint = "runs/progress")]

@@ -48,6 +48,26 @@ pub fn spawn_housekeeping(
     });
 }
 
+/// Every minute, queues the planned reminders that are due (`runs::tick`). Safe with
+/// several servers: each planned reminder is claimed once.
+pub fn spawn_planned_reminders(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    match crate::runs::tick(&state, time::OffsetDateTime::now_utc()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(planned = n, "planned reminders queued"),
+                        Err(e) => tracing::warn!(error = %e, "queueing planned reminders failed"),
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+        }
+    });
+}
+
 /// Starts the outbox worker; it stops (after finishing the mails in hand) when `stop`
 /// turns true.
 pub fn spawn_mail_worker(

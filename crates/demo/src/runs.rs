@@ -163,6 +163,10 @@ pub(crate) async fn seed_runs(
         )
         .await?;
         db::run::mark_sending(&mut *tx, id, by, expires).await?;
+        if name == ACTIVE_RUN {
+            // Planned when it was sent: a reminder five days after sending, still ahead.
+            db::run_reminder::insert(&mut *tx, id, &[5]).await?;
+        }
         sqlx::query!(
             r#"
             WITH r AS (

@@ -14,7 +14,7 @@ use common::mail::*;
 use common::smtp::TestSmtp;
 use common::*;
 use datacheck_core::error::AppError;
-use datacheck_core::wire::{RunPhase, RunQuery};
+use datacheck_core::wire::{RunId, RunPhase, RunQuery};
 use http::StatusCode;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -354,6 +354,7 @@ async fn every_step_is_checked_by_the_server(pool: PgPool) {
         .try_call(SendRun {
             id: run.0,
             expected: 3,
+            reminders: String::new(),
         })
         .await
         .unwrap_err();
@@ -367,6 +368,7 @@ async fn every_step_is_checked_by_the_server(pool: PgPool) {
         .try_call(SendRun {
             id: run.0,
             expected: 2,
+            reminders: String::new(),
         })
         .await
         .unwrap_err();
@@ -406,7 +408,16 @@ async fn a_scoped_staff_user_cannot_see_or_touch_another_companys_run(pool: PgPo
             not_found(staff.try_call(LoadRun { id }).await.map(drop)),
             not_found(staff.try_call(CancelRun { id }).await.map(drop)),
             not_found(staff.try_call(LoadRunProgress { id }).await.map(drop)),
-            not_found(staff.try_call(SendRun { id, expected: 2 }).await.map(drop)),
+            not_found(
+                staff
+                    .try_call(SendRun {
+                        id,
+                        expected: 2,
+                        reminders: String::new(),
+                    })
+                    .await
+                    .map(drop)
+            ),
         ],
         [StatusCode::NOT_FOUND; 6]
     );
@@ -611,4 +622,137 @@ async fn without_smtp_mails_land_in_the_dev_mailbox_readable_by_staff_only(pool:
             .await
             .is_ok()
     );
+}
+
+/// The reminders queued for a run so far.
+async fn reminders_queued(pool: &PgPool, run: RunId) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM outbox_mail WHERE run_id = $1 AND kind = 'reminder'")
+        .bind(run.0)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+async fn sent_at(pool: &PgPool, run: RunId) -> time::OffsetDateTime {
+    sqlx::query_scalar("SELECT sent_at FROM run WHERE id = $1")
+        .bind(run.0)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_planned_reminder_goes_out_once_with_two_workers_and_never_after_cancel_or_the_deadline(
+    pool: PgPool,
+) {
+    use backend::runs::tick;
+    let app = TestApp::start(pool.clone()).await;
+    app.with_contacts(4, 0).await;
+    let admin = app.admin().await;
+    let company = app.companies.company_a;
+    let smtp = TestSmtp::start();
+    let w = worker(&pool, Some(&smtp), quick());
+
+    // What cannot be planned is said at the field, and nothing is sent.
+    let run = admin.prepare_run(company, "Planned", Recipients::All).await;
+    for (typed, says) in [
+        ("9", "1 to 7 days"),
+        ("3, 3", "twice"),
+        ("drie", "not a number"),
+        ("2, 7", "after the links stop working"),
+    ] {
+        let (status, err) = admin
+            .try_call(SendRun {
+                id: run.0,
+                expected: 4,
+                reminders: typed.into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert_eq!(
+            err.for_field("reminders").map(|m| m.contains(says)),
+            Some(true),
+            "{typed}: {err:?}"
+        );
+    }
+    assert_eq!(admin.send_run_planning(run, 4, "2, 1").await, 4);
+    drain(&pool, &w).await;
+    let planned = admin.run_page(run).await.planned;
+    let days: Vec<i16> = planned.iter().map(|p| p.days_after).collect();
+    assert_eq!(days, [1, 2]);
+    assert!(planned.iter().all(|p| p.due.is_some() && p.done.is_none()));
+    sqlx::query("UPDATE run_recipient SET responded_at = now(), response = 'unchanged' WHERE run_id = $1 AND email = 'c1@example.nl'")
+        .bind(run.0)
+        .execute(&pool)
+        .await
+        .unwrap();
+
+    // Not due yet: nothing.
+    let sent = sent_at(&pool, run).await;
+    let s1 = state(pool.clone());
+    let s2 = state(pool.clone());
+    assert_eq!(
+        tick(&s1, sent + time::Duration::hours(23)).await.unwrap(),
+        0
+    );
+    // A day and a minute later, two servers tick at once: the first reminder goes once,
+    // to the three who have not answered.
+    let at = sent + time::Duration::days(1) + time::Duration::minutes(1);
+    let (a, b) = tokio::join!(tick(&s1, at), tick(&s2, at));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    assert_eq!(reminders_queued(&pool, run).await, 3);
+    assert_eq!(tick(&s1, at).await.unwrap(), 0, "never twice");
+    let planned = admin.run_page(run).await.planned;
+    assert_eq!(planned[0].queued, Some(3));
+    assert!(planned[0].done.is_some() && planned[1].done.is_none());
+
+    // Staff remove the second; a removed or sent one cannot be removed again.
+    let remove = |reminder: i64| app::server_fns::runs::RemovePlannedReminder {
+        id: run.0,
+        reminder,
+    };
+    admin.call(remove(planned[1].id)).await;
+    let (status, _) = admin.try_call(remove(planned[1].id)).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = admin.try_call(remove(planned[0].id)).await.unwrap_err();
+    assert_eq!(status, StatusCode::CONFLICT);
+    drain(&pool, &w).await;
+    assert_eq!(tick(&s1, sent + time::Duration::days(3)).await.unwrap(), 0);
+    assert_eq!(reminders_queued(&pool, run).await, 3);
+
+    // A cancelled run has nothing due.
+    let cancelled = admin
+        .prepare_run(company, "Cancelled", Recipients::All)
+        .await;
+    admin.send_run_planning(cancelled, 4, "1").await;
+    drain(&pool, &w).await;
+    admin.cancel_run(cancelled).await;
+    let at = sent_at(&pool, cancelled).await + time::Duration::days(1) + time::Duration::minutes(1);
+    assert_eq!(tick(&s1, at).await.unwrap(), 0);
+    assert_eq!(reminders_queued(&pool, cancelled).await, 0);
+
+    // Nor a run whose links died before the reminder was due.
+    let late = admin
+        .prepare_run(company, "Deadline", Recipients::All)
+        .await;
+    admin.send_run_planning(late, 4, "1").await;
+    drain(&pool, &w).await;
+    let sent = sent_at(&pool, late).await;
+    sqlx::query("UPDATE run SET links_expire_at = $2 WHERE id = $1")
+        .bind(late.0)
+        .bind(sent + time::Duration::hours(12))
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        tick(
+            &s1,
+            sent + time::Duration::days(1) + time::Duration::minutes(1)
+        )
+        .await
+        .unwrap(),
+        0
+    );
+    assert_eq!(reminders_queued(&pool, late).await, 0);
 }

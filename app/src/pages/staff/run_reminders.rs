@@ -1,9 +1,10 @@
-//! Reminders to chosen recipients on a run's page: staff tick recipients in the table
-//! (only those a reminder can reach have a box), and one button reminds just those.
-//! The server counts again and refuses ids that are not this run's.
+//! Reminders on a run's page: to chosen recipients (staff tick them in the table; only
+//! those a reminder can reach have a box, and the server counts again and refuses ids
+//! that are not this run's), and the reminders planned when the run was sent.
 
 use crate::components::data_table::count;
-use crate::server_fns::runs::SendReminders;
+use crate::server_fns::runs::{RemovePlannedReminder, SendReminders};
+use datacheck_core::wire::PlannedReminder;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -64,4 +65,49 @@ pub fn RemindTicked(
             }
         })}
     }
+}
+
+/// The reminders planned when the run was sent: the next one marked, each that has not
+/// gone out removable.
+#[component]
+pub fn PlannedReminders(
+    run: i64,
+    planned: Vec<PlannedReminder>,
+    remove: ServerAction<RemovePlannedReminder>,
+) -> impl IntoView {
+    if planned.is_empty() {
+        return view! { <p class="muted small" data-testid="planned-reminders">"No reminders planned."</p> }.into_any();
+    }
+    let next = planned.iter().find(|p| p.done.is_none()).map(|p| p.id);
+    view! {
+        <div data-testid="planned-reminders">
+            <h3 class="small-heading">"Planned reminders"</h3>
+            <ul class="planned-list">
+                {planned.into_iter().map(|p| {
+                    let when = format!("{} day(s) after sending", p.days_after);
+                    let is_next = Some(p.id) == next;
+                    let state = match (&p.done, &p.due) {
+                        (Some(done), _) => format!("sent {done} to {}", count(p.queued.unwrap_or(0))),
+                        (None, Some(due)) => format!("due {due}"),
+                        (None, None) => String::new(),
+                    };
+                    view! {
+                        <li class:planned-next=is_next data-done=p.done.is_some().to_string()>
+                            <span>{when.clone()}</span>
+                            <span class="muted">{format!(" · {state}")}</span>
+                            {is_next.then(|| view! { <span class="badge">"next"</span> })}
+                            {p.done.is_none().then(|| view! {
+                                <ActionForm action=remove attr:class="form-inline">
+                                    <input type="hidden" name="id" value=run.to_string() />
+                                    <input type="hidden" name="reminder" value=p.id.to_string() />
+                                    <button type="submit" class="button button-small" aria-label=format!("Remove the reminder {when}")>"Remove"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
 }

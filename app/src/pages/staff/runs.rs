@@ -1,14 +1,15 @@
 //! The runs overview (every data check with its status and responses) and one run's
 //! page: live sending progress, the funnel, reminders, cancelling, and the recipients.
 
-use super::run_reminders::{RemindTicked, TickBox, Ticked};
+use super::run_reminders::{PlannedReminders, RemindTicked, TickBox, Ticked};
 use crate::components::data_table::{CompanyFilter, FilterBar, Pager, company_param, count};
 use crate::components::run_widgets::{FunnelView, ResponseChart, SendProgress};
 use crate::components::{
     BodyOwner, EmptyState, FormError, Loading, PageHeader, action_error, icons,
 };
 use crate::server_fns::runs::{
-    CancelRun, SendReminders, list_run_recipients, list_runs, load_run, load_run_progress,
+    CancelRun, RemovePlannedReminder, SendReminders, list_run_recipients, list_runs, load_run,
+    load_run_progress,
 };
 use datacheck_core::error::AppError;
 use datacheck_core::wire::{RecipientState, RunPhase, RunQuery, RunRecipientPage, RunView};
@@ -156,6 +157,7 @@ pub fn RunPage() -> impl IntoView {
     };
     let remind = ServerAction::<SendReminders>::new();
     let cancel = ServerAction::<CancelRun>::new();
+    let remove = ServerAction::<RemovePlannedReminder>::new();
     let finished = RwSignal::new(0u32);
     let recipients = RecipientsState::new(id, move || {
         (
@@ -170,10 +172,11 @@ pub fn RunPage() -> impl IntoView {
                 id(),
                 remind.version().get(),
                 cancel.version().get(),
+                remove.version().get(),
                 finished.get(),
             )
         },
-        |(id, _, _, _)| load_run(id),
+        |(id, _, _, _, _)| load_run(id),
     );
     let body = BodyOwner::new();
     view! {
@@ -182,7 +185,7 @@ pub fn RunPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match run.await {
-                    Ok(v) => body.build(move || view! { <RunBody view=v recipients=recipients remind=remind cancel=cancel finished=finished /> }).into_any(),
+                    Ok(v) => body.build(move || view! { <RunBody view=v recipients=recipients remind=remind cancel=cancel remove=remove finished=finished /> }).into_any(),
                     Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
                 }
             })}
@@ -196,9 +199,11 @@ fn RunBody(
     recipients: RecipientsState,
     remind: ServerAction<SendReminders>,
     cancel: ServerAction<CancelRun>,
+    remove: ServerAction<RemovePlannedReminder>,
     finished: RwSignal<u32>,
 ) -> impl IntoView {
     let v = view;
+    let remove_error = action_error(remove);
     let id = v.id.0;
     let confirm_remind = RwSignal::new(false);
     let confirm_cancel = RwSignal::new(false);
@@ -279,6 +284,8 @@ fn RunBody(
                 </div>
             })}
             <RemindTicked run=id ticked=recipients.ticked remind />
+            <FormError error=remove_error />
+            <PlannedReminders run=id planned=v.planned.clone() remove />
             {move || confirm_cancel.get().then(|| view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="cancel-q" data-testid="confirm-cancel">
                     <p id="cancel-q">"Cancel this data check? Mails not sent yet are dropped and every personal link stops working at once. This cannot be undone."</p>

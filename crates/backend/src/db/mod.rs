@@ -19,6 +19,7 @@ pub mod portal_page;
 pub mod preference_link;
 pub mod run;
 pub mod run_recipient;
+pub mod run_reminder;
 pub mod sign_in_attempt;
 pub mod staff_session;
 pub mod staff_user;

@@ -35,6 +35,7 @@ mod draft;
 mod field_rules;
 mod message;
 mod overview;
+mod planned;
 mod recipients;
 mod send;
 
@@ -44,6 +45,7 @@ pub use draft::*;
 pub use field_rules::*;
 pub use message::*;
 pub use overview::*;
+pub use planned::*;
 pub use recipients::*;
 pub use send::*;
 

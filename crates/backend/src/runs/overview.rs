@@ -222,6 +222,7 @@ pub async fn view(
         },
         remindable,
         reminders_sent: reminders.sent + reminders.queued,
+        planned: shown(state, run.id).await?,
         responses_per_day: per_day,
     })
 }

@@ -18,10 +18,17 @@ pub(super) async fn locked(
 }
 
 /// Sends a run: checks every step again, issues a link to each reachable recipient and
-/// queues their mails, all in one transaction. `expected` is the number of recipients
-/// the person confirmed; if the register changed meanwhile, nothing is sent and the new
-/// number is reported.
-pub async fn send(state: &AppState, staff: &Staff, id: RunId, expected: i64) -> Result<i64, Error> {
+/// queues their mails, and plans the `reminders` (days after sending, as typed), all in
+/// one transaction. `expected` is the number of recipients the person confirmed; if the
+/// register changed meanwhile, nothing is sent and the new number is reported.
+pub async fn send(
+    state: &AppState,
+    staff: &Staff,
+    id: RunId,
+    expected: i64,
+    reminders: &str,
+) -> Result<i64, Error> {
+    let days = parse_days(reminders)?;
     let mut tx = state.pool.begin().await?;
     let run = locked(&mut tx, staff, id).await?;
     if run.status != RunStatus::Draft {
@@ -73,6 +80,7 @@ pub async fn send(state: &AppState, staff: &Staff, id: RunId, expected: i64) -> 
         )).into());
     }
     let expires_at = link_expiry(&state.settings, run.valid_to, now)?;
+    check_within(&days, now, expires_at)?;
     let issued = db::run_recipient::issue(
         &mut tx,
         run.id,
@@ -85,6 +93,7 @@ pub async fn send(state: &AppState, staff: &Staff, id: RunId, expected: i64) -> 
     )
     .await?;
     db::run::mark_sending(&mut *tx, run.id, staff.id.0, expires_at).await?;
+    db::run_reminder::insert(&mut *tx, run.id, &days).await?;
     audit::record(
         &mut *tx,
         &staff.actor(),
@@ -93,7 +102,7 @@ pub async fn send(state: &AppState, staff: &Staff, id: RunId, expected: i64) -> 
             subject_type: "run",
             subject_id: Some(run.id.to_string()),
             company_id: Some(CompanyId(run.company_id)),
-            detail: serde_json::json!({ "recipients": issued, "name": run.name }),
+            detail: serde_json::json!({ "recipients": issued, "name": run.name, "reminders_planned": days }),
         },
     )
     .await?;

@@ -332,6 +332,20 @@ pub struct RunView {
     pub remindable: i64,
     pub reminders_sent: i64,
     pub responses_per_day: Vec<i64>,
+    /// Reminders planned when the run was sent, in order.
+    pub planned: Vec<PlannedReminder>,
+}
+
+/// A reminder planned so many days after sending.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedReminder {
+    pub id: i64,
+    pub days_after: i16,
+    /// When it is due, once the run is sent.
+    pub due: Option<String>,
+    /// When it went out, and to how many.
+    pub done: Option<String>,
+    pub queued: Option<i64>,
 }
 
 /// Sent → failed → opened → responded.

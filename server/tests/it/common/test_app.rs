@@ -247,9 +247,15 @@ impl StaffSession {
     /// Sends a prepared run to the `expected` number of recipients the page showed;
     /// answers how many mails were queued.
     pub async fn send_run(&self, run: RunId, expected: i64) -> i64 {
+        self.send_run_planning(run, expected, "").await
+    }
+
+    /// Sends a prepared run and plans `reminders` (days after sending, as typed).
+    pub async fn send_run_planning(&self, run: RunId, expected: i64, reminders: &str) -> i64 {
         self.call(app::server_fns::runs::SendRun {
             id: run.0,
             expected,
+            reminders: reminders.into(),
         })
         .await
     }

@@ -59,6 +59,13 @@ pub(super) fn SendStep(draft: RunDraft, summary: Summary) -> impl IntoView {
                                     {(s.unreachable_total > 0).then(|| format!("; {} contacts without an e-mail address are left out", count(s.unreachable_total)))}
                                     "."
                                 </p>
+                                <div class="field">
+                                    <label for="send-reminders">"Plan reminders (optional)"</label>
+                                    <input id="send-reminders" name="reminders" type="text" inputmode="numeric"
+                                        placeholder="e.g. 3, 6" aria-describedby="send-reminders-hint" />
+                                    <p class="hint" id="send-reminders-hint">"Days after sending, 1 to 7: a reminder goes to whoever has not answered by then, while the links work. The run's page shows them and can remove one."</p>
+                                    <FieldError error=error name="reminders" />
+                                </div>
                                 <label class="choice">
                                     <input type="checkbox" name="confirm" required=true />
                                     "I have checked the recipients, the e-mail and the fields."
