@@ -81,6 +81,16 @@ test.describe('data checks', () => {
       .toHaveAttribute('href', /\/p\/preferences-link-appears-here$/);
     await page.getByRole('button', { name: 'Send a test mail to me' }).click();
     await expect(page.getByTestId('test-mail-status')).toContainText('queued to admin@datacheck.test');
+    // The reminder's own subject and opening line: checked as you type, and previewed
+    // as it will go out.
+    const reminderSubject = page.locator('#t-nl_reminder_subject');
+    await reminderSubject.fill('Nog even, <naam>');
+    await expect(page.getByTestId('nl_reminder_subject-problems')).toContainText('<naam> is not a placeholder');
+    await reminderSubject.fill('Nog even: uw gegevens bij <company>');
+    await expect(page.getByTestId('nl_reminder_subject-problems')).toHaveCount(0);
+    await page.getByLabel('Mail', { exact: true }).selectOption('reminder');
+    await expect(page.getByTestId('preview-subject')).toHaveText('Nog even: uw gegevens bij Autobedrijf Dekker Amersfoort');
+    await expect(page.getByTestId('preview-body')).toContainText('Een paar dagen geleden');
     await snap(page, testInfo, 'wizard-3-email');
     await page.getByRole('button', { name: 'Save and continue' }).click();
 

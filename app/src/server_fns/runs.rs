@@ -104,9 +104,13 @@ pub async fn save_run_email(
     #[server(default)] nl_body: String,
     #[server(default)] en_subject: String,
     #[server(default)] en_body: String,
+    #[server(default)] nl_reminder_subject: String,
+    #[server(default)] nl_reminder_opening: String,
+    #[server(default)] en_reminder_subject: String,
+    #[server(default)] en_reminder_opening: String,
 ) -> Result<RunId, AppError> {
     use backend::runs;
-    use datacheck_core::wire::{MailTemplate, RunTemplates};
+    use datacheck_core::wire::{MailTemplate, ReminderTemplates, ReminderWording, RunTemplates};
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
     let templates = RunTemplates {
@@ -117,6 +121,16 @@ pub async fn save_run_email(
         en: MailTemplate {
             subject: en_subject,
             body: en_body,
+        },
+        reminder: ReminderTemplates {
+            nl: ReminderWording {
+                subject: nl_reminder_subject,
+                opening: nl_reminder_opening,
+            },
+            en: ReminderWording {
+                subject: en_reminder_subject,
+                opening: en_reminder_opening,
+            },
         },
     };
     runs::save_email(&state, &staff, RunId(id), templates).await?;
@@ -169,16 +183,33 @@ pub async fn preview_mail(
     #[server(default)] language: String,
     #[server(default)] subject: Option<String>,
     #[server(default)] body: Option<String>,
+    /// The reminder's subject and opening line: the preview shows the reminder.
+    #[server(default)]
+    reminder_subject: Option<String>,
+    #[server(default)] reminder_opening: Option<String>,
 ) -> Result<MailPreview, AppError> {
     use backend::runs;
-    use datacheck_core::wire::MailTemplate;
+    use datacheck_core::wire::{MailTemplate, ReminderWording};
     let state = crate::server_fns::caller::state()?;
     let staff = crate::server_fns::caller::require_staff().await?;
     let draft = match (subject, body) {
         (Some(subject), Some(body)) => Some(MailTemplate { subject, body }),
         _ => None,
     };
-    Ok(runs::preview(&state, &staff, RunId(id), contact, &language, draft).await?)
+    let reminder = reminder_subject.map(|subject| ReminderWording {
+        subject,
+        opening: reminder_opening.unwrap_or_default(),
+    });
+    Ok(runs::preview(
+        &state,
+        &staff,
+        RunId(id),
+        contact,
+        &language,
+        draft,
+        reminder,
+    )
+    .await?)
 }
 
 /// Sends the saved template to the signed-in user; answers their address.

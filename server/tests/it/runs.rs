@@ -301,6 +301,10 @@ async fn every_step_is_checked_by_the_server(pool: PgPool) {
             nl_body: "Beste <naam>, tot <valid_until>".into(),
             en_subject: "Hi".into(),
             en_body: "<link> <valid_until>".into(),
+            nl_reminder_subject: String::new(),
+            nl_reminder_opening: String::new(),
+            en_reminder_subject: String::new(),
+            en_reminder_opening: String::new(),
         })
         .await
         .unwrap_err();
@@ -553,6 +557,8 @@ async fn the_wizard_preview_ends_with_the_footer_every_run_mail_carries(pool: Pg
                 language: language.into(),
                 subject: None,
                 body: None,
+                reminder_subject: None,
+                reminder_opening: None,
             })
             .await;
         assert!(
@@ -755,4 +761,101 @@ async fn a_planned_reminder_goes_out_once_with_two_workers_and_never_after_cance
         0
     );
     assert_eq!(reminders_queued(&pool, late).await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_reminder_has_its_own_subject_and_opening_line_checked_and_previewed(pool: PgPool) {
+    let (_app, admin, run) = {
+        let app = TestApp::start(pool.clone()).await;
+        app.with_contacts(2, 0).await;
+        let admin = app.admin().await;
+        let run = admin
+            .prepare_run(app.companies.company_a, "Wording", Recipients::All)
+            .await;
+        (app, admin, run)
+    };
+    let starter = datacheck_core::wire::RunTemplates::starter();
+    let save = |nl_reminder_subject: &str, nl_reminder_opening: &str| SaveRunEmail {
+        id: run.0,
+        nl_subject: starter.nl.subject.clone(),
+        nl_body: starter.nl.body.clone(),
+        en_subject: starter.en.subject.clone(),
+        en_body: starter.en.body.clone(),
+        nl_reminder_subject: nl_reminder_subject.into(),
+        nl_reminder_opening: nl_reminder_opening.into(),
+        en_reminder_subject: String::new(),
+        en_reminder_opening: String::new(),
+    };
+    // Placeholders are checked as in the first mail, each at its field.
+    let (status, err) = admin
+        .try_call(save("Nog even: <naam>", "Regel een\nregel twee"))
+        .await
+        .unwrap_err();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        fields_of(&err),
+        ["nl_reminder_subject", "nl_reminder_opening"]
+    );
+    admin
+        .call(save(
+            "Nog even, <name>: uw gegevens bij <company>",
+            "U heeft nog niet gereageerd.",
+        ))
+        .await;
+    // The preview shows the reminder as it will go out.
+    let p = admin
+        .call(PreviewMail {
+            id: run.0,
+            contact: None,
+            language: "nl".into(),
+            subject: None,
+            body: None,
+            reminder_subject: Some("Nog even, <name>".into()),
+            reminder_opening: Some("U heeft nog niet gereageerd.".into()),
+        })
+        .await;
+    assert_eq!(p.subject, "Nog even, klant");
+    assert!(
+        p.text
+            .starts_with("U heeft nog niet gereageerd.\n\nBeste klant"),
+        "{}",
+        p.text
+    );
+
+    admin.send_run(run, 2).await;
+    let smtp = TestSmtp::start();
+    let w = worker(&pool, Some(&smtp), quick());
+    drain(&pool, &w).await;
+    assert_eq!(admin.remind(run, 2).await, Ok(2));
+    drain(&pool, &w).await;
+    // The Dutch contact gets the run's own wording; the English one, whose wording was
+    // left blank, the first mail's subject marked as a reminder.
+    let subjects: Vec<(String, String)> = smtp
+        .mails()
+        .into_iter()
+        .filter_map(|m| Some((header(&m.raw, "Subject")?, text_part(&m.raw))))
+        .filter(|(s, _)| s.starts_with("Nog even") || s.starts_with("Reminder:"))
+        .collect();
+    assert_eq!(subjects.len(), 2, "{subjects:?}");
+    let (nl_subject, nl_text) = subjects
+        .iter()
+        .find(|(s, _)| s.starts_with("Nog even"))
+        .expect("the Dutch reminder");
+    assert_eq!(
+        nl_subject,
+        "Nog even, Klant Nummer 1: uw gegevens bij Company A"
+    );
+    let opening_then_message = nl_text.replace("\r\n", "\n");
+    assert!(
+        opening_then_message.starts_with("U heeft nog niet gereageerd.\n\nBeste Klant"),
+        "{nl_text}"
+    );
+    let (en_subject, _) = subjects
+        .iter()
+        .find(|(s, _)| s.starts_with("Reminder:"))
+        .expect("the English reminder");
+    assert!(
+        en_subject.starts_with("Reminder: Is your information"),
+        "{en_subject}"
+    );
 }

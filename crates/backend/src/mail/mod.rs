@@ -256,15 +256,6 @@ pub fn preview(o: &Outgoing, content_html: String) -> MailPreview {
     }
 }
 
-/// Marks the subject of reminders.
-pub fn reminder_subject(language: &str, subject: &str) -> String {
-    if language == "en" {
-        format!("Reminder: {subject}")
-    } else {
-        format!("Herinnering: {subject}")
-    }
-}
-
 /// Builds the mail for one outbox row of a run.
 pub fn run_mail(
     settings: &Settings,
@@ -274,11 +265,13 @@ pub fn run_mail(
 ) -> Result<Outgoing, String> {
     let link = portal_link(settings, ctx.recipient_id, ctx.expires_at);
     let values = values_for(ctx, link, settings);
-    let t = ctx.templates.for_language(&ctx.language);
-    let (mut subject, mut text, content) = render(&t.subject, &t.body, &values)?;
-    if kind == MailKind::Reminder {
-        subject = reminder_subject(&ctx.language, &subject);
-    }
+    // A reminder has its own subject and an opening line above the first mail's text.
+    let t = if kind == MailKind::Reminder {
+        ctx.templates.reminder_for(&ctx.language)
+    } else {
+        ctx.templates.for_language(&ctx.language).clone()
+    };
+    let (subject, mut text, content) = render(&t.subject, &t.body, &values)?;
     // Every mail to a contact carries their lasting preferences link, and the same
     // token for one-click unsubscribe.
     let preferences = ctx

@@ -2,10 +2,32 @@
 
 use super::*;
 
-/// Both languages' subject and body, every problem at its field
-/// (`nl_subject`, `nl_body`, `en_subject`, `en_body`).
+/// Both languages' subject and body, and the reminder's subject and opening line,
+/// every problem at its field (`nl_subject`, `nl_body`, `nl_reminder_subject`,
+/// `nl_reminder_opening`, and the same for `en`). A blank reminder subject is the first
+/// mail's, marked as a reminder.
 pub fn check_templates(t: &RunTemplates) -> Result<(), Error> {
     let mut problems = Vec::new();
+    for (lang, r) in [("nl", &t.reminder.nl), ("en", &t.reminder.en)] {
+        let subject = match r.subject.trim() {
+            "" => Ok(()),
+            s => Template::parse_subject(s).map(drop),
+        };
+        for (field, result) in [
+            ("reminder_subject", subject),
+            (
+                "reminder_opening",
+                Template::parse_opening(&r.opening).map(drop),
+            ),
+        ] {
+            for p in result.err().unwrap_or_default() {
+                problems.push(FieldMessage {
+                    field: format!("{lang}_{field}"),
+                    message: p.to_string(),
+                });
+            }
+        }
+    }
     for (lang, m) in [("nl", &t.nl), ("en", &t.en)] {
         if let Err(ps) = Template::parse_subject(&m.subject) {
             for p in ps {
@@ -42,9 +64,17 @@ pub async fn save_email(
         subject: m.subject.trim().to_string(),
         body: m.body.replace("\r\n", "\n").trim().to_string(),
     };
+    let wording = |r: ReminderWording| ReminderWording {
+        subject: r.subject.trim().to_string(),
+        opening: r.opening.trim().to_string(),
+    };
     let templates = RunTemplates {
         nl: clean(templates.nl),
         en: clean(templates.en),
+        reminder: ReminderTemplates {
+            nl: wording(templates.reminder.nl),
+            en: wording(templates.reminder.en),
+        },
     };
     check_templates(&templates)?;
     let mut tx = state.pool.begin().await?;
@@ -99,7 +129,8 @@ pub(super) async fn sample_mail(
 }
 
 /// The mail as `contact` would receive it if the run were sent now, from the given
-/// subject and body (the form's current text) or the saved ones.
+/// subject and body (the form's current text) or the saved ones; with `reminder`
+/// wording, the reminder.
 pub async fn preview(
     state: &AppState,
     staff: &Staff,
@@ -107,12 +138,28 @@ pub async fn preview(
     contact_id: Option<i64>,
     language: &str,
     draft: Option<MailTemplate>,
+    reminder: Option<ReminderWording>,
 ) -> Result<MailPreview, Error> {
     let run = db::run::get(&state.pool, &staff.scope, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     let language = if language == "en" { "en" } else { "nl" };
-    let template = draft.unwrap_or_else(|| run.templates.0.for_language(language).clone());
+    let first = draft.unwrap_or_else(|| run.templates.0.for_language(language).clone());
+    let template = match reminder {
+        None => first,
+        Some(wording) => {
+            // The reminder as it would be built from this text: one language is enough.
+            let text = RunTemplates {
+                nl: first.clone(),
+                en: first,
+                reminder: ReminderTemplates {
+                    nl: wording.clone(),
+                    en: wording,
+                },
+            };
+            text.reminder_for(language)
+        }
+    };
     let SampleMail {
         to,
         subject,

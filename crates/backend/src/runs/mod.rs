@@ -17,8 +17,8 @@ use datacheck_core::error::{AppError, FieldMessage};
 use datacheck_core::wire::mutations::AnswerKind;
 use datacheck_core::wire::{
     CompanyId, CompanyRef, FieldDef, FieldRule, FieldRuleRow, MailPreview, MailTemplate,
-    PreviewContact, RecipientFilter, RecipientSummary, RunDefaults, RunDraft, RunId, RunProgress,
-    RunTemplates, UnreachableContact, display_name,
+    PreviewContact, RecipientFilter, RecipientSummary, ReminderTemplates, ReminderWording,
+    RunDefaults, RunDraft, RunId, RunProgress, RunTemplates, UnreachableContact, display_name,
 };
 use datacheck_core::wire::{RunPhase, RunStatus};
 use std::collections::BTreeMap;

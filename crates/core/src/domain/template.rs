@@ -204,6 +204,28 @@ impl Template {
         }
     }
 
+    /// An opening line (a reminder's, above the message): one line, at most
+    /// `SUBJECT_MAX` characters; blank for none.
+    pub fn parse_opening(src: &str) -> Result<Template, Vec<TemplateProblem>> {
+        let whole = |message: String| {
+            vec![TemplateProblem {
+                line: 0,
+                column: 0,
+                message,
+            }]
+        };
+        if src.contains(['\n', '\r']) {
+            return Err(whole("An opening line is one line.".into()));
+        }
+        let len = src.chars().count();
+        if len > SUBJECT_MAX {
+            return Err(whole(format!(
+                "Use at most {SUBJECT_MAX} characters (now {len})."
+            )));
+        }
+        Template::parse(src.trim(), &[])
+    }
+
     /// A subject: one line, at most `SUBJECT_MAX` characters, not blank.
     pub fn parse_subject(src: &str) -> Result<Template, Vec<TemplateProblem>> {
         let whole = |message: String| {

@@ -86,11 +86,56 @@ pub struct MailTemplate {
 pub struct RunTemplates {
     pub nl: MailTemplate,
     pub en: MailTemplate,
+    /// What reminders say differently (runs saved before reminders had their own
+    /// wording have none: their reminders prefix the first mail's subject).
+    #[serde(default)]
+    pub reminder: ReminderTemplates,
+}
+
+/// A reminder's own wording in both languages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderTemplates {
+    pub nl: ReminderWording,
+    pub en: ReminderWording,
+}
+
+/// A reminder's subject, and the line above the first mail's message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderWording {
+    pub subject: String,
+    pub opening: String,
 }
 
 impl RunTemplates {
     pub fn for_language(&self, language: &str) -> &MailTemplate {
         if language == "en" { &self.en } else { &self.nl }
+    }
+
+    /// The reminder as one template: its own subject (else the first mail's, marked
+    /// as a reminder), and its opening line above the first mail's message.
+    pub fn reminder_for(&self, language: &str) -> MailTemplate {
+        let first = self.for_language(language);
+        let own = if language == "en" {
+            &self.reminder.en
+        } else {
+            &self.reminder.nl
+        };
+        let subject = if own.subject.trim().is_empty() {
+            let prefix = if language == "en" {
+                "Reminder"
+            } else {
+                "Herinnering"
+            };
+            format!("{prefix}: {}", first.subject)
+        } else {
+            own.subject.clone()
+        };
+        let body = if own.opening.trim().is_empty() {
+            first.body.clone()
+        } else {
+            format!("{}\n\n{}", own.opening.trim(), first.body)
+        };
+        MailTemplate { subject, body }
     }
 
     /// What a new run starts with: a complete, friendly mail in both languages.
@@ -115,6 +160,20 @@ impl RunTemplates {
                        The link is personal and works until <valid_until>.\n\n\
                        Kind regards,\n<company>"
                     .into(),
+            },
+            reminder: ReminderTemplates {
+                nl: ReminderWording {
+                    subject: "Herinnering: kloppen uw gegevens bij <company> nog?".into(),
+                    opening: "Een paar dagen geleden vroegen wij u uw gegevens na te kijken. \
+                              Heeft u dat nog niet gedaan? Het kan nog steeds."
+                        .into(),
+                },
+                en: ReminderWording {
+                    subject: "Reminder: is your information at <company> still correct?".into(),
+                    opening: "A few days ago we asked you to check your details. \
+                              Not done yet? There is still time."
+                        .into(),
+                },
             },
         }
     }
@@ -431,6 +490,21 @@ pub struct DevMail {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_reminder_has_its_own_subject_and_opening_or_the_first_mails_marked() {
+        let t = RunTemplates::starter();
+        let r = t.reminder_for("en");
+        assert_eq!(r.subject, t.reminder.en.subject);
+        assert!(r.body.starts_with(&t.reminder.en.opening));
+        assert!(r.body.ends_with(&t.en.body));
+        // A run saved before reminders had their own wording reads as before.
+        let json = serde_json::json!({ "nl": t.nl, "en": t.en });
+        let old: RunTemplates = serde_json::from_value(json).unwrap();
+        let r = old.reminder_for("nl");
+        assert_eq!(r.subject, format!("Herinnering: {}", t.nl.subject));
+        assert_eq!(r.body, t.nl.body);
+    }
 
     #[test]
     fn a_run_that_went_out_is_expired_from_the_moment_its_links_die() {

@@ -226,6 +226,10 @@ impl StaffSession {
             nl_body: starter.nl.body,
             en_subject: starter.en.subject,
             en_body: starter.en.body,
+            nl_reminder_subject: starter.reminder.nl.subject,
+            nl_reminder_opening: starter.reminder.nl.opening,
+            en_reminder_subject: starter.reminder.en.subject,
+            en_reminder_opening: starter.reminder.en.opening,
         })
         .await;
         self.call(SaveRunFields {

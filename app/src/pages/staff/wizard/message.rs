@@ -1,13 +1,28 @@
-//! Step 3: the e-mail in both languages, checked as you type, with a preview and a test mail.
+//! Step 3: the e-mail in both languages, and the reminder's own subject and opening
+//! line, checked as you type, with a preview (of the first mail or the reminder) and a
+//! test mail.
 
 use super::*;
 
+/// Which part of the mail a text is: each has its own rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Part {
+    Subject,
+    Body,
+    /// Blank for the first mail's subject, marked as a reminder.
+    ReminderSubject,
+    /// Blank for none.
+    Opening,
+}
+
 /// Problems of a template as the server would report them, for the live check.
-pub(super) fn problems(subject: bool, text: &str) -> Vec<String> {
-    let result = if subject {
-        Template::parse_subject(text)
-    } else {
-        Template::parse_body(text)
+pub(super) fn problems(part: Part, text: &str) -> Vec<String> {
+    let result = match part {
+        Part::Subject => Template::parse_subject(text),
+        Part::Body => Template::parse_body(text),
+        Part::ReminderSubject if text.trim().is_empty() => return Vec::new(),
+        Part::ReminderSubject => Template::parse_subject(text),
+        Part::Opening => Template::parse_opening(text),
     };
     result
         .err()
@@ -19,15 +34,15 @@ pub(super) fn problems(subject: bool, text: &str) -> Vec<String> {
 pub(super) fn TemplateField(
     name: &'static str,
     label: &'static str,
-    subject: bool,
+    part: Part,
     text: RwSignal<String>,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("t-{name}");
-    let live = Memo::new(move |_| problems(subject, &text.get()));
+    let live = Memo::new(move |_| problems(part, &text.get()));
     let server = move || error.get().and_then(|e| e.for_field(name));
     let described = format!("{name}-live {name}-error");
-    let input = if subject {
+    let input = if part != Part::Body {
         view! {
             <input id=id.clone() name=name maxlength="200" prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
@@ -72,6 +87,20 @@ pub(super) fn EmailStep(draft: RunDraft, summary: Summary) -> impl IntoView {
     let nl_body = RwSignal::new(t.nl.body);
     let en_subject = RwSignal::new(t.en.subject);
     let en_body = RwSignal::new(t.en.body);
+    let nl_reminder_subject = RwSignal::new(t.reminder.nl.subject);
+    let nl_reminder_opening = RwSignal::new(t.reminder.nl.opening);
+    let en_reminder_subject = RwSignal::new(t.reminder.en.subject);
+    let en_reminder_opening = RwSignal::new(t.reminder.en.opening);
+    let texts = [
+        nl_subject,
+        nl_body,
+        en_subject,
+        en_body,
+        nl_reminder_subject,
+        nl_reminder_opening,
+        en_reminder_subject,
+        en_reminder_opening,
+    ];
     // The server's answer is about the text it was sent: once the text changes, the
     // live check speaks instead.
     let stale = RwSignal::new(false);
@@ -80,26 +109,22 @@ pub(super) fn EmailStep(draft: RunDraft, summary: Summary) -> impl IntoView {
         stale.set(false);
     });
     Effect::new(move |_| {
-        nl_subject.track();
-        nl_body.track();
-        en_subject.track();
-        en_body.track();
+        texts.iter().for_each(|t| t.track());
         stale.set(true);
     });
     let answer = action_error(save);
     let error = Signal::derive(move || if stale.get() { None } else { answer.get() });
     let language = RwSignal::new("nl".to_string());
     let contact = RwSignal::new(None::<i64>);
+    // Which mail the preview shows: the first one, or the reminder.
+    let reminder = RwSignal::new(false);
     // The preview follows the text after a short pause in typing. An action, not a
     // resource: it only ever runs in the browser, and nothing awaits it.
     let preview = ServerAction::<PreviewMail>::new();
     let settled = RwSignal::new(0u32);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
-        nl_subject.track();
-        nl_body.track();
-        en_subject.track();
-        en_body.track();
+        texts.iter().for_each(|t| t.track());
         if let Some(h) = timer.get_value() {
             h.clear();
         }
@@ -111,38 +136,54 @@ pub(super) fn EmailStep(draft: RunDraft, summary: Summary) -> impl IntoView {
     });
     Effect::new(move |_| {
         settled.track();
-        let (language, contact) = (language.get(), contact.get());
-        let (subject, body) = if language == "en" {
-            (en_subject.get_untracked(), en_body.get_untracked())
+        let (language, contact, reminder) = (language.get(), contact.get(), reminder.get());
+        let (subject, body, reminder_subject, reminder_opening) = if language == "en" {
+            (
+                en_subject,
+                en_body,
+                en_reminder_subject,
+                en_reminder_opening,
+            )
         } else {
-            (nl_subject.get_untracked(), nl_body.get_untracked())
+            (
+                nl_subject,
+                nl_body,
+                nl_reminder_subject,
+                nl_reminder_opening,
+            )
         };
         preview.dispatch(PreviewMail {
             id,
             contact,
             language,
-            subject: Some(subject),
-            body: Some(body),
+            subject: Some(subject.get_untracked()),
+            body: Some(body.get_untracked()),
+            reminder_subject: reminder.then(|| reminder_subject.get_untracked()),
+            reminder_opening: reminder.then(|| reminder_opening.get_untracked()),
         });
     });
     let placeholders = "<salutation>, <name>, <company>, <link>, <valid_until>";
     view! {
         <section class="card" data-testid="step-email">
             <h2>"3. E-mail"</h2>
-            <p class="muted">{format!("Plain text with placeholders in angle brackets: {placeholders}. <link> and <valid_until> are required. Each recipient gets the language of their contact record.")}</p>
+            <p class="muted">{format!("Plain text with placeholders in angle brackets: {placeholders}. <link> and <valid_until> are required. Each recipient gets the language of their contact record. A reminder has its own subject (left empty: the first mail's, marked as a reminder) and an opening line above the same message.")}</p>
             <ActionForm action=save attr:class="form email-form" attr:novalidate=true>
                 <FormError error=error />
                 <input type="hidden" name="id" value=id.to_string() />
                 <div class="language-columns">
                     <fieldset class="language-block">
                         <legend>"Dutch (nl)"</legend>
-                        <TemplateField name="nl_subject" label="Subject" subject=true text=nl_subject error=error />
-                        <TemplateField name="nl_body" label="Message" subject=false text=nl_body error=error />
+                        <TemplateField name="nl_subject" label="Subject" part=Part::Subject text=nl_subject error=error />
+                        <TemplateField name="nl_body" label="Message" part=Part::Body text=nl_body error=error />
+                        <TemplateField name="nl_reminder_subject" label="Reminder: subject" part=Part::ReminderSubject text=nl_reminder_subject error=error />
+                        <TemplateField name="nl_reminder_opening" label="Reminder: opening line (above the message)" part=Part::Opening text=nl_reminder_opening error=error />
                     </fieldset>
                     <fieldset class="language-block">
                         <legend>"English (en)"</legend>
-                        <TemplateField name="en_subject" label="Subject" subject=true text=en_subject error=error />
-                        <TemplateField name="en_body" label="Message" subject=false text=en_body error=error />
+                        <TemplateField name="en_subject" label="Subject" part=Part::Subject text=en_subject error=error />
+                        <TemplateField name="en_body" label="Message" part=Part::Body text=en_body error=error />
+                        <TemplateField name="en_reminder_subject" label="Reminder: subject" part=Part::ReminderSubject text=en_reminder_subject error=error />
+                        <TemplateField name="en_reminder_opening" label="Reminder: opening line (above the message)" part=Part::Opening text=en_reminder_opening error=error />
                     </fieldset>
                 </div>
                 <div class="form-actions">
@@ -158,6 +199,13 @@ pub(super) fn EmailStep(draft: RunDraft, summary: Summary) -> impl IntoView {
                     <select id="p-lang" on:change=move |ev| language.set(event_target_value(&ev))>
                         <option value="nl">"Dutch"</option>
                         <option value="en">"English"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="p-mail">"Mail"</label>
+                    <select id="p-mail" on:change=move |ev| reminder.set(event_target_value(&ev) == "reminder")>
+                        <option value="first">"The first mail"</option>
+                        <option value="reminder">"A reminder"</option>
                     </select>
                 </div>
                 <div class="field">
