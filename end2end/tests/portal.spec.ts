@@ -46,7 +46,10 @@ test.describe('customer page', () => {
     await newPerson.locator('input[name="n0.first_name"]').fill('Anna');
     await newPerson.locator('input[name="n0.last_name"]').fill('de Vries');
     await newPerson.locator('input[name="n0.email"]').fill('anna@voorbeeld.nl');
-    await page.locator('input[name="consent"][value="withdrawn"]').check();
+    // Consent changes: withdrawn, or given again where it was withdrawn before (by the
+    // demo seed or an earlier test), so the review always has a consent line.
+    const wasWithdrawn = await page.locator('input[name="consent"][value="withdrawn"]').isChecked();
+    await page.locator(`input[name="consent"][value="${wasWithdrawn ? 'given' : 'withdrawn'}"]`).check();
 
     await page.getByTestId('portal-review').click();
     await expect(page.getByTestId('portal-review-step')).toBeVisible();
@@ -56,7 +59,8 @@ test.describe('customer page', () => {
     await expect(changes).toContainText('06 11223344');
     await expect(changes).not.toContainText('+31');
     await expect(changes).toContainText('Anna');
-    await expect(changes).toContainText(en ? 'Consent withdrawn' : 'Geen toestemming');
+    const consentNow = wasWithdrawn ? (en ? 'Consent given' : 'Toestemming gegeven') : (en ? 'Consent withdrawn' : 'Geen toestemming');
+    await expect(changes).toContainText(consentNow);
     await axe(page);
     await snap(page, testInfo, 'portal-review');
 
